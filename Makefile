@@ -1,0 +1,22 @@
+# kpi_ext: build with PGXS.  `make && make install`, then `make installcheck`
+# against a running server (test/check.sh does all of that in a throwaway cluster).
+
+EXTENSION = kpi_ext
+EXTVERSION = 1.0
+
+MODULE_big = kpi_ext
+OBJS = src/common.o src/scores.o
+
+DATA = $(EXTENSION)--$(EXTVERSION).sql
+DOCS = README.md
+
+# pg_regress suite: one file per KPI family, in sql/ and expected/.
+REGRESS = install scores
+
+# TAP tests (PostgreSQL::Test::Cluster) live under test/t.
+TAP_TESTS = 1
+PROVE_TESTS = test/t/*.pl
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)

@@ -1,0 +1,57 @@
+--
+-- Installing kpi_ext.  It is trusted: a user with CREATE on the database
+-- installs it without superuser rights.
+--
+SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS kpi_ext;
+DROP ROLE IF EXISTS kpi_analyst;
+CREATE ROLE kpi_analyst;
+DO $$ BEGIN EXECUTE format('GRANT CREATE ON DATABASE %I TO kpi_analyst', current_database()); END $$;
+
+SET ROLE kpi_analyst;
+CREATE EXTENSION kpi_ext;
+SELECT extname, extowner::regrole AS owner, extversion
+  FROM pg_extension WHERE extname = 'kpi_ext';
+SELECT nps_agg(score) FROM (VALUES (10), (9), (3)) AS answers(score);
+RESET ROLE;
+
+DROP EXTENSION kpi_ext;
+DO $$ BEGIN EXECUTE format('REVOKE CREATE ON DATABASE %I FROM kpi_analyst', current_database()); END $$;
+DROP ROLE kpi_analyst;
+
+-- The later test files use this extension and the helper below.
+CREATE EXTENSION kpi_ext;
+
+-- Every aggregate can be split (api.md): a combine function, parallel safe,
+-- and a real kpi_ext state type, never internal or polymorphic.
+SELECT p.oid::regprocedure AS aggregate
+  FROM pg_aggregate a
+  JOIN pg_proc p ON p.oid = a.aggfnoid
+  JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+  JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'kpi_ext'
+ WHERE a.aggcombinefn = 0
+    OR p.proparallel <> 's'
+    OR (SELECT typtype FROM pg_type WHERE oid = a.aggtranstype) = 'p'
+    OR EXISTS (SELECT FROM unnest(p.proargtypes) t JOIN pg_type ON pg_type.oid = t WHERE typtype = 'p');
+
+-- Every object has a comment, so \df+ and BI metadata browsers explain it.
+SELECT pg_describe_object(d.classid, d.objid, 0) AS undocumented
+  FROM pg_depend d
+  JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'kpi_ext'
+ WHERE d.deptype = 'e'
+   AND d.classid IN ('pg_proc'::regclass, 'pg_type'::regclass)
+   AND obj_description(d.objid, d.classid::regclass::name) IS NULL
+ ORDER BY 1;
+
+-- sqlstate_of(query): "SQLSTATE: message (detail)" of the error the query
+-- raises, so tests show both the code and the words a user sees.
+CREATE FUNCTION sqlstate_of(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    detail text;
+BEGIN
+    EXECUTE query;
+    RETURN 'no error';
+EXCEPTION WHEN others THEN
+    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+    RETURN SQLSTATE || ': ' || SQLERRM || coalesce(' (' || nullif(detail, '') || ')', '');
+END $$;

@@ -1,0 +1,233 @@
+/*
+ * common.c
+ *		Helpers shared by every KPI family: message names, statistics,
+ *		and the text and binary readers that summary types build on.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "kpi_ext.h"
+#include "libpq/pqformat.h"
+#include "nodes/primnodes.h"
+#include "utils/lsyscache.h"
+
+PG_MODULE_MAGIC;
+
+const char *
+kpi_caller_name(FunctionCallInfo fcinfo)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+	Oid			fn_oid;
+	char	   *name;
+
+	if (aggref != NULL)
+		fn_oid = aggref->aggfnoid;
+	else if (fcinfo->flinfo != NULL)
+		fn_oid = fcinfo->flinfo->fn_oid;
+	else
+		return "kpi_ext";
+
+	name = get_func_name(fn_oid);
+	return name != NULL ? name : "kpi_ext";
+}
+
+/*
+ * Inverse of the standard normal distribution function, by Wichura's
+ * algorithm AS 241 (Applied Statistics 37, 1988), good to about 1e-16.
+ */
+static double
+normal_quantile(double p)
+{
+	double		q = p - 0.5;
+	double		r;
+	double		value;
+
+	if (fabs(q) <= 0.425)
+	{
+		r = 0.180625 - q * q;
+		return q * (((((((r * 2509.0809287301226727 +
+						  33430.575583588128105) * r + 67265.770927008700853) * r +
+						45921.953931549871457) * r + 13731.693765509461125) * r +
+					  1971.5909503065514427) * r + 133.14166789178437745) * r +
+					3.387132872796366608) /
+			(((((((r * 5226.495278852545925 +
+				   28729.085735721942674) * r + 39307.89580009271061) * r +
+				 21213.794301586595867) * r + 5394.1960214247511077) * r +
+			   687.1870074920579083) * r + 42.313330701600911252) * r + 1.0);
+	}
+
+	r = sqrt(-log(q < 0 ? p : 1.0 - p));
+	if (r <= 5.0)
+	{
+		r -= 1.6;
+		value = (((((((r * 7.7454501427834140764e-4 +
+					   0.0227238449892691845833) * r + 0.24178072517745061177) * r +
+					 1.27045825245236838258) * r + 3.64784832476320460504) * r +
+				   5.7694972214606914055) * r + 4.6303378461565452959) * r +
+				 1.42343711074968357734) /
+			(((((((r * 1.05075007164441684324e-9 +
+				   5.475938084995344946e-4) * r + 0.0151986665636164571966) * r +
+				 0.14810397642748007459) * r + 0.68976733498510000455) * r +
+			   1.6763848301838038494) * r + 2.05319162663775882187) * r + 1.0);
+	}
+	else
+	{
+		r -= 5.0;
+		value = (((((((r * 2.01033439929228813265e-7 +
+					   2.71155556874348757815e-5) * r + 0.0012426609473880784386) * r +
+					 0.026532189526576123093) * r + 0.29656057182850489123) * r +
+				   1.7848265399172913358) * r + 5.4637849111641143699) * r +
+				 6.6579046435011037772) /
+			(((((((r * 2.04426310338993978564e-15 +
+				   1.4215117583164458887e-7) * r + 1.8463183175100546818e-5) * r +
+				 7.868691311456132591e-4) * r + 0.0148753612908506148525) * r +
+			   0.13692988092273580531) * r + 0.59983220655588793769) * r + 1.0);
+	}
+	return q < 0 ? -value : value;
+}
+
+double
+kpi_confidence_z(FunctionCallInfo fcinfo, double confidence)
+{
+	/* written so that NaN fails too */
+	if (!(confidence > 0.0 && confidence < 1.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: confidence %g is outside (0, 1)",
+						kpi_caller_name(fcinfo), confidence),
+				 errhint("Pass the confidence level as a fraction, for example 0.95 for 95 %%.")));
+
+	return normal_quantile(1.0 - (1.0 - confidence) / 2.0);
+}
+
+double
+kpi_two_sided_pvalue(double z)
+{
+	/* P(|Z| >= |z|) = erfc(|z| / sqrt 2), accurate far into the tail */
+	return erfc(fabs(z) / M_SQRT2);
+}
+
+void
+kpi_text_init(KpiTextCursor *cur, const char *type_name, const char *input)
+{
+	cur->type_name = type_name;
+	cur->input = input;
+	cur->pos = input;
+}
+
+void
+kpi_text_error(const KpiTextCursor *cur, const char *expected)
+{
+	if (*cur->pos == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type %s: \"%s\"",
+						cur->type_name, cur->input),
+				 errdetail("Expected %s at the end of the input.", expected)));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type %s: \"%s\"",
+					cur->type_name, cur->input),
+			 errdetail("Expected %s at character %d.",
+					   expected, (int) (cur->pos - cur->input) + 1)));
+}
+
+bool
+kpi_text_skip_space(KpiTextCursor *cur)
+{
+	const char *start = cur->pos;
+
+	while (*cur->pos == ' ' || *cur->pos == '\t' || *cur->pos == '\n' || *cur->pos == '\r')
+		cur->pos++;
+	return cur->pos != start;
+}
+
+bool
+kpi_text_accept(KpiTextCursor *cur, const char *literal)
+{
+	size_t		len = strlen(literal);
+
+	if (strncmp(cur->pos, literal, len) != 0)
+		return false;
+	cur->pos += len;
+	return true;
+}
+
+int64
+kpi_text_count(KpiTextCursor *cur)
+{
+	int64		value = 0;
+	const char *start = cur->pos;
+
+	if (*cur->pos < '0' || *cur->pos > '9')
+		kpi_text_error(cur, "a non-negative integer");
+
+	while (*cur->pos >= '0' && *cur->pos <= '9')
+	{
+		if (pg_mul_s64_overflow(value, 10, &value) ||
+			pg_add_s64_overflow(value, *cur->pos - '0', &value))
+		{
+			cur->pos = start;
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("value out of range for type %s: \"%s\"",
+							cur->type_name, cur->input),
+					 errdetail("The number at character %d does not fit in bigint.",
+							   (int) (start - cur->input) + 1)));
+		}
+		cur->pos++;
+	}
+	return value;
+}
+
+void
+kpi_text_version(KpiTextCursor *cur, int supported_version)
+{
+	int64		version;
+
+	kpi_text_skip_space(cur);
+	if (!kpi_text_accept(cur, "v"))
+		kpi_text_error(cur, "a format version such as \"v1\"");
+	version = kpi_text_count(cur);
+	if (version != supported_version)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type %s: \"%s\"",
+						cur->type_name, cur->input),
+				 errdetail("Format version %lld is not supported; this kpi_ext reads version %d.",
+						   (long long) version, supported_version)));
+}
+
+void
+kpi_text_end(KpiTextCursor *cur)
+{
+	kpi_text_skip_space(cur);
+	if (*cur->pos != '\0')
+		kpi_text_error(cur, "the end of the input");
+}
+
+void
+kpi_recv_error(const char *type_name, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid binary data for type %s", type_name),
+			 errdetail("%s", detail)));
+}
+
+uint8
+kpi_recv_uint8(StringInfo buf, const char *type_name)
+{
+	if (buf->len - buf->cursor < 1)
+		kpi_recv_error(type_name, "The data ends early.");
+	return (uint8) pq_getmsgbyte(buf);
+}
+
+int64
+kpi_recv_int64(StringInfo buf, const char *type_name)
+{
+	if (buf->len - buf->cursor < (int) sizeof(int64))
+		kpi_recv_error(type_name, "The data ends early.");
+	return pq_getmsgint64(buf);
+}

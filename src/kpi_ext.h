@@ -1,0 +1,85 @@
+/*
+ * kpi_ext.h
+ *		What every KPI family shares: argument checks, error helpers,
+ *		the statistics behind confidence intervals and p-values, and
+ *		helpers for reading summaries from text and binary input.
+ *
+ * Families include only this header; they never reach into each other.
+ */
+#ifndef KPI_EXT_H
+#define KPI_EXT_H
+
+#include "postgres.h"
+
+#include "common/int.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+
+/*
+ * The name to put in a message: the aggregate being computed when we are a
+ * transition function, otherwise the SQL function itself.  Only call it on
+ * the error path; it does catalog lookups.
+ */
+extern const char *kpi_caller_name(FunctionCallInfo fcinfo);
+
+/*
+ * The z quantile of a two-sided interval at the given confidence, which must
+ * lie strictly between 0 and 1 (22023 otherwise).
+ */
+extern double kpi_confidence_z(FunctionCallInfo fcinfo, double confidence);
+
+/* Two-sided p-value of a standard normal test statistic. */
+extern double kpi_two_sided_pvalue(double z);
+
+/* a + b for counts, raising 22003 instead of wrapping around. */
+static inline int64
+kpi_add_count(int64 a, int64 b, const char *type_name)
+{
+	int64		result;
+
+	if (unlikely(pg_add_s64_overflow(a, b, &result)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s count overflows bigint", type_name),
+				 errdetail("A summary can hold at most 9223372036854775807 values.")));
+	return result;
+}
+
+/*
+ * A cursor over the text form of a summary.  Every parse error reports the
+ * type, the whole input and what was expected at the failing position.
+ */
+typedef struct KpiTextCursor
+{
+	const char *type_name;
+	const char *input;
+	const char *pos;
+} KpiTextCursor;
+
+extern void kpi_text_init(KpiTextCursor *cur, const char *type_name, const char *input);
+extern pg_attribute_noreturn() void kpi_text_error(const KpiTextCursor *cur, const char *expected);
+
+/* Skips whitespace; true if anything was skipped. */
+extern bool kpi_text_skip_space(KpiTextCursor *cur);
+
+/* Consumes literal if the input continues with it. */
+extern bool kpi_text_accept(KpiTextCursor *cur, const char *literal);
+
+/* Reads a non-negative decimal integer that fits in int64. */
+extern int64 kpi_text_count(KpiTextCursor *cur);
+
+/* Reads the leading "v<N>" and rejects versions this build cannot read. */
+extern void kpi_text_version(KpiTextCursor *cur, int supported_version);
+
+/* Errors unless only whitespace is left. */
+extern void kpi_text_end(KpiTextCursor *cur);
+
+/*
+ * Binary input: read with a length check first, so truncated input is a
+ * clean 22P03 rather than a protocol error.
+ */
+extern uint8 kpi_recv_uint8(StringInfo buf, const char *type_name);
+extern int64 kpi_recv_int64(StringInfo buf, const char *type_name);
+extern pg_attribute_noreturn() void kpi_recv_error(const char *type_name, const char *detail);
+
+#endif							/* KPI_EXT_H */

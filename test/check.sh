@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The whole test suite: the pg_regress files (sql/, expected/) and the TAP
+# tests (test/t/*.pl), against a freshly built and installed kpi_ext in a
+# throwaway cluster.  Run as root on Debian 12: it installs what is missing.
+# Ends with one line "kpi_ext: N passed, N failed"; exits non-zero on failure.
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+kpi_require_build_packages libipc-run-perl
+# CI holds the code to a warning-free build; users' builds never get -Werror.
+[ -n "${CI:-}" ] && KPI_COPT=-Werror
+kpi_build_install
+kpi_make_tmp
+
+# pg_regress and prove write results beside the tests: run them in a copy
+# the test user owns.
+work=$KPI_TMP/src
+mkdir -p "$work"
+cp -a "$KPI_ROOT"/Makefile "$KPI_ROOT"/kpi_ext.control "$KPI_ROOT"/*.sql \
+	"$KPI_ROOT"/sql "$KPI_ROOT"/expected "$KPI_ROOT"/test "$work"/
+[ "$(id -u)" = 0 ] && chown -R postgres: "$work"
+
+kpi_start_cluster
+
+passed=0 failed=0
+
+kpi_log "pg_regress"
+regress_status=0
+kpi_as_test_user make -C "$work" -s installcheck TAP_TESTS= PG_CONFIG="$PG_CONFIG" \
+	>"$KPI_TMP/regress.log" 2>&1 || regress_status=$?
+cat "$KPI_TMP/regress.log"
+# PostgreSQL 15 prints "test name ... ok", 16 and later "ok N - name"
+regress_ok=$(grep -cE '\.\.\. ok|^ok [0-9]+ ' "$KPI_TMP/regress.log" || true)
+regress_bad=$(grep -cE '\.\.\. FAILED|\.\.\. failed|^not ok [0-9]+ ' "$KPI_TMP/regress.log" || true)
+if [ "$regress_status" != 0 ] && [ "$regress_bad" = 0 ]; then regress_bad=1; fi
+if [ -f "$work/regression.diffs" ]; then
+	# leave them where a plain `make installcheck` would
+	rm -rf "$KPI_ROOT/results" && cp -r "$work/results" "$work/regression.diffs" "$KPI_ROOT"/
+	kpi_log "regression.diffs (first 200 lines; all of it and results/ are in $KPI_ROOT)"
+	head -n 200 "$work/regression.diffs"
+fi
+passed=$((passed + regress_ok)) failed=$((failed + regress_bad))
+
+kpi_log "TAP tests"
+tap_status=0
+kpi_as_test_user make -C "$work" -s installcheck REGRESS= PROVE_FLAGS=-v PG_CONFIG="$PG_CONFIG" \
+	>"$KPI_TMP/tap.log" 2>&1 || tap_status=$?
+cat "$KPI_TMP/tap.log"
+tap_ok=$(grep -cE '^ *ok [0-9]+' "$KPI_TMP/tap.log" || true)
+tap_bad=$(grep -cE '^ *not ok [0-9]+' "$KPI_TMP/tap.log" || true)
+if [ "$tap_status" != 0 ] && [ "$tap_bad" = 0 ]; then tap_bad=1; fi
+if [ "$tap_status" != 0 ]; then
+	for log in "$work"/tmp_check/log/regress_log_*; do
+		[ -f "$log" ] || continue
+		kpi_log "$log (last 80 lines)"
+		tail -n 80 "$log"
+	done
+fi
+passed=$((passed + tap_ok)) failed=$((failed + tap_bad))
+
+echo "kpi_ext: $passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,90 @@
+# Shared by test/demo.sh, test/check.sh and test/bench/run.sh: install what
+# is missing from Debian, build and install kpi_ext, and run a throwaway
+# cluster on a private socket that is removed however the script ends.
+# Source it; it is not a command.
+
+set -euo pipefail
+
+KPI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PG_MAJOR=${PG_MAJOR:-15}
+PG_BINDIR=/usr/lib/postgresql/$PG_MAJOR/bin
+PG_CONFIG=$PG_BINDIR/pg_config
+KPI_TMP=
+KPI_PGDATA=
+
+kpi_log() { printf '== %s\n' "$*" >&2; }
+
+# Installs the named Debian packages that are not installed yet.
+kpi_require_packages() {
+	local missing=() pkg
+	for pkg in "$@"; do
+		dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
+	done
+	((${#missing[@]} == 0)) && return 0
+	if [ "$(id -u)" != 0 ]; then
+		kpi_log "missing Debian packages: ${missing[*]}; run as root or install them first"
+		exit 1
+	fi
+	kpi_log "installing ${missing[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+kpi_require_build_packages() {
+	kpi_require_packages make gcc libc6-dev perl \
+		"postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" "$@"
+}
+
+# Builds and installs kpi_ext into the server's directories.  Extra
+# compiler flags (CI adds -Werror) come from KPI_COPT.
+kpi_build_install() {
+	kpi_log "building kpi_ext against PostgreSQL $PG_MAJOR"
+	make -C "$KPI_ROOT" -s clean PG_CONFIG="$PG_CONFIG" >/dev/null
+	make -C "$KPI_ROOT" -s PG_CONFIG="$PG_CONFIG" COPT="-Wall -Wextra ${KPI_COPT:-}"
+	make -C "$KPI_ROOT" -s install PG_CONFIG="$PG_CONFIG" >/dev/null
+}
+
+# initdb refuses to run as root, so servers and tests run as postgres then.
+kpi_as_test_user() {
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u postgres -- env PATH="$PG_BINDIR:$PATH" "$@"
+	else
+		env PATH="$PG_BINDIR:$PATH" "$@"
+	fi
+}
+
+kpi_cleanup() {
+	local status=$?
+	if [ -n "$KPI_PGDATA" ] && [ -f "$KPI_PGDATA/postmaster.pid" ]; then
+		kpi_as_test_user "$PG_BINDIR/pg_ctl" -D "$KPI_PGDATA" -m immediate -w stop >/dev/null 2>&1 || true
+	fi
+	[ -n "$KPI_TMP" ] && rm -rf "$KPI_TMP"
+	exit "$status"
+}
+
+# A scratch directory owned by the test user, removed on exit.
+kpi_make_tmp() {
+	KPI_TMP=$(mktemp -d /tmp/kpi_ext.XXXXXX)
+	chmod 755 "$KPI_TMP"
+	[ "$(id -u)" = 0 ] && chown postgres: "$KPI_TMP"
+	trap kpi_cleanup EXIT
+	trap 'exit 130' INT TERM
+}
+
+# Starts a throwaway server listening only on a socket in $KPI_TMP and
+# points libpq's environment variables at it.
+kpi_start_cluster() {
+	[ -n "$KPI_TMP" ] || kpi_make_tmp
+	KPI_PGDATA=$KPI_TMP/data
+	kpi_as_test_user "$PG_BINDIR/initdb" -D "$KPI_PGDATA" -U postgres -A trust \
+		--no-sync -E UTF8 --locale=C >"$KPI_TMP/initdb.log"
+	kpi_as_test_user "$PG_BINDIR/pg_ctl" -D "$KPI_PGDATA" -l "$KPI_TMP/server.log" -w \
+		-o "-k $KPI_TMP -c listen_addresses='' -p 5432 -c fsync=off ${KPI_SERVER_OPTS:-}" \
+		start >/dev/null
+	export PGHOST=$KPI_TMP PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
+	kpi_log "throwaway cluster running on socket $KPI_TMP"
+}
+
+kpi_psql() {
+	"$PG_BINDIR/psql" -X -v ON_ERROR_STOP=1 "$@"
+}
