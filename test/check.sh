@@ -16,8 +16,7 @@ kpi_make_tmp
 # the test user owns.
 work=$KPI_TMP/src
 mkdir -p "$work"
-cp -a "$KPI_ROOT"/Makefile "$KPI_ROOT"/kpi_ext.control "$KPI_ROOT"/*.sql \
-	"$KPI_ROOT"/sql "$KPI_ROOT"/expected "$KPI_ROOT"/test "$work"/
+tar -C "$KPI_ROOT" --exclude=.git --exclude=./results -cf - . | tar -C "$work" -xf -
 [ "$(id -u)" = 0 ] && chown -R postgres: "$work"
 
 kpi_start_cluster

@@ -1,0 +1,41 @@
+# The files DBAs and PGXN read agree with each other: META.json is valid
+# PGXN meta-spec 1.0.0 and names the version the control file installs.
+use strict;
+use warnings;
+use JSON::PP;
+use Test::More;
+
+sub slurp
+{
+	my ($path) = @_;
+	open my $fh, '<', $path or die "cannot read $path: $!";
+	local $/;
+	return <$fh>;
+}
+
+my $meta = eval { decode_json(slurp('META.json')) };
+ok($meta, 'META.json is valid JSON') or diag($@);
+
+for my $key (qw(name abstract version maintainer license provides meta-spec prereqs resources tags))
+{
+	ok(exists $meta->{$key}, "META.json has $key");
+}
+is($meta->{'meta-spec'}{version}, '1.0.0', 'META.json follows meta-spec 1.0.0');
+like($meta->{version}, qr/^\d+\.\d+\.\d+$/, 'distribution version is semantic');
+
+my $control = slurp('kpi_ext.control');
+my ($default_version) = $control =~ /^default_version\s*=\s*'([^']+)'/m;
+like($control, qr/^trusted\s*=\s*true/m, 'the extension is trusted');
+
+my ($make_version) = slurp('Makefile') =~ /^EXTVERSION\s*=\s*(\S+)/m;
+is($make_version, $default_version, 'Makefile EXTVERSION matches the control file');
+
+my $provided = $meta->{provides}{kpi_ext};
+ok($provided, 'META.json provides kpi_ext');
+is($provided->{version}, "$default_version.0", 'META.json provides the version the control file installs');
+is($provided->{file}, "kpi_ext--$default_version.sql", 'META.json points at the install script');
+ok(-f $provided->{file}, 'that install script exists');
+ok(-f $provided->{docfile}, 'its documentation file exists');
+is($meta->{version}, $provided->{version}, 'distribution and extension versions agree');
+
+done_testing();
