@@ -7,7 +7,8 @@ set -euo pipefail
 
 KPI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PG_MAJOR=${PG_MAJOR:-15}
-PG_BINDIR=/usr/lib/postgresql/$PG_MAJOR/bin
+# PG_BINDIR may point at another installation, such as a relocated copy
+PG_BINDIR=${PG_BINDIR:-/usr/lib/postgresql/$PG_MAJOR/bin}
 PG_CONFIG=$PG_BINDIR/pg_config
 KPI_TMP=
 KPI_PGDATA=
