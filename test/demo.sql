@@ -63,3 +63,52 @@ SELECT team,
   FROM crm.employee_surveys
  GROUP BY 1, 2
  ORDER BY 1, 2;
+
+\echo
+\echo '== Logo churn and retention per month =='
+\echo 'Cohort: customers active on the first of the month; sign-ups during the month count from the next.'
+SELECT month::date,
+       round(churn_rate(c.signed_up_at, c.churned_at, month, month + interval '1 month')::numeric, 2) AS churn,
+       round(retention_rate(c.signed_up_at, c.churned_at, month, month + interval '1 month')::numeric, 2) AS retention
+  FROM generate_series(timestamptz '2024-02-01', '2025-12-01', interval '1 month') AS month
+ CROSS JOIN crm.customers AS c
+ GROUP BY month
+ ORDER BY month;
+
+\echo
+\echo '== Renewal rate per quarter, with its 95 % Wilson interval =='
+SELECT to_char(date_trunc('quarter', due_on), 'YYYY-"Q"Q') AS quarter,
+       trials(s) AS up_for_renewal,
+       round(rate(s)::numeric, 1) AS renewal_rate,
+       round((rate_ci(s))[1]::numeric, 1) AS ci_low,
+       round((rate_ci(s))[2]::numeric, 1) AS ci_high
+  FROM (SELECT date_trunc('quarter', due_on) AS due_on, rate_summary(renewed) AS s
+          FROM crm.renewals GROUP BY 1) AS q
+ ORDER BY quarter;
+
+\echo
+\echo '== Lead conversion by source =='
+\echo 'p_vs_rest: is this source really different from all the others?'
+WITH by_source AS (
+    SELECT source, rate_summary(converted_at IS NOT NULL) AS s FROM crm.leads GROUP BY source
+)
+SELECT source,
+       trials(s) AS leads,
+       hits(s) AS converted,
+       round(rate(s)::numeric, 1) AS conversion_rate,
+       round(rate_diff_pvalue(s, (SELECT rollup(o.s) FROM by_source o WHERE o.source <> b.source))::numeric, 4) AS p_vs_rest
+  FROM by_source b
+ ORDER BY conversion_rate DESC;
+
+\echo
+\echo '== First-contact resolution and SLA attainment per channel =='
+\echo 'SLA: first response within the channel target (chat 15 s, phone 60 s, email 4 h)'
+SELECT t.channel,
+       count(*) AS tickets,
+       round(fcr_rate(t.contacts) FILTER (WHERE t.resolved_at IS NOT NULL)::numeric, 1) AS fcr,
+       round(sla_rate(t.first_response_at - t.opened_at, s.first_response_target)::numeric, 1) AS sla_attainment,
+       round(resolution_rate(t.resolved_at IS NOT NULL)::numeric, 1) AS resolved
+  FROM crm.tickets AS t
+  JOIN crm.sla_targets AS s USING (channel)
+ GROUP BY t.channel
+ ORDER BY t.channel;
