@@ -1,0 +1,893 @@
+/*
+ * durations.c
+ *		Response time, resolution time, conversation length and time to
+ *		value: duration_summary, a mergeable sketch of durations.
+ *
+ * Durations are whole microseconds.  Count, sum, min and max are kept
+ * exactly; the distribution goes into log-linear buckets: values below 64
+ * us have a bucket each, and every power of two above is cut into 64 equal
+ * buckets.  A bucket's midpoint is then within 1/128 (0.79 %) of any value
+ * in it, so every percentile is within 1 % of the exact one.  The mapping is
+ * integer arithmetic only, so every server buckets a value the same way and
+ * merging summaries is exact: the rollup of parts equals the whole, bucket
+ * for bucket.
+ *
+ * Buckets are stored sparsely (bucket number and count) while a summary
+ * uses few of them, and densely (counts for a run of bucket numbers) once
+ * that is smaller.  Inside an aggregate the state carries spare capacity and
+ * is rebuilt, larger, only when it is full; finished summaries are compact.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "kpi_ext.h"
+#include "libpq/pqformat.h"
+#include "port/pg_bitutils.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+
+#define DURATION_SUMMARY_VERSION	1
+
+/* log-linear buckets: 2^SUB_BITS per power of two */
+#define SUB_BITS				6
+#define SUB_BUCKETS				(1 << SUB_BITS)
+/* int64 values have 63 significant bits: the last bucket for 2^62..2^63-1 */
+#define MAX_BUCKET				((63 - SUB_BITS) * SUB_BUCKETS + SUB_BUCKETS - 1)
+
+#define NO_PERCENTILE			(-1.0)
+#define USECS_PER_SEC_I			INT64CONST(1000000)
+
+typedef struct DurationSummary
+{
+	int32		vl_len_;		/* varlena header: allocated size, with spare room */
+	uint8		version;
+	bool		dense;
+	int16		reserved;
+	int32		used;			/* sparse: buckets held; dense: slots from first_bucket */
+	int32		capacity;		/* buckets or slots the allocation has room for */
+	int32		first_bucket;	/* dense only: the bucket of counts[0] */
+	/* the p of duration_percentile(d, p), which its final function needs */
+	float8		percentile;
+	int64		count;
+	int64		min_us;
+	int64		max_us;
+	/* exact sum, split so that it cannot overflow in any realistic use */
+	int64		sum_seconds;
+	int64		sum_micros;		/* 0..999999 */
+	int64		counts[FLEXIBLE_ARRAY_MEMBER];
+	/* sparse only: uint16 bucket numbers[capacity] follow counts[capacity] */
+} DurationSummary;
+
+static const char *const TYPE_NAME = "duration_summary";
+
+#define PG_GETARG_DURATION_SUMMARY(n) \
+	((DurationSummary *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
+static inline uint16 *
+sparse_buckets(DurationSummary *s)
+{
+	return (uint16 *) (s->counts + s->capacity);
+}
+
+static Size
+summary_size(bool dense, int32 capacity)
+{
+	return offsetof(DurationSummary, counts) +
+		capacity * (sizeof(int64) + (dense ? 0 : sizeof(uint16)));
+}
+
+static inline int
+bucket_of(int64 us)
+{
+	int			top_bit;
+
+	if (us < SUB_BUCKETS)
+		return (int) us;
+	top_bit = pg_leftmost_one_pos64((uint64) us);
+	return (top_bit - SUB_BITS + 1) * SUB_BUCKETS +
+		(int) ((us >> (top_bit - SUB_BITS)) - SUB_BUCKETS);
+}
+
+/* The midpoint of a bucket, the value a percentile in it reports. */
+static int64
+bucket_midpoint(int bucket)
+{
+	int			shift;
+	int64		low;
+
+	if (bucket < SUB_BUCKETS)
+		return bucket;
+	shift = bucket / SUB_BUCKETS - 1;
+	low = (int64) (SUB_BUCKETS + bucket % SUB_BUCKETS) << shift;
+	return low + (((int64) 1 << shift) >> 1);
+}
+
+static DurationSummary *
+new_summary(bool dense, int32 capacity)
+{
+	DurationSummary *s = palloc0(summary_size(dense, capacity));
+
+	SET_VARSIZE(s, summary_size(dense, capacity));
+	s->version = DURATION_SUMMARY_VERSION;
+	s->dense = dense;
+	s->capacity = capacity;
+	s->percentile = NO_PERCENTILE;
+	return s;
+}
+
+/* A sparse copy of a sparse summary, with room for capacity buckets. */
+static DurationSummary *
+sparse_copy(DurationSummary *s, int32 capacity)
+{
+	DurationSummary *result = new_summary(false, capacity);
+
+	Assert(!s->dense && s->used <= capacity);
+	memcpy(&result->percentile, &s->percentile,
+		   offsetof(DurationSummary, counts) - offsetof(DurationSummary, percentile));
+	memcpy(result->counts, s->counts, s->used * sizeof(int64));
+	memcpy(sparse_buckets(result), sparse_buckets(s), s->used * sizeof(uint16));
+	result->used = s->used;
+	return result;
+}
+
+/* Runs body for every non-empty bucket, in increasing order. */
+#define FOR_EACH_BUCKET(s, bucket, bucket_count, body) \
+	do { \
+		for (int slot_ = 0; slot_ < (s)->used; slot_++) \
+		{ \
+			int			bucket = (s)->dense ? (s)->first_bucket + slot_ : sparse_buckets(s)[slot_]; \
+			int64		bucket_count = (s)->counts[slot_]; \
+			if (bucket_count == 0) \
+				continue; \
+			body; \
+		} \
+	} while (0)
+
+static int32
+nonempty_buckets(DurationSummary *s)
+{
+	int32		buckets = 0;
+
+	FOR_EACH_BUCKET(s, bucket, count, { (void) bucket; buckets++; });
+	return buckets;
+}
+
+/*
+ * A copy of s with room for at least `needed` buckets spanning low..high,
+ * in whichever layout is smaller, with spare room to grow into.
+ */
+static DurationSummary *
+rebuilt(DurationSummary *s, int32 needed, int low, int high)
+{
+	int32		span = high - low + 1;
+	bool		dense = (Size) span * sizeof(int64) <= (Size) needed * (sizeof(int64) + sizeof(uint16));
+	int32		capacity = dense ? span : needed;
+	DurationSummary *result;
+
+	/* spare room: half again, so growth costs O(1) per value amortized */
+	if (dense)
+	{
+		int32		spare = Min(span / 2 + 8, MAX_BUCKET + 1 - span);
+		int32		spare_below = Min(spare / 2, low);
+
+		capacity = span + spare;
+		low -= spare_below;
+		if (low + capacity - 1 > MAX_BUCKET)
+			low = MAX_BUCKET + 1 - capacity;
+	}
+	else
+		capacity = Min(needed + needed / 2 + 4, MAX_BUCKET + 1);
+
+	result = new_summary(dense, capacity);
+	memcpy(&result->percentile, &s->percentile,
+		   offsetof(DurationSummary, counts) - offsetof(DurationSummary, percentile));
+	result->first_bucket = dense ? low : 0;
+	result->used = dense ? capacity : 0;
+
+	FOR_EACH_BUCKET(s, bucket, bucket_count,
+		{
+			if (dense)
+				result->counts[bucket - low] = bucket_count;
+			else
+			{
+				sparse_buckets(result)[result->used] = (uint16) bucket;
+				result->counts[result->used++] = bucket_count;
+			}
+		});
+	return result;
+}
+
+/*
+ * Adds `count` values in `bucket` to s.  Returns s, or a larger copy when
+ * s had no room: the caller must use the result.
+ */
+static DurationSummary *
+add_to_bucket(DurationSummary *s, int bucket, int64 count)
+{
+	if (s->dense)
+	{
+		int			slot = bucket - s->first_bucket;
+
+		if (likely(slot >= 0 && slot < s->used))
+		{
+			s->counts[slot] += count;
+			return s;
+		}
+	}
+	else
+	{
+		uint16	   *buckets = sparse_buckets(s);
+		int			low = 0;
+		int			high = s->used;
+
+		while (low < high)
+		{
+			int			middle = (low + high) / 2;
+
+			if (buckets[middle] < bucket)
+				low = middle + 1;
+			else
+				high = middle;
+		}
+		if (low < s->used && buckets[low] == bucket)
+		{
+			s->counts[low] += count;
+			return s;
+		}
+		if (s->used < s->capacity &&
+			(s->used == 0 ||
+			 (Size) (Max(buckets[s->used - 1], bucket) - Min(buckets[0], bucket) + 1) * sizeof(int64) >
+			 (Size) (s->used + 1) * (sizeof(int64) + sizeof(uint16))))
+		{
+			memmove(&buckets[low + 1], &buckets[low], (s->used - low) * sizeof(uint16));
+			memmove(&s->counts[low + 1], &s->counts[low], (s->used - low) * sizeof(int64));
+			buckets[low] = (uint16) bucket;
+			s->counts[low] = count;
+			s->used++;
+			return s;
+		}
+	}
+
+	/* no room, or dense has become the smaller layout */
+	{
+		int			low = bucket;
+		int			high = bucket;
+		DurationSummary *grown;
+
+		FOR_EACH_BUCKET(s, existing, existing_count,
+			{
+				low = Min(low, existing);
+				high = Max(high, existing);
+			});
+		grown = rebuilt(s, nonempty_buckets(s) + 1, low, high);
+		return add_to_bucket(grown, bucket, count);
+	}
+}
+
+/* Adds n values whose sum is sum_seconds.sum_micros, min and max given. */
+static void
+add_totals(DurationSummary *s, int64 n, int64 min_us, int64 max_us,
+		   int64 sum_seconds, int64 sum_micros)
+{
+	if (s->count == 0)
+	{
+		s->min_us = min_us;
+		s->max_us = max_us;
+	}
+	else
+	{
+		s->min_us = Min(s->min_us, min_us);
+		s->max_us = Max(s->max_us, max_us);
+	}
+	s->count = kpi_add_count(s->count, n, TYPE_NAME);
+	s->sum_micros += sum_micros;
+	if (pg_add_s64_overflow(s->sum_seconds, sum_seconds, &s->sum_seconds) ||
+		pg_add_s64_overflow(s->sum_seconds, s->sum_micros / USECS_PER_SEC_I, &s->sum_seconds))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s sum of durations overflows bigint seconds", TYPE_NAME)));
+	s->sum_micros %= USECS_PER_SEC_I;
+}
+
+/* Why a summary is inconsistent, or NULL. */
+static const char *
+summary_problem(DurationSummary *s)
+{
+	int64		total = 0;
+	int			previous = -1;
+	int			first = -1;
+	int			last = -1;
+
+	if (s->used < 0 || s->used > s->capacity || s->capacity > MAX_BUCKET + 1)
+		return "Its bucket table is malformed.";
+	if (s->dense && (s->first_bucket < 0 || s->first_bucket + s->used - 1 > MAX_BUCKET))
+		return "Its bucket range is outside the buckets durations use.";
+	if (!(s->percentile == NO_PERCENTILE || (s->percentile >= 0.0 && s->percentile <= 1.0)))
+		return "Its requested percentile is outside [0, 1].";
+	for (int slot = 0; slot < s->used; slot++)
+	{
+		int			bucket = s->dense ? s->first_bucket + slot : sparse_buckets(s)[slot];
+
+		if (s->counts[slot] < 0)
+			return psprintf("Bucket %d has a negative count.", bucket);
+		if (!s->dense && (bucket <= previous || bucket > MAX_BUCKET))
+			return "Its buckets are not in increasing order within 0..3711.";
+		previous = bucket;
+		if (s->counts[slot] == 0)
+			continue;
+		if (first < 0)
+			first = bucket;
+		last = bucket;
+		if (pg_add_s64_overflow(total, s->counts[slot], &total))
+			return "Its bucket counts add up to more than bigint can hold.";
+	}
+	if (total != s->count)
+		return "Its count does not match its buckets.";
+	if (s->sum_seconds < 0 || s->sum_micros < 0 || s->sum_micros >= USECS_PER_SEC_I)
+		return "Its sum is malformed.";
+	if (s->count > 0 &&
+		(s->min_us < 0 || s->min_us > s->max_us ||
+		 bucket_of(s->min_us) != first || bucket_of(s->max_us) != last))
+		return "Its minimum and maximum do not match its buckets.";
+	if (s->count == 0 && (s->min_us != 0 || s->max_us != 0 || s->sum_seconds != 0 || s->sum_micros != 0))
+		return "An empty summary has a non-zero minimum, maximum or sum.";
+	return NULL;
+}
+
+static void
+check_summary(DurationSummary *s)
+{
+	const char *problem = NULL;
+
+	if (VARSIZE(s) < offsetof(DurationSummary, counts) ||
+		s->version != DURATION_SUMMARY_VERSION ||
+		VARSIZE(s) < summary_size(s->dense, s->capacity))
+		problem = "Its header is malformed.";
+	else
+		problem = summary_problem(s);
+	if (problem != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("corrupt %s value", TYPE_NAME),
+				 errdetail("%s", problem)));
+}
+
+/* A compact copy: no spare room, and the smaller layout. */
+static DurationSummary *
+compacted(DurationSummary *s)
+{
+	int			low = MAX_BUCKET;
+	int			high = 0;
+	int32		buckets = nonempty_buckets(s);
+	bool		dense;
+	DurationSummary *result;
+
+	FOR_EACH_BUCKET(s, bucket, count,
+		{
+			low = Min(low, bucket);
+			high = Max(high, bucket);
+		});
+	dense = buckets > 0 &&
+		(Size) (high - low + 1) * sizeof(int64) <= (Size) buckets * (sizeof(int64) + sizeof(uint16));
+	result = new_summary(dense, dense ? high - low + 1 : buckets);
+	memcpy(&result->percentile, &s->percentile,
+		   offsetof(DurationSummary, counts) - offsetof(DurationSummary, percentile));
+	result->first_bucket = dense ? low : 0;
+	result->used = dense ? high - low + 1 : 0;
+	FOR_EACH_BUCKET(s, bucket, count,
+		{
+			if (dense)
+				result->counts[bucket - low] = count;
+			else
+			{
+				sparse_buckets(result)[result->used] = (uint16) bucket;
+				result->counts[result->used++] = count;
+			}
+		});
+	return result;
+}
+
+/*
+ * The state to update.  Inside an aggregate it is updated in place (a
+ * larger copy is returned when it is full, and the executor takes care of
+ * the old one); called directly, a checked private copy.
+ */
+static DurationSummary *
+mutable_state(FunctionCallInfo fcinfo)
+{
+	DurationSummary *state = PG_GETARG_DURATION_SUMMARY(0);
+
+	if (AggCheckCallContext(fcinfo, NULL))
+		return state;
+	check_summary(state);
+	return compacted(state);
+}
+
+static Datum
+return_state(FunctionCallInfo fcinfo, DurationSummary *state)
+{
+	if (!AggCheckCallContext(fcinfo, NULL))
+		state = compacted(state);
+	PG_RETURN_POINTER(state);
+}
+
+/*
+ * Microseconds in an interval, counting months and days as
+ * extract(epoch from ...) does: a year is 365.25 days, a month 30 days.
+ */
+static int64
+interval_microseconds(FunctionCallInfo fcinfo, Interval *span)
+{
+	int64		result;
+
+	if (pg_mul_s64_overflow((int64) (span->month / MONTHS_PER_YEAR), SECS_PER_YEAR * USECS_PER_SEC_I, &result) ||
+		pg_add_s64_overflow(result,
+							((int64) (span->month % MONTHS_PER_YEAR) * DAYS_PER_MONTH + span->day) * USECS_PER_DAY,
+							&result) ||
+		pg_add_s64_overflow(result, span->time, &result))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: duration %s is out of range",
+						kpi_caller_name(fcinfo),
+						DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(span)))),
+				 errdetail("Durations must be below about 292,000 years.")));
+	if (result < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: duration %s is negative",
+						kpi_caller_name(fcinfo),
+						DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(span)))),
+				 errhint("Check that start and end times are not swapped.")));
+	return result;
+}
+
+static Interval *
+interval_from_microseconds(int64 us)
+{
+	Interval   *result = palloc0(sizeof(Interval));
+
+	/* days and time, like justify_hours, so long durations read naturally */
+	result->day = (int32) (us / USECS_PER_DAY);
+	result->time = us % USECS_PER_DAY;
+	return result;
+}
+
+static DurationSummary *
+add_duration(FunctionCallInfo fcinfo, DurationSummary *state, Interval *span)
+{
+	int64		us = interval_microseconds(fcinfo, span);
+
+	state = add_to_bucket(state, bucket_of(us), 1);
+	add_totals(state, 1, us, us, us / USECS_PER_SEC_I, us % USECS_PER_SEC_I);
+	return state;
+}
+
+PG_FUNCTION_INFO_V1(duration_summary_add);
+Datum
+duration_summary_add(PG_FUNCTION_ARGS)
+{
+	DurationSummary *state = mutable_state(fcinfo);
+
+	return return_state(fcinfo, add_duration(fcinfo, state, PG_GETARG_INTERVAL_P(1)));
+}
+
+static float8
+checked_percentile(FunctionCallInfo fcinfo, float8 p)
+{
+	if (!(p >= 0.0 && p <= 1.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: percentile %g is outside [0, 1]", kpi_caller_name(fcinfo), p),
+				 errhint("Pass 0.5 for the median, 0.9 for the 90th percentile.")));
+	return p;
+}
+
+/* duration_percentile(d, p): the state remembers p for the final function */
+PG_FUNCTION_INFO_V1(duration_summary_add_for_percentile);
+Datum
+duration_summary_add_for_percentile(PG_FUNCTION_ARGS)
+{
+	DurationSummary *state = mutable_state(fcinfo);
+	float8		p = checked_percentile(fcinfo, PG_GETARG_FLOAT8(2));
+
+	if (state->percentile != p)
+	{
+		if (state->percentile != NO_PERCENTILE)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: percentile %g differs from %g earlier in the group",
+							kpi_caller_name(fcinfo), p, state->percentile),
+					 errdetail("One group can report one percentile; use percentiles(duration_summary(d), ...) for several.")));
+		state->percentile = p;
+	}
+	return return_state(fcinfo, add_duration(fcinfo, state, PG_GETARG_INTERVAL_P(1)));
+}
+
+/* rollup's transition and every duration aggregate's combine function */
+PG_FUNCTION_INFO_V1(duration_summary_merge);
+Datum
+duration_summary_merge(PG_FUNCTION_ARGS)
+{
+	DurationSummary *state = mutable_state(fcinfo);
+	DurationSummary *other = PG_GETARG_DURATION_SUMMARY(1);
+
+	check_summary(other);
+	if (other->count == 0)
+		return return_state(fcinfo, state);
+	if (other->percentile != state->percentile)
+	{
+		if (state->percentile != NO_PERCENTILE && other->percentile != NO_PERCENTILE)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: cannot merge summaries requesting percentiles %g and %g",
+							kpi_caller_name(fcinfo), state->percentile, other->percentile)));
+		if (state->percentile == NO_PERCENTILE)
+			state->percentile = other->percentile;
+	}
+	FOR_EACH_BUCKET(other, bucket, count, state = add_to_bucket(state, bucket, count));
+	add_totals(state, other->count, other->min_us, other->max_us,
+			   other->sum_seconds, other->sum_micros);
+	return return_state(fcinfo, state);
+}
+
+/* The final function of duration_summary(d) and rollup: compact, NULL if empty. */
+PG_FUNCTION_INFO_V1(duration_summary_final);
+Datum
+duration_summary_final(PG_FUNCTION_ARGS)
+{
+	DurationSummary *s = PG_GETARG_DURATION_SUMMARY(0);
+	DurationSummary *result;
+
+	if (s->count == 0)
+		PG_RETURN_NULL();
+	result = compacted(s);
+	result->percentile = NO_PERCENTILE;
+	PG_RETURN_POINTER(result);
+}
+
+/*
+ * The value at rank max(1, ceil(p * count)), the row percentile_disc
+ * returns, to within the bucket's 1 %; exact at the ends.
+ */
+static int64
+percentile_us(DurationSummary *s, float8 p)
+{
+	int64		rank = (int64) ceil(p * (double) s->count);
+	int64		seen = 0;
+
+	rank = Max(rank, 1);
+	rank = Min(rank, s->count);
+	if (rank == 1)
+		return s->min_us;
+	if (rank == s->count)
+		return s->max_us;
+	FOR_EACH_BUCKET(s, bucket, count,
+		{
+			seen += count;
+			if (seen >= rank)
+				return Max(s->min_us, Min(s->max_us, bucket_midpoint(bucket)));
+		});
+	return s->max_us;			/* not reached: the counts add up to count */
+}
+
+PG_FUNCTION_INFO_V1(duration_summary_percentile);
+Datum
+duration_summary_percentile(PG_FUNCTION_ARGS)
+{
+	DurationSummary *s = PG_GETARG_DURATION_SUMMARY(0);
+	float8		p = checked_percentile(fcinfo, PG_GETARG_FLOAT8(1));
+
+	if (s->count == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_INTERVAL_P(interval_from_microseconds(percentile_us(s, p)));
+}
+
+PG_FUNCTION_INFO_V1(duration_summary_percentiles);
+Datum
+duration_summary_percentiles(PG_FUNCTION_ARGS)
+{
+	DurationSummary *s = PG_GETARG_DURATION_SUMMARY(0);
+	ArrayType  *ps = PG_GETARG_ARRAYTYPE_P(1);
+	Datum	   *p_values;
+	bool	   *p_nulls;
+	int			n;
+	Datum	   *results;
+	int			dims[1];
+	int			lower_bounds[1] = {1};
+
+	if (ARR_NDIM(ps) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("percentiles: the percentiles must be a one-dimensional array")));
+	deconstruct_array(ps, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+					  &p_values, &p_nulls, &n);
+	if (s->count == 0)
+		PG_RETURN_NULL();
+	results = palloc(Max(n, 1) * sizeof(Datum));
+	for (int i = 0; i < n; i++)
+		if (!p_nulls[i])
+			results[i] = IntervalPGetDatum(interval_from_microseconds(
+				percentile_us(s, checked_percentile(fcinfo, DatumGetFloat8(p_values[i])))));
+	dims[0] = n;
+	/* a NULL percentile gives a NULL element, as percentile_disc does */
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(results, p_nulls, n > 0 ? 1 : 0, dims, lower_bounds,
+											 INTERVALOID, sizeof(Interval), false, TYPALIGN_DOUBLE));
+}
+
+/* final function of median_duration(d) */
+PG_FUNCTION_INFO_V1(duration_summary_median);
+Datum
+duration_summary_median(PG_FUNCTION_ARGS)
+{
+	DurationSummary *s = PG_GETARG_DURATION_SUMMARY(0);
+
+	if (s->count == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_INTERVAL_P(interval_from_microseconds(percentile_us(s, 0.5)));
+}
+
+/* final function of duration_percentile(d, p) */
+PG_FUNCTION_INFO_V1(duration_summary_requested_percentile);
+Datum
+duration_summary_requested_percentile(PG_FUNCTION_ARGS)
+{
+	DurationSummary *s = PG_GETARG_DURATION_SUMMARY(0);
+
+	if (s->count == 0 || s->percentile == NO_PERCENTILE)
+		PG_RETURN_NULL();
+	PG_RETURN_INTERVAL_P(interval_from_microseconds(percentile_us(s, s->percentile)));
+}
+
+PG_FUNCTION_INFO_V1(duration_summary_count);
+Datum
+duration_summary_count(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(PG_GETARG_DURATION_SUMMARY(0)->count);
+}
+
+PG_FUNCTION_INFO_V1(duration_summary_min);
+Datum
+duration_summary_min(PG_FUNCTION_ARGS)
+{
+	DurationSummary *s = PG_GETARG_DURATION_SUMMARY(0);
+
+	if (s->count == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_INTERVAL_P(interval_from_microseconds(s->min_us));
+}
+
+PG_FUNCTION_INFO_V1(duration_summary_max);
+Datum
+duration_summary_max(PG_FUNCTION_ARGS)
+{
+	DurationSummary *s = PG_GETARG_DURATION_SUMMARY(0);
+
+	if (s->count == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_INTERVAL_P(interval_from_microseconds(s->max_us));
+}
+
+/* The mean, rounded to the microsecond; computed in numeric to stay exact. */
+PG_FUNCTION_INFO_V1(duration_summary_mean);
+Datum
+duration_summary_mean(PG_FUNCTION_ARGS)
+{
+	DurationSummary *s = PG_GETARG_DURATION_SUMMARY(0);
+	Datum		total;
+	Datum		mean;
+
+	if (s->count == 0)
+		PG_RETURN_NULL();
+	total = DirectFunctionCall2(numeric_add,
+								DirectFunctionCall2(numeric_mul,
+													DirectFunctionCall1(int8_numeric, Int64GetDatum(s->sum_seconds)),
+													DirectFunctionCall1(int8_numeric, Int64GetDatum(USECS_PER_SEC_I))),
+								DirectFunctionCall1(int8_numeric, Int64GetDatum(s->sum_micros)));
+	mean = DirectFunctionCall2(numeric_round,
+							   DirectFunctionCall2(numeric_div, total,
+												   DirectFunctionCall1(int8_numeric, Int64GetDatum(s->count))),
+							   Int32GetDatum(0));
+	PG_RETURN_INTERVAL_P(interval_from_microseconds(DatumGetInt64(DirectFunctionCall1(numeric_int8, mean))));
+}
+
+/*
+ * Text form: "v1" for an empty summary, else
+ * "v1 count=N sum=S.ssssss min=S.ssssss max=S.ssssss [p=P] bucket:count ...",
+ * times in seconds with microseconds, buckets increasing.
+ */
+PG_FUNCTION_INFO_V1(duration_summary_out);
+Datum
+duration_summary_out(PG_FUNCTION_ARGS)
+{
+	DurationSummary *s = PG_GETARG_DURATION_SUMMARY(0);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "v%d", DURATION_SUMMARY_VERSION);
+	if (s->percentile != NO_PERCENTILE)
+		appendStringInfo(&buf, " p=%s", float8out_internal(s->percentile));
+	if (s->count > 0)
+		appendStringInfo(&buf,
+						 " count=" INT64_FORMAT " sum=" INT64_FORMAT ".%06lld"
+						 " min=" INT64_FORMAT ".%06lld max=" INT64_FORMAT ".%06lld",
+						 s->count, s->sum_seconds, (long long) s->sum_micros,
+						 s->min_us / USECS_PER_SEC_I, (long long) (s->min_us % USECS_PER_SEC_I),
+						 s->max_us / USECS_PER_SEC_I, (long long) (s->max_us % USECS_PER_SEC_I));
+	FOR_EACH_BUCKET(s, bucket, count,
+					appendStringInfo(&buf, " %d:" INT64_FORMAT, bucket, count));
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/* "S.ssssss": whole seconds and exactly six digits of microseconds */
+static void
+read_seconds(KpiTextCursor *cur, int64 *seconds, int64 *micros)
+{
+	*seconds = kpi_text_count(cur);
+	if (!kpi_text_accept(cur, "."))
+		kpi_text_error(cur, "\".\" and six digits of microseconds");
+	*micros = 0;
+	for (int digit = 0; digit < 6; digit++)
+	{
+		if (*cur->pos < '0' || *cur->pos > '9')
+			kpi_text_error(cur, "six digits of microseconds");
+		*micros = *micros * 10 + (*cur->pos++ - '0');
+	}
+}
+
+static int64
+read_microseconds(KpiTextCursor *cur)
+{
+	int64		seconds;
+	int64		micros;
+	int64		result;
+
+	read_seconds(cur, &seconds, &micros);
+	if (pg_mul_s64_overflow(seconds, USECS_PER_SEC_I, &result) ||
+		pg_add_s64_overflow(result, micros, &result))
+		kpi_text_error(cur, "a time below 9223372036854 seconds");
+	return result;
+}
+
+/* Builds a summary from parsed parts; the buckets arrive in order. */
+PG_FUNCTION_INFO_V1(duration_summary_in);
+Datum
+duration_summary_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	KpiTextCursor cur;
+	DurationSummary *s = new_summary(false, 8);
+	bool		more;
+	const char *problem;
+
+	kpi_text_init(&cur, TYPE_NAME, input);
+	kpi_text_version(&cur, DURATION_SUMMARY_VERSION);
+	more = kpi_text_skip_space(&cur);
+	if (more && kpi_text_accept(&cur, "p="))
+	{
+		char	   *end;
+
+		errno = 0;
+		s->percentile = strtod(cur.pos, &end);
+		if (end == cur.pos || errno != 0 || !(s->percentile >= 0.0 && s->percentile <= 1.0))
+			kpi_text_error(&cur, "a percentile between 0 and 1");
+		cur.pos = end;
+		more = kpi_text_skip_space(&cur);
+	}
+	if (more && kpi_text_accept(&cur, "count="))
+	{
+		s->count = kpi_text_count(&cur);
+		if (!kpi_text_skip_space(&cur) || !kpi_text_accept(&cur, "sum="))
+			kpi_text_error(&cur, "\" sum=\"");
+		read_seconds(&cur, &s->sum_seconds, &s->sum_micros);
+		if (!kpi_text_skip_space(&cur) || !kpi_text_accept(&cur, "min="))
+			kpi_text_error(&cur, "\" min=\"");
+		s->min_us = read_microseconds(&cur);
+		if (!kpi_text_skip_space(&cur) || !kpi_text_accept(&cur, "max="))
+			kpi_text_error(&cur, "\" max=\"");
+		s->max_us = read_microseconds(&cur);
+
+		while (kpi_text_skip_space(&cur) && *cur.pos != '\0')
+		{
+			const char *token = cur.pos;
+			int64		bucket;
+			int			last = s->used > 0 ? sparse_buckets(s)[s->used - 1] : -1;
+
+			if (*cur.pos < '0' || *cur.pos > '9' ||
+				(bucket = kpi_text_count(&cur)) <= last || bucket > MAX_BUCKET)
+			{
+				cur.pos = token;
+				kpi_text_error(&cur, psprintf("a bucket number between %d and %d (buckets in increasing order)",
+											  last + 1, MAX_BUCKET));
+			}
+			if (!kpi_text_accept(&cur, ":"))
+				kpi_text_error(&cur, "\":\" and the count of that bucket");
+			if (s->used == s->capacity)
+				s = sparse_copy(s, Min(2 * s->capacity, MAX_BUCKET + 1));
+			sparse_buckets(s)[s->used] = (uint16) bucket;
+			s->counts[s->used++] = kpi_text_count(&cur);
+		}
+	}
+	kpi_text_end(&cur);
+
+	if ((problem = summary_problem(s)) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type %s: \"%s\"", TYPE_NAME, input),
+				 errdetail("%s", problem)));
+	PG_RETURN_POINTER(compacted(s));
+}
+
+/*
+ * Binary form: version byte, p (float8, -1 for none), count, sum seconds,
+ * sum microseconds, min and max in microseconds (int8), the number of
+ * non-empty buckets (int4), then bucket number (int2) and count (int8) pairs.
+ */
+PG_FUNCTION_INFO_V1(duration_summary_send);
+Datum
+duration_summary_send(PG_FUNCTION_ARGS)
+{
+	DurationSummary *s = PG_GETARG_DURATION_SUMMARY(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, DURATION_SUMMARY_VERSION);
+	pq_sendfloat8(&buf, s->percentile);
+	pq_sendint64(&buf, s->count);
+	pq_sendint64(&buf, s->sum_seconds);
+	pq_sendint64(&buf, s->sum_micros);
+	pq_sendint64(&buf, s->min_us);
+	pq_sendint64(&buf, s->max_us);
+	pq_sendint32(&buf, nonempty_buckets(s));
+	FOR_EACH_BUCKET(s, bucket, count,
+		{
+			pq_sendint16(&buf, (uint16) bucket);
+			pq_sendint64(&buf, count);
+		});
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(duration_summary_recv);
+Datum
+duration_summary_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	uint8		version = kpi_recv_uint8(buf, TYPE_NAME);
+	DurationSummary *s;
+	int64		buckets;
+	const char *problem;
+	union
+	{
+		int64		i;
+		float8		f;
+	}			percentile;
+
+	if (version != DURATION_SUMMARY_VERSION)
+		kpi_recv_error(TYPE_NAME,
+					   psprintf("Format version %d is not supported; this kpi_ext reads version %d.",
+								version, DURATION_SUMMARY_VERSION));
+	percentile.i = kpi_recv_int64(buf, TYPE_NAME);
+	s = new_summary(false, 0);
+	s->percentile = percentile.f;
+	s->count = kpi_recv_int64(buf, TYPE_NAME);
+	s->sum_seconds = kpi_recv_int64(buf, TYPE_NAME);
+	s->sum_micros = kpi_recv_int64(buf, TYPE_NAME);
+	s->min_us = kpi_recv_int64(buf, TYPE_NAME);
+	s->max_us = kpi_recv_int64(buf, TYPE_NAME);
+	if (buf->len - buf->cursor < 4)
+		kpi_recv_error(TYPE_NAME, "The data ends early.");
+	buckets = (int32) pq_getmsgint(buf, 4);
+	if (buckets < 0 || buckets > MAX_BUCKET + 1 || buckets * 10 > buf->len - buf->cursor)
+		kpi_recv_error(TYPE_NAME, "Its bucket count does not match its length.");
+	s = sparse_copy(s, (int32) buckets);
+	for (int64 i = 0; i < buckets; i++)
+	{
+		sparse_buckets(s)[s->used] = (uint16) pq_getmsgint(buf, 2);
+		s->counts[s->used++] = pq_getmsgint64(buf);
+	}
+	if ((problem = summary_problem(s)) != NULL)
+		kpi_recv_error(TYPE_NAME, problem);
+	PG_RETURN_POINTER(compacted(s));
+}
