@@ -115,14 +115,14 @@ SELECT t.channel,
 
 \echo
 \echo '== Response and resolution times per channel and month =='
-\echo 'median and 90th percentile, within 1 % (duration_summary)'
+\echo 'median and 90th percentile (within 1 %, shown to the second)'
 SELECT t.channel,
        date_trunc('month', t.opened_at)::date AS month,
        count(*) AS tickets,
-       median_duration(t.first_response_at - t.opened_at) AS median_first_response,
-       duration_percentile(t.first_response_at - t.opened_at, 0.9) AS p90_first_response,
-       median_duration(t.resolved_at - t.opened_at) AS median_resolution,
-       duration_percentile(t.resolved_at - t.opened_at, 0.9) AS p90_resolution
+       median_duration(t.first_response_at - t.opened_at)::interval(0) AS median_first_response,
+       duration_percentile(t.first_response_at - t.opened_at, 0.9)::interval(0) AS p90_first_response,
+       median_duration(t.resolved_at - t.opened_at)::interval(0) AS median_resolution,
+       duration_percentile(t.resolved_at - t.opened_at, 0.9)::interval(0) AS p90_resolution
   FROM crm.tickets AS t
  GROUP BY 1, 2
  ORDER BY 1, 2;
@@ -132,8 +132,9 @@ SELECT t.channel,
 SELECT to_char(date_trunc('quarter', signed_up_at), 'YYYY-"Q"Q') AS cohort,
        count(*) AS customers,
        round(100.0 * count(first_value_at) / count(*), 1) AS reached_value_pct,
-       median_duration(first_value_at - onboarded_at) AS median_ttv,
-       duration_percentile(first_value_at - onboarded_at, 0.9) AS p90_ttv
+       median_duration(first_value_at - onboarded_at)::interval(0) AS median_ttv,
+       duration_percentile(first_value_at - onboarded_at, 0.9)::interval(0) AS p90_ttv
   FROM crm.customers
+ WHERE signed_up_at >= '2024-01-01'
  GROUP BY date_trunc('quarter', signed_up_at)
  ORDER BY cohort;
