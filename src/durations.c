@@ -400,7 +400,7 @@ mutable_state(FunctionCallInfo fcinfo)
 {
 	DurationSummary *state = PG_GETARG_DURATION_SUMMARY(0);
 
-	if (AggCheckCallContext(fcinfo, NULL))
+	if (kpi_in_aggregate(fcinfo))
 		return state;
 	check_summary(state);
 	return compacted(state);
@@ -409,7 +409,7 @@ mutable_state(FunctionCallInfo fcinfo)
 static Datum
 return_state(FunctionCallInfo fcinfo, DurationSummary *state)
 {
-	if (!AggCheckCallContext(fcinfo, NULL))
+	if (!kpi_in_aggregate(fcinfo))
 		state = compacted(state);
 	PG_RETURN_POINTER(state);
 }

@@ -14,6 +14,7 @@
 #include "common/int.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "nodes/nodes.h"
 
 /*
  * The name to put in a message: the aggregate being computed when we are a
@@ -21,6 +22,18 @@
  * the error path; it does catalog lookups.
  */
 extern const char *kpi_caller_name(FunctionCallInfo fcinfo);
+
+/*
+ * True when called as an aggregate's transition, combine or final function,
+ * where the state may be updated in place.  AggCheckCallContext says the
+ * same, but this runs on every row: keep it inline.
+ */
+static inline bool
+kpi_in_aggregate(FunctionCallInfo fcinfo)
+{
+	return fcinfo->context != NULL &&
+		(IsA(fcinfo->context, AggState) || IsA(fcinfo->context, WindowAggState));
+}
 
 /*
  * The z quantile of a two-sided interval at the given confidence, which must

@@ -72,7 +72,7 @@ mutable_state(FunctionCallInfo fcinfo)
 	RateSummary *state = PG_GETARG_RATE_SUMMARY(0);
 	RateSummary *copy;
 
-	if (AggCheckCallContext(fcinfo, NULL))
+	if (kpi_in_aggregate(fcinfo))
 		return state;
 	check_summary(state);
 	copy = palloc(sizeof(RateSummary));

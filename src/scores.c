@@ -99,7 +99,7 @@ mutable_state(FunctionCallInfo fcinfo)
 	ScoreSummary *state = PG_GETARG_SCORE_SUMMARY(0);
 	ScoreSummary *copy;
 
-	if (AggCheckCallContext(fcinfo, NULL))
+	if (kpi_in_aggregate(fcinfo))
 		return state;
 	check_summary(state);
 	copy = palloc(sizeof(ScoreSummary));

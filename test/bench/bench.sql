@@ -1,0 +1,181 @@
+-- The benchmark cases; test/bench/run.sh sets :rows and :repetitions.
+\pset footer off
+SET client_min_messages = warning;
+CREATE EXTENSION kpi_ext;
+CREATE EXTENSION tdigest;
+CREATE EXTENSION pg_prewarm;
+
+-- One table for every family: a survey answer, a churn flag and a response
+-- time per row; 24 months, 730 days.  Deterministic arithmetic, no random().
+CREATE TABLE facts AS
+SELECT i AS id,
+       date '2024-01-01' + (i % 24) * interval '1 month' AS month,
+       (i % 730) AS day,
+       CASE WHEN i % 50 = 0 THEN NULL
+            ELSE (ARRAY[0, 1, 2, 3, 4, 5, 6, 6, 7, 7, 7, 8, 8, 8, 8, 9, 9, 9, 9, 10, 10])[1 + (i * 7919) % 21] END AS score,
+       CASE WHEN i % 97 = 0 THEN NULL ELSE (i * 104729) % 1000 < 23 END AS churned,
+       -- response times: log-uniform from 1 second to about 3 days
+       make_interval(secs => round(exp(((i * 2654435761) % 1000003) / 1000003.0 * 12.5)::numeric, 3)::float8) AS response
+  FROM generate_series(1, :rows::bigint) AS i;
+-- customers for the period churn cohort
+CREATE TABLE customers AS
+SELECT i AS id,
+       timestamptz '2023-01-01' + ((i * 7919) % 1095) * interval '1 day' AS active_from,
+       CASE WHEN (i * 104729) % 10 < 3
+            THEN timestamptz '2023-01-01' + ((i * 7919) % 1095 + 10 + (i * 31) % 600) * interval '1 day' END AS churned_at
+  FROM generate_series(1, :rows::bigint / 10) AS i;
+-- the months of a churn curve
+CREATE TABLE periods AS
+SELECT m AS starts, m + interval '1 month' AS ends
+  FROM generate_series(timestamptz '2024-01-01', '2025-12-01', interval '1 month') AS m;
+VACUUM ANALYZE facts;
+VACUUM ANALYZE customers;
+SELECT pg_prewarm('facts') >= 0 AND pg_prewarm('customers') >= 0 AS warmed \gset
+
+CREATE TEMP TABLE bench_case (id serial, name text, workers int, query text);
+INSERT INTO bench_case (name, workers, query) VALUES
+    -- survey scores
+    ('count(score)',                  0, 'SELECT count(score) FROM facts'),
+    ('nps_agg(score)',                0, 'SELECT nps_agg(score) FROM facts'),
+    ('hand-written NPS',              0, 'SELECT 100.0 * (count(*) FILTER (WHERE score >= 9) - count(*) FILTER (WHERE score <= 6)) / count(score) FROM facts'),
+    ('count(score) by month',         0, 'SELECT month, count(score) FROM facts GROUP BY month'),
+    ('nps_agg(score) by month',       0, 'SELECT month, nps_agg(score) FROM facts GROUP BY month'),
+    ('hand-written NPS by month',     0, 'SELECT month, 100.0 * (count(*) FILTER (WHERE score >= 9) - count(*) FILTER (WHERE score <= 6)) / count(score) FROM facts GROUP BY month'),
+    ('count(score), 2 workers',       2, 'SELECT count(score) FROM facts'),
+    ('nps_agg(score), 2 workers',     2, 'SELECT nps_agg(score) FROM facts'),
+    ('count(score) by month, 2 workers',   2, 'SELECT month, count(score) FROM facts GROUP BY month'),
+    ('nps_agg(score) by month, 2 workers', 2, 'SELECT month, nps_agg(score) FROM facts GROUP BY month'),
+    ('nps_agg window 30 rows',        0, 'SELECT count(x) FROM (SELECT nps_agg(score) OVER (ORDER BY id ROWS 29 PRECEDING) AS x FROM facts WHERE id <= 1000000) AS w'),
+    ('nps_agg window 300 rows',       0, 'SELECT count(x) FROM (SELECT nps_agg(score) OVER (ORDER BY id ROWS 299 PRECEDING) AS x FROM facts WHERE id <= 1000000) AS w'),
+    -- rates
+    ('churn_rate(churned)',           0, 'SELECT churn_rate(churned) FROM facts'),
+    ('hand-written churn',            0, 'SELECT 100.0 * count(*) FILTER (WHERE churned) / count(churned) FROM facts'),
+    ('churn_rate(churned) by month',  0, 'SELECT month, churn_rate(churned) FROM facts GROUP BY month'),
+    ('hand-written churn by month',   0, 'SELECT month, 100.0 * count(*) FILTER (WHERE churned) / count(churned) FROM facts GROUP BY month'),
+    ('period churn_rate',             0, $$SELECT churn_rate(active_from, churned_at, '2025-01-01', '2025-02-01') FROM customers$$),
+    ('hand-written period churn',     0, $$SELECT 100.0 * count(*) FILTER (WHERE churned_at <= '2025-02-01') / count(*) FROM customers
+                                            WHERE active_from <= '2025-01-01' AND (churned_at IS NULL OR churned_at > '2025-01-01')$$),
+    ('period churn_rate by month',    0, $$SELECT p.starts, churn_rate(active_from, churned_at, p.starts, p.ends)
+                                            FROM periods AS p, customers GROUP BY p.starts$$),
+    ('hand-written period churn by month', 0, $$SELECT p.starts, 100.0 * count(*) FILTER (WHERE churned_at <= p.ends) / count(*)
+                                            FROM periods AS p, customers
+                                           WHERE active_from <= p.starts AND (churned_at IS NULL OR churned_at > p.starts) GROUP BY p.starts$$),
+    -- durations
+    ('median_duration',               0, 'SELECT median_duration(response) FROM facts'),
+    ('percentile_cont median',        0, 'SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY response) FROM facts'),
+    ('tdigest median',                0, 'SELECT tdigest_percentile(extract(epoch FROM response)::float8, 100, 0.5) FROM facts'),
+    ('duration_summary 3 percentiles', 0, 'SELECT percentiles(duration_summary(response), ARRAY[0.5, 0.9, 0.99]) FROM facts'),
+    ('percentile_cont 3 percentiles', 0, 'SELECT percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY response) FROM facts'),
+    ('tdigest 3 percentiles',         0, 'SELECT tdigest_percentile(extract(epoch FROM response)::float8, 100, ARRAY[0.5, 0.9, 0.99]) FROM facts'),
+    ('median_duration by day',        0, 'SELECT day, median_duration(response) FROM facts GROUP BY day'),
+    ('percentile_cont median by day', 0, 'SELECT day, percentile_cont(0.5) WITHIN GROUP (ORDER BY response) FROM facts GROUP BY day'),
+    ('tdigest median by day',         0, 'SELECT day, tdigest_percentile(extract(epoch FROM response)::float8, 100, 0.5) FROM facts GROUP BY day'),
+    ('duration_summary 3 percentiles by day', 0, 'SELECT day, percentiles(duration_summary(response), ARRAY[0.5, 0.9, 0.99]) FROM facts GROUP BY day'),
+    ('percentile_cont 3 percentiles by day',  0, 'SELECT day, percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY response) FROM facts GROUP BY day'),
+    ('tdigest 3 percentiles by day',  0, 'SELECT day, tdigest_percentile(extract(epoch FROM response)::float8, 100, ARRAY[0.5, 0.9, 0.99]) FROM facts GROUP BY day');
+
+-- Every repetition runs every case once, in order, so that noise on this
+-- shared machine falls on all of them alike; times are taken in the server.
+CREATE TEMP TABLE bench_time (case_id int, ms float8);
+SELECT set_config('bench.repetitions', :'repetitions', false) IS NOT NULL AS set \gset
+DO $$
+DECLARE
+    c record;
+    started timestamptz;
+BEGIN
+    FOR repetition IN 1 .. current_setting('bench.repetitions')::int LOOP
+        FOR c IN SELECT * FROM bench_case ORDER BY id LOOP
+            PERFORM set_config('max_parallel_workers_per_gather', c.workers::text, false);
+            started := clock_timestamp();
+            EXECUTE c.query;
+            INSERT INTO bench_time VALUES (c.id, 1000 * extract(epoch FROM clock_timestamp() - started));
+        END LOOP;
+    END LOOP;
+END $$;
+RESET max_parallel_workers_per_gather;
+
+CREATE TEMP VIEW medians AS
+SELECT c.name, percentile_cont(0.5) WITHIN GROUP (ORDER BY t.ms) AS ms
+  FROM bench_case c JOIN bench_time t ON t.case_id = c.id GROUP BY c.name;
+CREATE FUNCTION pg_temp.ms(case_name text) RETURNS float8 LANGUAGE sql
+    AS $$ SELECT ms FROM medians WHERE name = case_name $$;
+
+\echo
+\echo 'Median time per case (ms)'
+SELECT c.name AS "case", c.workers, round(m.ms::numeric, 1) AS median_ms
+  FROM bench_case c JOIN medians m USING (name) ORDER BY c.id;
+
+\echo
+\echo 'Ratios (time of kpi_ext / time of the alternative, unless said otherwise)'
+SELECT ratio, round(value::numeric, 3) AS value, target,
+       CASE WHEN meets THEN 'PASS' ELSE 'MISS' END AS result
+  FROM (VALUES
+    ('nps_agg / count(score)',                         pg_temp.ms('nps_agg(score)') / pg_temp.ms('count(score)'), '<= 1.10',
+        pg_temp.ms('nps_agg(score)') / pg_temp.ms('count(score)') <= 1.10),
+    ('nps_agg / hand-written NPS',                     pg_temp.ms('nps_agg(score)') / pg_temp.ms('hand-written NPS'), '< 1',
+        pg_temp.ms('nps_agg(score)') < pg_temp.ms('hand-written NPS')),
+    ('nps_agg / count(score), by month',               pg_temp.ms('nps_agg(score) by month') / pg_temp.ms('count(score) by month'), '<= 1.10',
+        pg_temp.ms('nps_agg(score) by month') / pg_temp.ms('count(score) by month') <= 1.10),
+    ('nps_agg / hand-written NPS, by month',           pg_temp.ms('nps_agg(score) by month') / pg_temp.ms('hand-written NPS by month'), '< 1',
+        pg_temp.ms('nps_agg(score) by month') < pg_temp.ms('hand-written NPS by month')),
+    ('speedup with 2 workers: nps_agg',                pg_temp.ms('nps_agg(score)') / pg_temp.ms('nps_agg(score), 2 workers'), '>= 0.9 x count''s',
+        pg_temp.ms('nps_agg(score)') / pg_temp.ms('nps_agg(score), 2 workers')
+        >= 0.9 * pg_temp.ms('count(score)') / pg_temp.ms('count(score), 2 workers')),
+    ('speedup with 2 workers: count(score)',           pg_temp.ms('count(score)') / pg_temp.ms('count(score), 2 workers'), '(reference)', true),
+    ('speedup with 2 workers: nps_agg by month',       pg_temp.ms('nps_agg(score) by month') / pg_temp.ms('nps_agg(score) by month, 2 workers'), '>= 0.9 x count''s',
+        pg_temp.ms('nps_agg(score) by month') / pg_temp.ms('nps_agg(score) by month, 2 workers')
+        >= 0.9 * pg_temp.ms('count(score) by month') / pg_temp.ms('count(score) by month, 2 workers')),
+    ('speedup with 2 workers: count(score) by month',  pg_temp.ms('count(score) by month') / pg_temp.ms('count(score) by month, 2 workers'), '(reference)', true),
+    ('window 300 rows / window 30 rows',               pg_temp.ms('nps_agg window 300 rows') / pg_temp.ms('nps_agg window 30 rows'), '0.8 .. 1.2',
+        pg_temp.ms('nps_agg window 300 rows') / pg_temp.ms('nps_agg window 30 rows') BETWEEN 0.8 AND 1.2),
+    ('churn_rate / hand-written churn',                pg_temp.ms('churn_rate(churned)') / pg_temp.ms('hand-written churn'), '<= 1.0',
+        pg_temp.ms('churn_rate(churned)') <= pg_temp.ms('hand-written churn')),
+    ('churn_rate / hand-written churn, by month',      pg_temp.ms('churn_rate(churned) by month') / pg_temp.ms('hand-written churn by month'), '<= 1.0',
+        pg_temp.ms('churn_rate(churned) by month') <= pg_temp.ms('hand-written churn by month')),
+    ('period churn_rate / hand-written cohort SQL',    pg_temp.ms('period churn_rate') / pg_temp.ms('hand-written period churn'), '<= 1.0',
+        pg_temp.ms('period churn_rate') <= pg_temp.ms('hand-written period churn')),
+    ('period churn_rate / hand-written, by month',     pg_temp.ms('period churn_rate by month') / pg_temp.ms('hand-written period churn by month'), '<= 1.0',
+        pg_temp.ms('period churn_rate by month') <= pg_temp.ms('hand-written period churn by month')),
+    ('percentile_cont / median_duration',              pg_temp.ms('percentile_cont median') / pg_temp.ms('median_duration'), '>= 3 (faster)',
+        pg_temp.ms('percentile_cont median') / pg_temp.ms('median_duration') >= 3),
+    ('tdigest / median_duration',                      pg_temp.ms('tdigest median') / pg_temp.ms('median_duration'), '>= 2 (faster)',
+        pg_temp.ms('tdigest median') / pg_temp.ms('median_duration') >= 2),
+    ('percentile_cont / duration_summary, 3 percentiles', pg_temp.ms('percentile_cont 3 percentiles') / pg_temp.ms('duration_summary 3 percentiles'), '>= 3 (faster)',
+        pg_temp.ms('percentile_cont 3 percentiles') / pg_temp.ms('duration_summary 3 percentiles') >= 3),
+    ('tdigest / duration_summary, 3 percentiles',      pg_temp.ms('tdigest 3 percentiles') / pg_temp.ms('duration_summary 3 percentiles'), '>= 2 (faster)',
+        pg_temp.ms('tdigest 3 percentiles') / pg_temp.ms('duration_summary 3 percentiles') >= 2),
+    ('percentile_cont / median_duration, by day',      pg_temp.ms('percentile_cont median by day') / pg_temp.ms('median_duration by day'), '>= 3 (faster)',
+        pg_temp.ms('percentile_cont median by day') / pg_temp.ms('median_duration by day') >= 3),
+    ('tdigest / median_duration, by day',              pg_temp.ms('tdigest median by day') / pg_temp.ms('median_duration by day'), '>= 2 (faster)',
+        pg_temp.ms('tdigest median by day') / pg_temp.ms('median_duration by day') >= 2),
+    ('percentile_cont / duration_summary, 3 p, by day', pg_temp.ms('percentile_cont 3 percentiles by day') / pg_temp.ms('duration_summary 3 percentiles by day'), '>= 3 (faster)',
+        pg_temp.ms('percentile_cont 3 percentiles by day') / pg_temp.ms('duration_summary 3 percentiles by day') >= 3),
+    ('tdigest / duration_summary, 3 p, by day',        pg_temp.ms('tdigest 3 percentiles by day') / pg_temp.ms('duration_summary 3 percentiles by day'), '>= 2 (faster)',
+        pg_temp.ms('tdigest 3 percentiles by day') / pg_temp.ms('duration_summary 3 percentiles by day') >= 2)
+  ) AS r(ratio, value, target, meets);
+
+\echo
+\echo 'Accuracy of the duration percentiles against percentile_disc (target: within 1 %)'
+SELECT p, round(100 * abs(extract(epoch FROM estimate) - extract(epoch FROM exact)) / extract(epoch FROM exact), 4) AS error_pct
+  FROM (SELECT unnest(ARRAY[0.5, 0.9, 0.99]) AS p,
+               unnest(percentiles(duration_summary(response), ARRAY[0.5, 0.9, 0.99])) AS estimate,
+               unnest(percentile_disc(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY response)) AS exact
+          FROM facts) AS t;
+
+\echo
+\echo 'Peak memory of GROUP BY over groups of about ten response times each (hash aggregation)'
+SET work_mem = '64GB';
+SET max_parallel_workers_per_gather = 0;
+-- the largest "Peak Memory Usage" (kB) of any node in the plan
+CREATE FUNCTION pg_temp.peak_memory(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    plan text;
+BEGIN
+    EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
+    RETURN (SELECT pg_size_pretty(1024 * max(m[1]::bigint))
+              FROM regexp_matches(plan, '"Peak Memory Usage": (\d+)', 'g') AS m);
+END $$;
+SELECT (:rows / 10) AS groups,
+       pg_temp.peak_memory('SELECT count(*) FROM (SELECT id % (' || :rows / 10 || ') AS g, duration_summary(response) FROM facts GROUP BY 1) AS t') AS duration_summary,
+       pg_temp.peak_memory('SELECT count(*) FROM (SELECT id % (' || :rows / 10 || ') AS g, tdigest(extract(epoch FROM response)::float8, 100) FROM facts GROUP BY 1) AS t') AS tdigest,
+       pg_temp.peak_memory('SELECT count(*) FROM (SELECT id % (' || :rows / 10 || ') AS g, count(response) FROM facts GROUP BY 1) AS t') AS "count (reference)";
