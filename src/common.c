@@ -133,6 +133,24 @@ kpi_text_error(const KpiTextCursor *cur, const char *expected)
 					   expected, (int) (cur->pos - cur->input) + 1)));
 }
 
+void
+kpi_text_invalid(const KpiTextCursor *cur, const char *problem)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type %s: \"%s\"", cur->type_name, cur->input),
+			 errdetail("%s", problem)));
+}
+
+void
+kpi_corrupt(const char *type_name, const char *problem)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("corrupt %s value", type_name),
+			 errdetail("%s", problem)));
+}
+
 bool
 kpi_text_skip_space(KpiTextCursor *cur)
 {

@@ -118,21 +118,6 @@ new_summary(bool dense, int32 capacity)
 	return s;
 }
 
-/* A sparse copy of a sparse summary, with room for capacity buckets. */
-static DurationSummary *
-sparse_copy(DurationSummary *s, int32 capacity)
-{
-	DurationSummary *result = new_summary(false, capacity);
-
-	Assert(!s->dense && s->used <= capacity);
-	memcpy(&result->percentile, &s->percentile,
-		   offsetof(DurationSummary, counts) - offsetof(DurationSummary, percentile));
-	memcpy(result->counts, s->counts, s->used * sizeof(int64));
-	memcpy(sparse_buckets(result), sparse_buckets(s), s->used * sizeof(uint16));
-	result->used = s->used;
-	return result;
-}
-
 /* Runs body for every non-empty bucket, in increasing order. */
 #define FOR_EACH_BUCKET(s, bucket, bucket_count, body) \
 	do { \
@@ -155,49 +140,60 @@ nonempty_buckets(DurationSummary *s)
 	return buckets;
 }
 
+/* Dense storage of the buckets low..high is no larger than sparse storage. */
+static inline bool
+dense_is_smaller(int low, int high, int32 buckets)
+{
+	return (Size) (high - low + 1) * sizeof(int64) <=
+		(Size) buckets * (sizeof(int64) + sizeof(uint16));
+}
+
+/*
+ * A copy of s laid out densely from bucket low, or sparsely, with room for
+ * capacity slots or buckets.
+ */
+static DurationSummary *
+relaid(DurationSummary *s, bool dense, int low, int32 capacity)
+{
+	DurationSummary *result = new_summary(dense, capacity);
+
+	memcpy(&result->percentile, &s->percentile,
+		   offsetof(DurationSummary, counts) - offsetof(DurationSummary, percentile));
+	result->first_bucket = dense ? low : 0;
+	result->used = dense ? capacity : 0;
+	FOR_EACH_BUCKET(s, bucket, count,
+		{
+			if (dense)
+				result->counts[bucket - low] = count;
+			else
+			{
+				sparse_buckets(result)[result->used] = (uint16) bucket;
+				result->counts[result->used++] = count;
+			}
+		});
+	return result;
+}
+
 /*
  * A copy of s with room for at least `needed` buckets spanning low..high,
- * in whichever layout is smaller, with spare room to grow into.
+ * in whichever layout is smaller, with spare room to grow into: half again,
+ * so that growing costs O(1) per value, amortized.
  */
 static DurationSummary *
 rebuilt(DurationSummary *s, int32 needed, int low, int high)
 {
 	int32		span = high - low + 1;
-	bool		dense = (Size) span * sizeof(int64) <= (Size) needed * (sizeof(int64) + sizeof(uint16));
-	int32		capacity = dense ? span : needed;
-	DurationSummary *result;
 
-	/* spare room: half again, so growth costs O(1) per value amortized */
-	if (dense)
+	if (dense_is_smaller(low, high, needed))
 	{
 		int32		spare = Min(span / 2 + 8, MAX_BUCKET + 1 - span);
-		int32		spare_below = Min(spare / 2, low);
+		int32		capacity = span + spare;
 
-		capacity = span + spare;
-		low -= spare_below;
-		if (low + capacity - 1 > MAX_BUCKET)
-			low = MAX_BUCKET + 1 - capacity;
+		low -= Min(spare / 2, low);
+		low = Min(low, MAX_BUCKET + 1 - capacity);
+		return relaid(s, true, low, capacity);
 	}
-	else
-		capacity = Min(needed + needed / 2 + 4, MAX_BUCKET + 1);
-
-	result = new_summary(dense, capacity);
-	memcpy(&result->percentile, &s->percentile,
-		   offsetof(DurationSummary, counts) - offsetof(DurationSummary, percentile));
-	result->first_bucket = dense ? low : 0;
-	result->used = dense ? capacity : 0;
-
-	FOR_EACH_BUCKET(s, bucket, bucket_count,
-		{
-			if (dense)
-				result->counts[bucket - low] = bucket_count;
-			else
-			{
-				sparse_buckets(result)[result->used] = (uint16) bucket;
-				result->counts[result->used++] = bucket_count;
-			}
-		});
-	return result;
+	return relaid(s, false, 0, Min(needed + needed / 2 + 4, MAX_BUCKET + 1));
 }
 
 /*
@@ -239,8 +235,7 @@ add_to_bucket(DurationSummary *s, int bucket, int64 count)
 		}
 		if (s->used < s->capacity &&
 			(s->used == 0 ||
-			 (Size) (Max(buckets[s->used - 1], bucket) - Min(buckets[0], bucket) + 1) * sizeof(int64) >
-			 (Size) (s->used + 1) * (sizeof(int64) + sizeof(uint16))))
+			 !dense_is_smaller(Min(buckets[0], bucket), Max(buckets[s->used - 1], bucket), s->used + 1)))
 		{
 			memmove(&buckets[low + 1], &buckets[low], (s->used - low) * sizeof(uint16));
 			memmove(&s->counts[low + 1], &s->counts[low], (s->used - low) * sizeof(int64));
@@ -349,10 +344,7 @@ check_summary(DurationSummary *s)
 	else
 		problem = summary_problem(s);
 	if (problem != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("corrupt %s value", TYPE_NAME),
-				 errdetail("%s", problem)));
+		kpi_corrupt(TYPE_NAME, problem);
 }
 
 /* A compact copy: no spare room, and the smaller layout. */
@@ -362,32 +354,15 @@ compacted(DurationSummary *s)
 	int			low = MAX_BUCKET;
 	int			high = 0;
 	int32		buckets = nonempty_buckets(s);
-	bool		dense;
-	DurationSummary *result;
 
 	FOR_EACH_BUCKET(s, bucket, count,
 		{
 			low = Min(low, bucket);
 			high = Max(high, bucket);
 		});
-	dense = buckets > 0 &&
-		(Size) (high - low + 1) * sizeof(int64) <= (Size) buckets * (sizeof(int64) + sizeof(uint16));
-	result = new_summary(dense, dense ? high - low + 1 : buckets);
-	memcpy(&result->percentile, &s->percentile,
-		   offsetof(DurationSummary, counts) - offsetof(DurationSummary, percentile));
-	result->first_bucket = dense ? low : 0;
-	result->used = dense ? high - low + 1 : 0;
-	FOR_EACH_BUCKET(s, bucket, count,
-		{
-			if (dense)
-				result->counts[bucket - low] = count;
-			else
-			{
-				sparse_buckets(result)[result->used] = (uint16) bucket;
-				result->counts[result->used++] = count;
-			}
-		});
-	return result;
+	if (buckets > 0 && dense_is_smaller(low, high, buckets))
+		return relaid(s, true, low, high - low + 1);
+	return relaid(s, false, 0, buckets);
 }
 
 /*
@@ -805,7 +780,7 @@ duration_summary_in(PG_FUNCTION_ARGS)
 			if (!kpi_text_accept(&cur, ":"))
 				kpi_text_error(&cur, "\":\" and the count of that bucket");
 			if (s->used == s->capacity)
-				s = sparse_copy(s, Min(2 * s->capacity, MAX_BUCKET + 1));
+				s = relaid(s, false, 0, Min(2 * s->capacity, MAX_BUCKET + 1));
 			sparse_buckets(s)[s->used] = (uint16) bucket;
 			s->counts[s->used++] = kpi_text_count(&cur);
 		}
@@ -813,10 +788,7 @@ duration_summary_in(PG_FUNCTION_ARGS)
 	kpi_text_end(&cur);
 
 	if ((problem = summary_problem(s)) != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type %s: \"%s\"", TYPE_NAME, input),
-				 errdetail("%s", problem)));
+		kpi_text_invalid(&cur, problem);
 	PG_RETURN_POINTER(compacted(s));
 }
 
@@ -881,7 +853,7 @@ duration_summary_recv(PG_FUNCTION_ARGS)
 	buckets = (int32) pq_getmsgint(buf, 4);
 	if (buckets < 0 || buckets > MAX_BUCKET + 1 || buckets * 10 > buf->len - buf->cursor)
 		kpi_recv_error(TYPE_NAME, "Its bucket count does not match its length.");
-	s = sparse_copy(s, (int32) buckets);
+	s = relaid(s, false, 0, (int32) buckets);
 	for (int64 i = 0; i < buckets; i++)
 	{
 		sparse_buckets(s)[s->used] = (uint16) pq_getmsgint(buf, 2);

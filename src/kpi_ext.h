@@ -69,6 +69,12 @@ typedef struct KpiTextCursor
 	const char *pos;
 } KpiTextCursor;
 
+/* A summary that fails its own consistency checks: 22P02 for text input. */
+extern pg_attribute_noreturn() void kpi_text_invalid(const KpiTextCursor *cur, const char *problem);
+
+/* A summary handed to a function that is not one kpi_ext could have built. */
+extern pg_attribute_noreturn() void kpi_corrupt(const char *type_name, const char *problem);
+
 extern void kpi_text_init(KpiTextCursor *cur, const char *type_name, const char *input);
 extern pg_attribute_noreturn() void kpi_text_error(const KpiTextCursor *cur, const char *expected);
 

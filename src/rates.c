@@ -59,10 +59,7 @@ check_summary(const RateSummary *s)
 	else
 		problem = counts_problem(s->hits, s->trials);
 	if (problem != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("corrupt %s value", TYPE_NAME),
-				 errdetail("%s", problem)));
+		kpi_corrupt(TYPE_NAME, problem);
 }
 
 /* The state to update: in place inside an aggregate, else a checked copy. */
@@ -113,10 +110,7 @@ rate_summary_in(PG_FUNCTION_ARGS)
 	kpi_text_end(&cur);
 
 	if ((problem = counts_problem(hits, trials)) != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type %s: \"%s\"", TYPE_NAME, input),
-				 errdetail("%s", problem)));
+		kpi_text_invalid(&cur, problem);
 	PG_RETURN_POINTER(new_summary(hits, trials));
 }
 
@@ -322,10 +316,11 @@ in_period_cohort(FunctionCallInfo fcinfo, bool *churned)
 
 /*
  * The period transitions are not strict, because a NULL churned_at means
- * "still a customer"; NULL in any other argument skips the row.
+ * "still a customer"; NULL in any other argument skips the row.  Churn
+ * counts the customers who left as hits, retention those who stayed.
  */
 static Datum
-count_period_churn(FunctionCallInfo fcinfo, int sign)
+count_period(FunctionCallInfo fcinfo, int sign, bool stayed_is_hit)
 {
 	bool		churned;
 
@@ -333,19 +328,19 @@ count_period_churn(FunctionCallInfo fcinfo, int sign)
 		PG_RETURN_NULL();
 	if (!in_period_cohort(fcinfo, &churned))
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	return count_outcome(fcinfo, sign, churned ? 1 : 0, 1);
+	return count_outcome(fcinfo, sign, churned != stayed_is_hit ? 1 : 0, 1);
+}
+
+static Datum
+count_period_churn(FunctionCallInfo fcinfo, int sign)
+{
+	return count_period(fcinfo, sign, false);
 }
 
 static Datum
 count_period_retention(FunctionCallInfo fcinfo, int sign)
 {
-	bool		churned;
-
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	if (!in_period_cohort(fcinfo, &churned))
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	return count_outcome(fcinfo, sign, churned ? 0 : 1, 1);
+	return count_period(fcinfo, sign, true);
 }
 
 /* A transition and an inverse transition (moving windows) per way of counting. */

@@ -86,10 +86,7 @@ check_summary(const ScoreSummary *s)
 	else if ((problem = summary_problem(s, &total)) == NULL && total != s->total)
 		problem = "Its total does not match its counts.";
 	if (problem != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("corrupt %s value", TYPE_NAME),
-				 errdetail("%s", problem)));
+		kpi_corrupt(TYPE_NAME, problem);
 }
 
 /* The state to update: in place inside an aggregate, else a checked copy. */
@@ -169,10 +166,7 @@ score_summary_in(PG_FUNCTION_ARGS)
 	kpi_text_end(&cur);
 
 	if ((problem = summary_problem(s, &s->total)) != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type %s: \"%s\"", TYPE_NAME, input),
-				 errdetail("%s", problem)));
+		kpi_text_invalid(&cur, problem);
 	PG_RETURN_POINTER(s);
 }
 

@@ -163,19 +163,26 @@ SELECT p, round(100 * abs(extract(epoch FROM estimate) - extract(epoch FROM exac
           FROM facts) AS t;
 
 \echo
-\echo 'Peak memory of GROUP BY over groups of about ten response times each (hash aggregation)'
+\echo 'Peak memory of GROUP BY over groups of about ten response times each'
+\echo 'peak resident memory of a fresh backend running the query (VmHWM), and what it needs beyond count()'
+\c
 SET work_mem = '64GB';
 SET max_parallel_workers_per_gather = 0;
--- the largest "Peak Memory Usage" (kB) of any node in the plan
-CREATE FUNCTION pg_temp.peak_memory(query text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    plan text;
-BEGIN
-    EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
-    RETURN (SELECT pg_size_pretty(1024 * max(m[1]::bigint))
-              FROM regexp_matches(plan, '"Peak Memory Usage": (\d+)', 'g') AS m);
-END $$;
-SELECT (:rows / 10) AS groups,
-       pg_temp.peak_memory('SELECT count(*) FROM (SELECT id % (' || :rows / 10 || ') AS g, duration_summary(response) FROM facts GROUP BY 1) AS t') AS duration_summary,
-       pg_temp.peak_memory('SELECT count(*) FROM (SELECT id % (' || :rows / 10 || ') AS g, tdigest(extract(epoch FROM response)::float8, 100) FROM facts GROUP BY 1) AS t') AS tdigest,
-       pg_temp.peak_memory('SELECT count(*) FROM (SELECT id % (' || :rows / 10 || ') AS g, count(response) FROM facts GROUP BY 1) AS t') AS "count (reference)";
+SELECT count(*) AS groups FROM (SELECT id % (:rows / 10), count(response) FROM facts GROUP BY 1) AS t \gset
+SELECT substring(pg_read_file('/proc/self/status') FROM 'VmHWM:\s*(\d+) kB')::bigint AS reference_kb \gset
+\c
+SET work_mem = '64GB';
+SET max_parallel_workers_per_gather = 0;
+SELECT count(*) AS groups FROM (SELECT id % (:rows / 10), duration_summary(response) FROM facts GROUP BY 1) AS t \gset
+SELECT substring(pg_read_file('/proc/self/status') FROM 'VmHWM:\s*(\d+) kB')::bigint AS duration_kb \gset
+\c
+SET work_mem = '64GB';
+SET max_parallel_workers_per_gather = 0;
+SELECT count(*) AS groups FROM (SELECT id % (:rows / 10), tdigest(extract(epoch FROM response)::float8, 100) FROM facts GROUP BY 1) AS t \gset
+SELECT substring(pg_read_file('/proc/self/status') FROM 'VmHWM:\s*(\d+) kB')::bigint AS tdigest_kb \gset
+SELECT :groups AS groups,
+       pg_size_pretty(:reference_kb * 1024) AS "count() (reference)",
+       pg_size_pretty(:duration_kb * 1024) AS duration_summary,
+       pg_size_pretty((:duration_kb - :reference_kb) * 1024) AS "duration_summary beyond count()",
+       pg_size_pretty(:tdigest_kb * 1024) AS tdigest,
+       pg_size_pretty((:tdigest_kb - :reference_kb) * 1024) AS "tdigest beyond count()";
