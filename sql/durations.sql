@@ -156,3 +156,13 @@ RESET parallel_leader_participation;
 -- many small groups stay small: a handful of durations per account
 SELECT max(pg_column_size(s)) AS largest_bytes, avg(pg_column_size(s))::int AS average_bytes
   FROM (SELECT duration_summary(d) AS s FROM tickets GROUP BY id % 20000) AS t;
+
+-- As window functions (no inverse: each frame is recomputed or grown), the
+-- answers equal recomputing every frame, also while the state grows.
+SELECT count(*) AS rows_checked,
+       count(*) FILTER (WHERE w.median IS DISTINCT FROM r.median OR w.summary <> r.summary) AS rows_differing
+  FROM (SELECT id, median_duration(d) OVER (ORDER BY id ROWS 40 PRECEDING) AS median,
+               duration_summary(d) OVER (ORDER BY id)::text AS summary
+          FROM tickets WHERE id <= 1500) AS w
+  JOIN LATERAL (SELECT (SELECT median_duration(d) FROM tickets t WHERE t.id BETWEEN w.id - 40 AND w.id) AS median,
+                       (SELECT duration_summary(d) FROM tickets t WHERE t.id <= w.id)::text AS summary) AS r ON true;

@@ -181,8 +181,8 @@ SET max_parallel_workers_per_gather = 0;
 SELECT count(*) AS groups FROM (SELECT id % (:rows / 10), tdigest(extract(epoch FROM response)::float8, 100) FROM facts GROUP BY 1) AS t \gset
 SELECT substring(pg_read_file('/proc/self/status') FROM 'VmHWM:\s*(\d+) kB')::bigint AS tdigest_kb \gset
 SELECT :groups AS groups,
-       pg_size_pretty(:reference_kb * 1024) AS "count() (reference)",
-       pg_size_pretty(:duration_kb * 1024) AS duration_summary,
-       pg_size_pretty((:duration_kb - :reference_kb) * 1024) AS "duration_summary beyond count()",
-       pg_size_pretty(:tdigest_kb * 1024) AS tdigest,
-       pg_size_pretty((:tdigest_kb - :reference_kb) * 1024) AS "tdigest beyond count()";
+       pg_size_pretty(:reference_kb::bigint * 1024) AS "count() (reference)",
+       pg_size_pretty(:duration_kb::bigint * 1024) AS duration_summary,
+       pg_size_pretty((:duration_kb - :reference_kb)::bigint * 1024) AS "duration_summary beyond count()",
+       pg_size_pretty(:tdigest_kb::bigint * 1024) AS tdigest,
+       pg_size_pretty((:tdigest_kb - :reference_kb)::bigint * 1024) AS "tdigest beyond count()";
