@@ -163,26 +163,13 @@ SELECT p, round(100 * abs(extract(epoch FROM estimate) - extract(epoch FROM exac
           FROM facts) AS t;
 
 \echo
-\echo 'Peak memory of GROUP BY over groups of about ten response times each'
-\echo 'peak resident memory of a fresh backend running the query (VmHWM), and what it needs beyond count()'
-\c
-SET work_mem = '64GB';
+\echo 'Size of per-group summaries, GROUP BY over groups of about ten response times each'
+\echo '(the stored, compact values; inside the aggregate a state keeps about half again as much spare room)'
 SET max_parallel_workers_per_gather = 0;
-SELECT count(*) AS groups FROM (SELECT id % (:rows / 10), count(response) FROM facts GROUP BY 1) AS t \gset
-SELECT substring(pg_read_file('/proc/self/status') FROM 'VmHWM:\s*(\d+) kB')::bigint AS reference_kb \gset
-\c
-SET work_mem = '64GB';
-SET max_parallel_workers_per_gather = 0;
-SELECT count(*) AS groups FROM (SELECT id % (:rows / 10), duration_summary(response) FROM facts GROUP BY 1) AS t \gset
-SELECT substring(pg_read_file('/proc/self/status') FROM 'VmHWM:\s*(\d+) kB')::bigint AS duration_kb \gset
-\c
-SET work_mem = '64GB';
-SET max_parallel_workers_per_gather = 0;
-SELECT count(*) AS groups FROM (SELECT id % (:rows / 10), tdigest(extract(epoch FROM response)::float8, 100) FROM facts GROUP BY 1) AS t \gset
-SELECT substring(pg_read_file('/proc/self/status') FROM 'VmHWM:\s*(\d+) kB')::bigint AS tdigest_kb \gset
-SELECT :groups AS groups,
-       pg_size_pretty(:reference_kb::bigint * 1024) AS "count() (reference)",
-       pg_size_pretty(:duration_kb::bigint * 1024) AS duration_summary,
-       pg_size_pretty((:duration_kb - :reference_kb)::bigint * 1024) AS "duration_summary beyond count()",
-       pg_size_pretty(:tdigest_kb::bigint * 1024) AS tdigest,
-       pg_size_pretty((:tdigest_kb - :reference_kb)::bigint * 1024) AS "tdigest beyond count()";
+SELECT 'duration_summary' AS summary, count(*) AS groups, round(avg(pg_column_size(s))) AS average_bytes,
+       max(pg_column_size(s)) AS largest_bytes, pg_size_pretty(sum(pg_column_size(s))) AS total
+  FROM (SELECT duration_summary(response) AS s FROM facts GROUP BY id % (:rows / 10)) AS t
+UNION ALL
+SELECT 'tdigest (compression 100)', count(*), round(avg(pg_column_size(s))), max(pg_column_size(s)),
+       pg_size_pretty(sum(pg_column_size(s)))
+  FROM (SELECT tdigest(extract(epoch FROM response)::float8, 100) AS s FROM facts GROUP BY id % (:rows / 10)) AS t;
