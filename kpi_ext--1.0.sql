@@ -869,3 +869,54 @@ CREATE AGGREGATE rollup(duration_summary) (
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE rollup(duration_summary) IS 'merges duration summaries exactly, bucket for bucket';
+
+--------------------------------------------------------------------------------
+-- Discoverability: every KPI the extension computes, for analysts and BI tools
+--------------------------------------------------------------------------------
+
+CREATE VIEW kpi_catalog (kpi, family, sql, unit, better, formula) AS VALUES
+    ('Net Promoter Score (NPS)', 'survey scores', 'nps_agg(score)', 'NPS points, -100..100', 'higher',
+     '% promoters (9-10) - % detractors (0-6) of answers on 0..10'),
+    ('Employee NPS (eNPS)', 'survey scores', 'enps_agg(score)', 'NPS points, -100..100', 'higher',
+     'the NPS of employee answers on 0..10'),
+    ('Customer satisfaction (CSAT)', 'survey scores', 'csat_agg(score [, scale])', 'percent', 'higher',
+     'answers in the top two boxes (4-5 of 1..5, or scale - 1 and scale) / answers * 100'),
+    ('Customer effort score (CES)', 'survey scores', 'ces_agg(score [, scale])', 'mean answer, 1..7', 'lower',
+     'mean answer on the 1..7 (or 1..scale) effort scale'),
+    ('NPS confidence interval', 'survey scores', 'nps_ci(score_summary(score), 0.95)', 'NPS points', NULL,
+     'adjusted-Wald interval: n'' = n + 3, p'' = (P + 3/4) / n'', d'' = (D + 3/4) / n'''),
+    ('Churn rate', 'rates', 'churn_rate(churned) or churn_rate(active_from, churned_at, period_start, period_end)', 'percent', 'lower',
+     'customers lost during the period / customers at its start * 100'),
+    ('Customer retention rate', 'rates', 'retention_rate(active_from, churned_at, period_start, period_end) or retention_rate(S, E, N)', 'percent', 'higher',
+     '(customers at end - new customers) / customers at start * 100'),
+    ('Renewal rate', 'rates', 'renewal_rate(renewed)', 'percent', 'higher',
+     'renewals / contracts up for renewal * 100'),
+    ('Lead conversion rate', 'rates', 'conversion_rate(converted)', 'percent', 'higher',
+     'leads that became customers / leads * 100'),
+    ('Opportunity conversion rate', 'rates', 'conversion_rate(won)', 'percent', 'higher',
+     'opportunities won / opportunities * 100'),
+    ('Repeat-purchase conversion', 'rates', 'conversion_rate(bought_again)', 'percent', 'higher',
+     'customers contacted who bought again / customers contacted * 100'),
+    ('Resolution rate', 'rates', 'resolution_rate(resolved)', 'percent', 'higher',
+     'issues resolved / issues received * 100'),
+    ('First-contact resolution (FCR)', 'rates', 'fcr_rate(contacts)', 'percent', 'higher',
+     'issues solved in one contact / issues * 100'),
+    ('SLA attainment', 'rates', 'sla_rate(actual, target)', 'percent', 'higher',
+     'responses within their target time / responses * 100'),
+    ('Email click-through rate (CTR)', 'rates', 'ctr(clicks, impressions)', 'percent', 'higher',
+     'sum of clicks / sum of impressions * 100'),
+    ('Response rate per communication', 'rates', 'response_rate(responded)', 'percent', 'higher',
+     'outbound contacts that got a reply / contacts * 100'),
+    ('Opt-out rate', 'rates', 'opt_out_rate(opted_out)', 'percent', 'lower',
+     'customers who opted out / customers reached * 100'),
+    ('Support system usage rate', 'rates', 'support_usage_rate(used)', 'percent', NULL,
+     'customers who used the support system / customers * 100'),
+    ('First response time', 'durations', 'median_duration(first_response_at - opened_at)', 'interval', 'lower',
+     'median (or duration_percentile) of the time until the first answer'),
+    ('Resolution time', 'durations', 'duration_percentile(resolved_at - opened_at, 0.9)', 'interval', 'lower',
+     'median or percentile of the time until the issue is solved; mean_duration for the average'),
+    ('Response duration (conversation length)', 'durations', 'median_duration(ended_at - started_at)', 'interval', NULL,
+     'median or percentile of the length of live conversations'),
+    ('Time to first value (TTV)', 'durations', 'median_duration(first_value_at - onboarded_at)', 'interval', 'lower',
+     'time from onboarding to the first significant milestone');
+COMMENT ON VIEW kpi_catalog IS 'every KPI kpi_ext computes: its family, the SQL to call, unit, which direction is better, and formula';

@@ -43,6 +43,12 @@ SELECT pg_describe_object(d.classid, d.objid, 0) AS undocumented
    AND obj_description(d.objid, d.classid::regclass::name) IS NULL
  ORDER BY 1;
 
+-- The catalog of KPIs names only functions that exist.
+SELECT family, count(*) AS kpis FROM kpi_catalog GROUP BY family ORDER BY family;
+SELECT kpi, sql FROM kpi_catalog
+ WHERE NOT EXISTS (SELECT FROM pg_proc WHERE proname = substring(sql FROM '^([a-z_]+)\('))
+ ORDER BY kpi;
+
 -- sqlstate_of(query): "SQLSTATE: message (detail)" of the error the query
 -- raises, so tests show both the code and the words a user sees.
 CREATE FUNCTION sqlstate_of(query text) RETURNS text LANGUAGE plpgsql AS $$
