@@ -163,9 +163,33 @@ SELECT p, round(100 * abs(extract(epoch FROM estimate) - extract(epoch FROM exac
           FROM facts) AS t;
 
 \echo
-\echo 'Size of per-group summaries, GROUP BY over groups of about ten response times each'
-\echo '(the stored, compact values; inside the aggregate a state keeps about half again as much spare room)'
+\echo 'Peak backend memory of GROUP BY: duration_summary over groups of about ten response times each'
+\echo '(a cursor holds the hash aggregate after it has read all rows; pg_backend_memory_contexts sums it)'
 SET max_parallel_workers_per_gather = 0;
+SET work_mem = '64GB';
+CREATE FUNCTION pg_temp.grouped_memory(aggregate text, groups bigint) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    cursor_name refcursor := 'grouped';
+    bytes bigint;
+BEGIN
+    OPEN cursor_name FOR EXECUTE format('SELECT id %% %s, %s FROM facts GROUP BY 1', groups, aggregate);
+    FETCH cursor_name INTO bytes;    -- the hash table is complete once the first group comes out
+    SELECT sum(total_bytes) INTO bytes FROM pg_backend_memory_contexts;
+    CLOSE cursor_name;
+    RETURN bytes;
+END $$;
+-- tdigest keeps a buffer of about 16 kB a group whatever it holds, so it runs on a tenth of the
+-- groups: a million of them would need some 16 GB
+SELECT aggregate, groups, pg_size_pretty(used) AS backend_memory,
+       pg_size_pretty(reference) AS "count() on the same groups",
+       round((used - reference)::numeric / groups) AS bytes_per_group_beyond_count
+  FROM (VALUES ('duration_summary(response)', :rows::bigint / 10),
+               ('tdigest(extract(epoch FROM response)::float8, 100)', :rows::bigint / 100)) AS a(aggregate, groups),
+       LATERAL (SELECT pg_temp.grouped_memory(aggregate, groups) AS used,
+                       pg_temp.grouped_memory('count(response)', groups) AS reference) AS m;
+
+\echo
+\echo 'Size of the per-group summaries themselves (stored, compact)'
 SELECT 'duration_summary' AS summary, count(*) AS groups, round(avg(pg_column_size(s))) AS average_bytes,
        max(pg_column_size(s)) AS largest_bytes, pg_size_pretty(sum(pg_column_size(s))) AS total
   FROM (SELECT duration_summary(response) AS s FROM facts GROUP BY id % (:rows / 10)) AS t
