@@ -670,8 +670,9 @@ duration_summary_mean(PG_FUNCTION_ARGS)
 
 /*
  * Text form: "v1" for an empty summary, else
- * "v1 count=N sum=S.ssssss min=S.ssssss max=S.ssssss [p=P] bucket:count ...",
- * times in seconds with microseconds, buckets increasing.
+ * "v1 [p=P] count=N sum=S.ssssss min=S.ssssss max=S.ssssss bucket:count ...",
+ * times in seconds with microseconds, buckets increasing; p only in the
+ * state of duration_percentile.
  */
 PG_FUNCTION_INFO_V1(duration_summary_out);
 Datum
