@@ -871,6 +871,277 @@ CREATE AGGREGATE rollup(duration_summary) (
 COMMENT ON AGGREGATE rollup(duration_summary) IS 'merges duration summaries exactly, bucket for bucket';
 
 --------------------------------------------------------------------------------
+-- Revenue, exact: clv_summary, mrr_summary, CLV, MRR movements, NRR/GRR, CAC
+--------------------------------------------------------------------------------
+
+CREATE TYPE clv_summary;
+
+CREATE FUNCTION clv_summary_in(cstring) RETURNS clv_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION clv_summary_out(clv_summary) RETURNS cstring
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION clv_summary_recv(internal) RETURNS clv_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION clv_summary_send(clv_summary) RETURNS bytea
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_summary_in(cstring) IS 'reads the text form of clv_summary';
+COMMENT ON FUNCTION clv_summary_out(clv_summary) IS 'writes the text form of clv_summary';
+COMMENT ON FUNCTION clv_summary_recv(internal) IS 'reads the binary form of clv_summary';
+COMMENT ON FUNCTION clv_summary_send(clv_summary) IS 'writes the binary form of clv_summary';
+
+CREATE TYPE clv_summary (
+    INPUT = clv_summary_in,
+    OUTPUT = clv_summary_out,
+    RECEIVE = clv_summary_recv,
+    SEND = clv_summary_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = double,
+    STORAGE = extended
+);
+COMMENT ON TYPE clv_summary IS
+    'per-customer purchases, exact revenue, first and last purchase; build with clv_summary(customer, amount, purchased_at), merge with rollup()';
+
+-- Transition functions, one per customer key type (no polymorphic arguments).
+-- Not strict: the first purchase creates the state, rows with a NULL are skipped.
+
+CREATE FUNCTION clv_summary_add(clv_summary, integer, numeric, timestamptz) RETURNS clv_summary
+    AS 'MODULE_PATHNAME', 'clv_summary_add_int4' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION clv_summary_add(clv_summary, integer, numeric, timestamptz) IS
+    'transition function: adds one purchase of an integer-keyed customer';
+CREATE FUNCTION clv_summary_add(clv_summary, bigint, numeric, timestamptz) RETURNS clv_summary
+    AS 'MODULE_PATHNAME', 'clv_summary_add_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION clv_summary_add(clv_summary, bigint, numeric, timestamptz) IS
+    'transition function: adds one purchase of a bigint-keyed customer';
+CREATE FUNCTION clv_summary_add(clv_summary, text, numeric, timestamptz) RETURNS clv_summary
+    AS 'MODULE_PATHNAME', 'clv_summary_add_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION clv_summary_add(clv_summary, text, numeric, timestamptz) IS
+    'transition function: adds one purchase of a text-keyed customer (keys compared byte for byte)';
+CREATE FUNCTION clv_summary_add(clv_summary, uuid, numeric, timestamptz) RETURNS clv_summary
+    AS 'MODULE_PATHNAME', 'clv_summary_add_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION clv_summary_add(clv_summary, uuid, numeric, timestamptz) IS
+    'transition function: adds one purchase of a uuid-keyed customer';
+CREATE FUNCTION clv_summary_merge(clv_summary, clv_summary) RETURNS clv_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_summary_merge(clv_summary, clv_summary) IS
+    'adds the second summary to the first, joining each customer''s records (rollup transition, combine function of the CLV aggregates)';
+CREATE FUNCTION clv_summary_final(clv_summary) RETURNS clv_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clv_summary_final(clv_summary) IS
+    'final function of clv_summary(...) and rollup: the summary with customers in key order';
+
+-- Accessors
+
+CREATE FUNCTION customers(s clv_summary) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'clv_summary_customers' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION customers(clv_summary) IS 'distinct customers, counted exactly';
+CREATE FUNCTION purchases(s clv_summary) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'clv_summary_purchases' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION purchases(clv_summary) IS 'purchases (rows) in the summary';
+CREATE FUNCTION revenue(s clv_summary) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'clv_summary_revenue' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION revenue(clv_summary) IS 'total revenue, exactly sum(amount)';
+CREATE FUNCTION avg_purchase_value(s clv_summary) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'clv_summary_avg_purchase_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION avg_purchase_value(clv_summary) IS 'revenue / purchases, as avg(amount) computes it (average order value)';
+CREATE FUNCTION revenue_per_customer(s clv_summary) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'clv_summary_revenue_per_customer' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION revenue_per_customer(clv_summary) IS 'revenue / customers';
+CREATE FUNCTION purchase_frequency(s clv_summary) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'clv_summary_purchase_frequency' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION purchase_frequency(clv_summary) IS
+    'purchases per customer per year (365.25 days) of the window from the first to the last purchase; a window under a day counts as a day';
+CREATE FUNCTION avg_lifespan(s clv_summary) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'clv_summary_avg_lifespan' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION avg_lifespan(clv_summary) IS 'mean years (365.25 days) between each customer''s first and last purchase';
+CREATE FUNCTION clv(s clv_summary) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'clv_summary_clv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clv(clv_summary) IS 'customer lifetime value: avg_purchase_value * purchase_frequency * avg_lifespan';
+CREATE FUNCTION clv(s clv_summary, lifespan_years numeric) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'clv_summary_clv_lifespan' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clv(clv_summary, numeric) IS 'customer lifetime value with an explicit lifespan: avg_purchase_value * purchase_frequency * lifespan_years';
+CREATE FUNCTION clv(avg_purchase_value numeric, purchase_frequency numeric, lifespan numeric) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'kpi_clv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clv(numeric, numeric, numeric) IS
+    'customer lifetime value, the textbook product avg_purchase_value * purchase_frequency * lifespan, exact';
+CREATE FUNCTION cac(spend numeric, new_customers bigint) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'kpi_cac' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cac(numeric, bigint) IS 'customer acquisition cost: spend / new customers; NULL when there are none';
+
+-- Aggregates.  The state is clv_summary itself: a hash table of customers
+-- with spare slots, updated in place.  A customer's first purchase cannot be
+-- taken back, so there is no moving-window variant.
+
+CREATE AGGREGATE clv_summary(customer integer, amount numeric, purchased_at timestamptz) (
+    SFUNC = clv_summary_add, STYPE = clv_summary, FINALFUNC = clv_summary_final,
+    COMBINEFUNC = clv_summary_merge, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clv_summary(integer, numeric, timestamptz) IS 'per-customer revenue summary, for rollup() and the accessors';
+CREATE AGGREGATE clv_summary(customer bigint, amount numeric, purchased_at timestamptz) (
+    SFUNC = clv_summary_add, STYPE = clv_summary, FINALFUNC = clv_summary_final,
+    COMBINEFUNC = clv_summary_merge, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clv_summary(bigint, numeric, timestamptz) IS 'per-customer revenue summary, for rollup() and the accessors';
+CREATE AGGREGATE clv_summary(customer text, amount numeric, purchased_at timestamptz) (
+    SFUNC = clv_summary_add, STYPE = clv_summary, FINALFUNC = clv_summary_final,
+    COMBINEFUNC = clv_summary_merge, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clv_summary(text, numeric, timestamptz) IS 'per-customer revenue summary, for rollup() and the accessors';
+CREATE AGGREGATE clv_summary(customer uuid, amount numeric, purchased_at timestamptz) (
+    SFUNC = clv_summary_add, STYPE = clv_summary, FINALFUNC = clv_summary_final,
+    COMBINEFUNC = clv_summary_merge, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clv_summary(uuid, numeric, timestamptz) IS 'per-customer revenue summary, for rollup() and the accessors';
+CREATE AGGREGATE clv(customer integer, amount numeric, purchased_at timestamptz) (
+    SFUNC = clv_summary_add, STYPE = clv_summary, FINALFUNC = clv,
+    COMBINEFUNC = clv_summary_merge, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clv(integer, numeric, timestamptz) IS 'customer lifetime value in one step: clv(clv_summary(...))';
+CREATE AGGREGATE clv(customer bigint, amount numeric, purchased_at timestamptz) (
+    SFUNC = clv_summary_add, STYPE = clv_summary, FINALFUNC = clv,
+    COMBINEFUNC = clv_summary_merge, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clv(bigint, numeric, timestamptz) IS 'customer lifetime value in one step: clv(clv_summary(...))';
+CREATE AGGREGATE clv(customer text, amount numeric, purchased_at timestamptz) (
+    SFUNC = clv_summary_add, STYPE = clv_summary, FINALFUNC = clv,
+    COMBINEFUNC = clv_summary_merge, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clv(text, numeric, timestamptz) IS 'customer lifetime value in one step: clv(clv_summary(...))';
+CREATE AGGREGATE clv(customer uuid, amount numeric, purchased_at timestamptz) (
+    SFUNC = clv_summary_add, STYPE = clv_summary, FINALFUNC = clv,
+    COMBINEFUNC = clv_summary_merge, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE clv(uuid, numeric, timestamptz) IS 'customer lifetime value in one step: clv(clv_summary(...))';
+CREATE AGGREGATE rollup(clv_summary) (
+    SFUNC = clv_summary_merge, STYPE = clv_summary, FINALFUNC = clv_summary_final,
+    COMBINEFUNC = clv_summary_merge, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE rollup(clv_summary) IS 'merges CLV summaries; a customer in several is one customer';
+
+CREATE TYPE mrr_summary;
+
+CREATE FUNCTION mrr_summary_in(cstring) RETURNS mrr_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_summary_out(mrr_summary) RETURNS cstring
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_summary_recv(internal) RETURNS mrr_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_summary_send(mrr_summary) RETURNS bytea
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mrr_summary_in(cstring) IS 'reads the text form of mrr_summary';
+COMMENT ON FUNCTION mrr_summary_out(mrr_summary) IS 'writes the text form of mrr_summary';
+COMMENT ON FUNCTION mrr_summary_recv(internal) IS 'reads the binary form of mrr_summary';
+COMMENT ON FUNCTION mrr_summary_send(mrr_summary) IS 'writes the binary form of mrr_summary';
+
+CREATE TYPE mrr_summary (
+    INPUT = mrr_summary_in,
+    OUTPUT = mrr_summary_out,
+    RECEIVE = mrr_summary_recv,
+    SEND = mrr_summary_send,
+    INTERNALLENGTH = 136,
+    ALIGNMENT = double,
+    STORAGE = plain
+);
+COMMENT ON TYPE mrr_summary IS
+    'MRR movements between two periods, customers and exact amounts: starting, new, expansion, contraction, churned; build with mrr_summary(prev_mrr, curr_mrr), merge with rollup()';
+
+-- Not strict: NULL MRR means not a paying customer, like 0.
+CREATE FUNCTION mrr_summary_add(mrr_summary, numeric, numeric) RETURNS mrr_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION mrr_summary_add(mrr_summary, numeric, numeric) IS
+    'transition function: adds one customer''s previous and current MRR';
+CREATE FUNCTION mrr_summary_remove(mrr_summary, numeric, numeric) RETURNS mrr_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION mrr_summary_remove(mrr_summary, numeric, numeric) IS
+    'inverse transition function (moving windows): takes one customer''s row back';
+CREATE FUNCTION mrr_summary_merge(mrr_summary, mrr_summary) RETURNS mrr_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mrr_summary_merge(mrr_summary, mrr_summary) IS
+    'adds the second summary to the first (rollup transition, combine function of the MRR aggregates)';
+CREATE FUNCTION mrr_summary_unmerge(mrr_summary, mrr_summary) RETURNS mrr_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mrr_summary_unmerge(mrr_summary, mrr_summary) IS
+    'removes the second summary from the first (rollup inverse transition, moving windows)';
+CREATE FUNCTION mrr_summary_final(mrr_summary) RETURNS mrr_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mrr_summary_final(mrr_summary) IS
+    'final function of mrr_summary(prev, curr): NULL for a group without rows';
+
+CREATE FUNCTION starting_mrr(s mrr_summary) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'mrr_summary_starting_mrr' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION starting_mrr(mrr_summary) IS 'MRR of the customers paying in the previous period';
+CREATE FUNCTION new_mrr(s mrr_summary) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'mrr_summary_new_mrr' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION new_mrr(mrr_summary) IS 'current MRR of customers who paid nothing before';
+CREATE FUNCTION expansion_mrr(s mrr_summary) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'mrr_summary_expansion_mrr' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION expansion_mrr(mrr_summary) IS 'MRR gained from paying customers who pay more (curr > prev > 0)';
+CREATE FUNCTION contraction_mrr(s mrr_summary) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'mrr_summary_contraction_mrr' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION contraction_mrr(mrr_summary) IS 'MRR lost from customers who pay less but still pay (0 < curr < prev)';
+CREATE FUNCTION churned_mrr(s mrr_summary) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'mrr_summary_churned_mrr' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION churned_mrr(mrr_summary) IS 'previous MRR of customers who stopped paying (prev > 0, curr 0)';
+CREATE FUNCTION ending_mrr(s mrr_summary) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'mrr_summary_ending_mrr' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ending_mrr(mrr_summary) IS 'starting + new + expansion - contraction - churned MRR';
+CREATE FUNCTION nrr(s mrr_summary) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'mrr_summary_nrr' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION nrr(mrr_summary) IS
+    'net revenue retention, percent: (starting + expansion - contraction - churned) / starting MRR * 100; NULL without starting MRR';
+CREATE FUNCTION grr(s mrr_summary) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'mrr_summary_grr' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION grr(mrr_summary) IS
+    'gross revenue retention, percent: (starting - contraction - churned) / starting MRR * 100; NULL without starting MRR';
+
+-- MRR aggregates: sums, so they also have moving-window support.
+
+CREATE AGGREGATE mrr_summary(prev_mrr numeric, curr_mrr numeric) (
+    SFUNC = mrr_summary_add, STYPE = mrr_summary,
+    INITCOND = 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0',
+    FINALFUNC = mrr_summary_final, COMBINEFUNC = mrr_summary_merge,
+    MSFUNC = mrr_summary_add, MINVFUNC = mrr_summary_remove, MSTYPE = mrr_summary,
+    MINITCOND = 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0',
+    MFINALFUNC = mrr_summary_final, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE mrr_summary(numeric, numeric) IS 'MRR movements of one customer row per period, for rollup() and the accessors';
+CREATE AGGREGATE expansion_revenue(prev_mrr numeric, curr_mrr numeric) (
+    SFUNC = mrr_summary_add, STYPE = mrr_summary,
+    INITCOND = 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0',
+    FINALFUNC = expansion_mrr, COMBINEFUNC = mrr_summary_merge,
+    MSFUNC = mrr_summary_add, MINVFUNC = mrr_summary_remove, MSTYPE = mrr_summary,
+    MINITCOND = 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0',
+    MFINALFUNC = expansion_mrr, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE expansion_revenue(numeric, numeric) IS 'expansion MRR in one step: the increases of customers who pay more';
+CREATE AGGREGATE nrr(prev_mrr numeric, curr_mrr numeric) (
+    SFUNC = mrr_summary_add, STYPE = mrr_summary,
+    INITCOND = 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0',
+    FINALFUNC = nrr, COMBINEFUNC = mrr_summary_merge,
+    MSFUNC = mrr_summary_add, MINVFUNC = mrr_summary_remove, MSTYPE = mrr_summary,
+    MINITCOND = 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0',
+    MFINALFUNC = nrr, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE nrr(numeric, numeric) IS 'net revenue retention in one step, percent';
+CREATE AGGREGATE grr(prev_mrr numeric, curr_mrr numeric) (
+    SFUNC = mrr_summary_add, STYPE = mrr_summary,
+    INITCOND = 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0',
+    FINALFUNC = grr, COMBINEFUNC = mrr_summary_merge,
+    MSFUNC = mrr_summary_add, MINVFUNC = mrr_summary_remove, MSTYPE = mrr_summary,
+    MINITCOND = 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0',
+    MFINALFUNC = grr, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE grr(numeric, numeric) IS 'gross revenue retention in one step, percent';
+CREATE AGGREGATE rollup(mrr_summary) (
+    SFUNC = mrr_summary_merge, STYPE = mrr_summary,
+    INITCOND = 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0',
+    FINALFUNC = mrr_summary_final, COMBINEFUNC = mrr_summary_merge,
+    MSFUNC = mrr_summary_merge, MINVFUNC = mrr_summary_unmerge, MSTYPE = mrr_summary,
+    MINITCOND = 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0',
+    MFINALFUNC = mrr_summary_final, PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE rollup(mrr_summary) IS 'merges MRR summaries exactly';
+
+--------------------------------------------------------------------------------
 -- Discoverability: every KPI the extension computes, for analysts and BI tools
 --------------------------------------------------------------------------------
 
@@ -918,5 +1189,19 @@ CREATE VIEW kpi_catalog (kpi, family, sql, unit, better, formula) AS VALUES
     ('Response duration (conversation length)', 'durations', 'median_duration(ended_at - started_at)', 'interval', NULL,
      'median or percentile of the length of live conversations'),
     ('Time to first value (TTV)', 'durations', 'median_duration(first_value_at - onboarded_at)', 'interval', 'lower',
-     'time from onboarding to the first significant milestone');
+     'time from onboarding to the first significant milestone'),
+    ('Customer lifetime value (CLV)', 'revenue', 'clv(customer, amount, purchased_at) or clv(avg_purchase_value, purchase_frequency, lifespan)', 'money', 'higher',
+     'average purchase value * purchase frequency (per customer per year) * average lifespan (years)'),
+    ('Average order value (AOV)', 'revenue', 'avg_purchase_value(clv_summary(customer, amount, purchased_at))', 'money', 'higher',
+     'revenue / orders'),
+    ('Revenue per customer', 'revenue', 'revenue_per_customer(clv_summary(customer, amount, purchased_at))', 'money', 'higher',
+     'revenue / distinct customers'),
+    ('Expansion revenue', 'revenue', 'expansion_revenue(prev_mrr, curr_mrr)', 'money per month', 'higher',
+     'sum of MRR increases of customers who already paid (upsell, cross-sell)'),
+    ('Net revenue retention (NRR)', 'revenue', 'nrr(prev_mrr, curr_mrr)', 'percent', 'higher',
+     '(starting MRR + expansion - contraction - churned MRR) / starting MRR * 100'),
+    ('Gross revenue retention (GRR)', 'revenue', 'grr(prev_mrr, curr_mrr)', 'percent', 'higher',
+     '(starting MRR - contraction - churned MRR) / starting MRR * 100'),
+    ('Customer acquisition cost (CAC)', 'revenue', 'cac(spend, new_customers)', 'money', 'lower',
+     'sales and marketing spend / new customers won');
 COMMENT ON VIEW kpi_catalog IS 'every KPI kpi_ext computes: its family, the SQL to call, unit, which direction is better, and formula';

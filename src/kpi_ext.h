@@ -101,4 +101,40 @@ extern uint8 kpi_recv_uint8(StringInfo buf, const char *type_name);
 extern int64 kpi_recv_int64(StringInfo buf, const char *type_name);
 extern pg_attribute_noreturn() void kpi_recv_error(const char *type_name, const char *detail);
 
+/*
+ * Exact money.  Amounts are 128-bit integers of units at a decimal scale
+ * (12.34 at scale 2 is 1234), so sums are exact and cost an integer add.
+ * Anything that needs more than 38 significant digits is reported, never
+ * rounded.  The helpers return false on overflow; callers raise the error
+ * with their own name through kpi_money_overflow.
+ */
+#ifndef HAVE_INT128
+#error "kpi_ext needs a compiler with 128-bit integers"
+#endif
+
+#define KPI_MONEY_MAX_SCALE 38
+
+/* numeric -> units at the numeric's own display scale; false if it is NaN,
+ * an infinity or does not fit. */
+extern bool kpi_numeric_units(Datum value, int128 *units, int *scale);
+
+/* units * 10^(to_scale - from_scale), to_scale >= from_scale; false on overflow */
+extern bool kpi_money_rescale(int128 *units, int from_scale, int to_scale);
+
+static inline bool
+kpi_money_add(int128 *sum, int128 amount)
+{
+	return !__builtin_add_overflow(*sum, amount, sum);
+}
+
+extern Datum kpi_money_numeric(int128 units, int scale);
+extern void kpi_money_append(StringInfo buf, int128 units, int scale);
+extern pg_attribute_noreturn() void kpi_money_overflow(FunctionCallInfo fcinfo, const char *what);
+
+/* Reads [-]digits[.digits] with at most scale decimals, as units at scale. */
+extern int128 kpi_text_money(KpiTextCursor *cur, int scale);
+
+extern void kpi_send_money(StringInfo buf, int128 units);
+extern int128 kpi_recv_money(StringInfo buf, const char *type_name);
+
 #endif							/* KPI_EXT_H */

@@ -1,0 +1,289 @@
+--
+-- Revenue: clv_summary and CLV, mrr_summary with MRR movements, NRR and
+-- GRR, cac.  Money is exact: revenue figures equal sum()/avg() over the
+-- same numeric column, digit for digit.
+--
+SET extra_float_digits = 0;
+
+--
+-- A worked example.  Three customers:
+--   1: 100.00 on 2024-01-01 and 50.50 on 2024-07-01 (182 days apart)
+--   2: 20 on 2024-03-01 (one purchase, lifespan 0)
+--   3: -5.255 (a refund) on 2024-12-31 and 10 on 2025-01-01 (1 day apart)
+-- revenue R = 100.00 + 50.50 + 20 - 5.255 + 10 = 175.245 (scale 3, the
+-- largest seen, as sum() gives); purchases P = 5; customers C = 3.
+-- avg_purchase_value = 175.245 / 5 = 35.049
+-- revenue_per_customer = 175.245 / 3 = 58.415
+-- window W = 2024-01-01 .. 2025-01-01 = 366 days
+-- purchase_frequency = P / C / (W / 365.25) = 5 / 3 * 365.25 / 366 = 1.66325136...
+-- avg_lifespan = (182 + 0 + 1) / 3 / 365.25 = 0.16700889... years
+-- clv = 35.049 * 1.66325136 * 0.16700889 = R * L / (C^2 * W)
+--     = 175.245 * 183 / (9 * 366) = 9.73583333...
+-- clv with a 2-year lifespan = 35.049 * 1.66325136 * 2 = 116.59059426...
+--
+CREATE TABLE orders (customer int, amount numeric, purchased_at timestamptz);
+INSERT INTO orders VALUES
+    (1, 100.00, '2024-01-01 00:00+00'), (1, 50.50, '2024-07-01 00:00+00'),
+    (2, 20, '2024-03-01 00:00+00'),
+    (3, -5.255, '2024-12-31 00:00+00'), (3, 10, '2025-01-01 00:00+00'),
+    (NULL, 1000, '2024-05-05 00:00+00'), (4, NULL, '2024-05-05 00:00+00'), (5, 1000, NULL);
+SELECT customers(s), purchases(s), revenue(s), avg_purchase_value(s), revenue_per_customer(s),
+       purchase_frequency(s), avg_lifespan(s), clv(s), clv(s, 2) AS clv_2_years
+  FROM (SELECT clv_summary(customer, amount, purchased_at) AS s FROM orders) AS t;
+SELECT clv(customer, amount, purchased_at) AS one_step,
+       sum(amount) FILTER (WHERE customer IS NOT NULL AND purchased_at IS NOT NULL) AS sum,
+       avg(amount) FILTER (WHERE customer IS NOT NULL AND purchased_at IS NOT NULL) AS avg
+  FROM orders;
+SELECT clv_summary(customer, amount, purchased_at) FROM orders;
+
+-- every customer key type gives the same figures; text keys compare byte
+-- for byte, so 'A' and 'a' are two customers
+SELECT kind, clv, customers
+  FROM (SELECT 'integer' AS kind, clv(customer, amount, purchased_at), customers(clv_summary(customer, amount, purchased_at)) FROM orders
+        UNION ALL
+        SELECT 'bigint', clv(customer::bigint, amount, purchased_at), customers(clv_summary(customer::bigint, amount, purchased_at)) FROM orders
+        UNION ALL
+        SELECT 'text', clv('cust-' || customer, amount, purchased_at), customers(clv_summary('cust-' || customer, amount, purchased_at)) FROM orders
+        UNION ALL
+        SELECT 'uuid', clv(md5(customer::text)::uuid, amount, purchased_at), customers(clv_summary(md5(customer::text)::uuid, amount, purchased_at)) FROM orders) AS k;
+SELECT clv_summary(c, 1, '2024-01-01 00:00+00') FROM (VALUES ('A'), ('a'), ('A'), ('say "hi"'), ('')) AS v(c);
+SELECT clv_summary(md5(c)::uuid, 1, '2024-01-01 00:00+00') FROM (VALUES ('x'), ('y')) AS v(c);
+SELECT clv_summary(c, 1, '2024-01-01 00:00+00') FROM (VALUES (-9223372036854775808), (9223372036854775807)) AS v(c);
+
+-- NULLs and empty groups: NULL, as sum() gives; an empty summary from text
+-- has zero counts and NULL ratios
+SELECT clv_summary(customer, amount, purchased_at), clv(customer, amount, purchased_at)
+  FROM orders WHERE customer > 100;
+SELECT customers(s), purchases(s), revenue(s), avg_purchase_value(s), revenue_per_customer(s),
+       purchase_frequency(s), avg_lifespan(s), clv(s), clv(s, 3)
+  FROM (VALUES ('v1 uuid scale=2'::clv_summary)) AS v(s);
+-- one purchase: a window under a day counts as a day, lifespan 0
+SELECT purchase_frequency(s), avg_lifespan(s), clv(s), clv(s, 1)
+  FROM (SELECT clv_summary(1, 10.00, now()) AS s) AS t;
+
+--
+-- Exact money: 4,000 amounts with 0 to 20 decimals, magnitudes up to 1e15,
+-- both signs, in 500 customers.  Revenue equals sum() digit for digit
+-- (same scale too), avg_purchase_value equals avg(), per group as well.
+--
+CREATE OR REPLACE FUNCTION u(k text) RETURNS float8 IMMUTABLE LANGUAGE sql
+    AS $$ SELECT ('x' || substr(md5(k), 1, 8))::bit(32)::bigint / 4294967296.0 $$;
+CREATE TABLE money AS
+SELECT i, (i % 500) AS customer, i % 7 AS grp,
+       round(((u('a' || i) - 0.3) * power(10, floor(u('b' || i) * 16)))::numeric, (i % 21)) AS amount,
+       timestamptz '2020-01-01 00:00+00' + (u('c' || i) * 2000) * interval '1 day' AS purchased_at
+  FROM generate_series(1, 4000) AS i;
+SELECT min(scale(amount)) AS min_scale, max(scale(amount)) AS max_scale, max(abs(amount)) > 1e14 AS large FROM money;
+SELECT revenue(s)::text = sum::text AS revenue_exact, avg_purchase_value(s) = avg AS apv_exact,
+       revenue_per_customer(s) = sum / 500 AS per_customer_exact, customers(s), purchases(s)
+  FROM (SELECT clv_summary(customer, amount, purchased_at) AS s, sum(amount), avg(amount) FROM money) AS t;
+SELECT count(*) AS groups, count(*) FILTER (WHERE revenue(s)::text = total::text) AS exact
+  FROM (SELECT grp, clv_summary(customer::text, amount, purchased_at) AS s, sum(amount) AS total
+          FROM money GROUP BY grp) AS t;
+-- the scale grows as finer amounts arrive; earlier amounts are rescaled
+SELECT revenue(clv_summary(c, a, '2024-01-01 00:00+00')) FROM (VALUES (1, 1), (2, 0.5), (1, 0.125), (3, -0.0625)) AS v(c, a);
+-- per-customer revenue is exact too: the text form against GROUP BY customer
+SELECT count(*) AS customers,
+       count(*) FILTER (WHERE r.revenue = g.revenue AND r.purchases = g.purchases
+                          AND r.first = g.first AND r.last = g.last) AS exact
+  FROM (SELECT (regexp_match(part, '^(\d+) purchases=(\d+) revenue=(\S+) first=(\S+) last=(\S+)$')) AS m
+          FROM regexp_split_to_table((SELECT clv_summary(customer, amount, purchased_at)::text FROM money), '; ') AS part
+        OFFSET 1) AS p,
+       LATERAL (SELECT p.m[1]::int AS customer, p.m[2]::bigint AS purchases, p.m[3]::numeric AS revenue,
+                       p.m[4]::timestamptz AS first, p.m[5]::timestamptz AS last) AS r
+  JOIN (SELECT customer, count(*) AS purchases, sum(amount) AS revenue, min(purchased_at) AS first,
+               max(purchased_at) AS last
+          FROM money GROUP BY customer) AS g USING (customer);
+
+--
+-- rollup: a customer in several summaries is one customer.  Monthly
+-- summaries (overlapping customer sets), summaries of disjoint customer
+-- sets, and random splits all roll up to the one-step summary.
+--
+SELECT rollup(s)::text = (SELECT clv_summary(customer, amount, purchased_at)::text FROM money) AS months_equal_whole,
+       customers(rollup(s)), sum(customers(s)) AS customer_months
+  FROM (SELECT clv_summary(customer, amount, purchased_at) AS s FROM money
+         GROUP BY date_trunc('month', purchased_at AT TIME ZONE 'UTC')) AS t;
+SELECT rollup(s)::text = (SELECT clv_summary(customer, amount, purchased_at)::text FROM money) AS disjoint_equal_whole
+  FROM (SELECT clv_summary(customer, amount, purchased_at) AS s FROM money GROUP BY customer % 3) AS t;
+SELECT rollup(s)::text = (SELECT clv_summary(customer::text, amount, purchased_at)::text FROM money) AS text_keys_equal_whole
+  FROM (SELECT clv_summary(customer::text, amount, purchased_at) AS s FROM money GROUP BY i % 11) AS t;
+-- a customer seen in January and in March is one customer with a 2-month span
+SELECT customers(r), avg_lifespan(r) * 365.25 AS lifespan_days, r
+  FROM (SELECT rollup(s) AS r
+          FROM (SELECT clv_summary(7, 10, '2024-01-15 00:00+00') AS s
+                UNION ALL
+                SELECT clv_summary(7, 30, '2024-03-15 00:00+00')) AS v) AS t;
+-- text and back, then rollup: exactly the serial summary (the path a
+-- distributed coordinator takes)
+SELECT rollup(s::text::clv_summary)::text = (SELECT clv_summary(customer, amount, purchased_at)::text FROM money) AS via_text
+  FROM (SELECT clv_summary(customer, amount, purchased_at) AS s FROM money GROUP BY grp) AS t;
+SELECT rollup(s) FROM (VALUES (NULL::clv_summary)) AS v(s);
+
+-- as a window function the final function leaves the state alone
+SELECT i, customers(clv_summary(customer, amount, purchased_at) OVER w),
+       revenue(clv_summary(customer, amount, purchased_at) OVER w) = sum(amount) OVER w AS exact
+  FROM money WHERE i <= 6 WINDOW w AS (ORDER BY i) ORDER BY i;
+
+--
+-- Forced parallel plans give the serial answers
+--
+CREATE TABLE big_orders AS
+SELECT i, (i * 7919) % 20000 AS customer, ((i * 31) % 100000) / 100.0 AS amount,
+       timestamptz '2024-01-01 00:00+00' + (i % 700) * interval '1 day' AS purchased_at,
+       ((i * 13) % 500)::numeric AS prev_mrr, ((i * 17) % 600 - 100)::numeric AS curr_mrr
+  FROM generate_series(1, 100000) AS i;
+UPDATE big_orders SET curr_mrr = NULL WHERE curr_mrr < 0;
+CREATE TEMP TABLE serial AS
+SELECT clv_summary(customer, amount, purchased_at)::text AS summary, clv(customer::text, amount, purchased_at) AS clv,
+       mrr_summary(prev_mrr, curr_mrr)::text AS mrr, nrr(prev_mrr, curr_mrr), grr(prev_mrr, curr_mrr),
+       expansion_revenue(prev_mrr, curr_mrr)
+  FROM big_orders;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT clv(customer, amount, purchased_at), nrr(prev_mrr, curr_mrr) FROM big_orders;
+SELECT (SELECT row(s.*)::text FROM serial s) =
+       (SELECT row(clv_summary(customer, amount, purchased_at)::text, clv(customer::text, amount, purchased_at),
+                   mrr_summary(prev_mrr, curr_mrr)::text, nrr(prev_mrr, curr_mrr), grr(prev_mrr, curr_mrr),
+                   expansion_revenue(prev_mrr, curr_mrr))::text
+          FROM big_orders) AS parallel_equals_serial;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+RESET parallel_leader_participation;
+
+-- many small groups stay small: a handful of purchases per group
+SELECT max(pg_column_size(s)) AS largest_bytes, avg(pg_column_size(s))::int AS average_bytes
+  FROM (SELECT clv_summary(customer, amount, purchased_at) AS s FROM big_orders GROUP BY i % 20000) AS t;
+
+--
+-- Text form: re-reads to an equal value; malformed or impossible input is
+-- a clean error naming the type
+--
+SELECT s::clv_summary::text AS reread
+  FROM (VALUES ('v1 integer scale=0'),
+               ('  v1  text  scale=2 ;"b" purchases=1 revenue=-1 first=2024-01-01T00:00:00Z last=2024-01-01T00:00:00Z;  "a" purchases=2 revenue=3.5 first=0001-01-01T00:00:00Z last=9999-12-31T23:59:59.999999Z  '),
+               ('v1 uuid scale=0; A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11 purchases=1 revenue=5 first=2024-02-29T12:00:00.25Z last=2024-02-29T12:00:00.25Z')) AS v(s);
+SELECT t AS input, sqlstate_of(format('SELECT %L::clv_summary', t)) AS error
+  FROM (VALUES (''), ('v2 integer scale=0'), ('v1 bigint scale=0'), ('v1 integer'), ('v1 integer scale=39'),
+               ('v1 integer scale=0;'), ('v1 integer scale=0; 1 purchases=1'),
+               ('v1 integer scale=0; 1 purchases=0 revenue=1 first=2024-01-01T00:00:00Z last=2024-01-01T00:00:00Z'),
+               ('v1 integer scale=0; 1 purchases=1 revenue=1 first=2024-01-02T00:00:00Z last=2024-01-01T00:00:00Z'),
+               ('v1 integer scale=1; 1 purchases=1 revenue=1.25 first=2024-01-01T00:00:00Z last=2024-01-01T00:00:00Z'),
+               ('v1 integer scale=0; 1 purchases=1 revenue=1 first=2023-02-29T00:00:00Z last=2024-01-01T00:00:00Z'),
+               ('v1 integer scale=0; 1 purchases=1 revenue=1 first=2024-01-01 00:00:00Z last=2024-01-01T00:00:00Z'),
+               ('v1 integer scale=0; 1 purchases=1 revenue=1 first=2024-01-01T24:00:00Z last=2024-01-01T00:00:00Z'),
+               ('v1 integer scale=0; 1 purchases=1 revenue=1 first=0000-01-01T00:00:00Z last=2024-01-01T00:00:00Z'),
+               ('v1 integer scale=0; 1 purchases=1 revenue=1 first=2024-01-01T00:00:00+01 last=2024-01-01T00:00:00Z'),
+               ('v1 integer scale=0; 1 purchases=1 revenue=1 first=2024-01-01T00:00:00Z last=2024-01-01T00:00:00Z; 1 purchases=1 revenue=1 first=2024-01-01T00:00:00Z last=2024-01-01T00:00:00Z'),
+               ('v1 integer scale=0; 9223372036854775808 purchases=1 revenue=1 first=2024-01-01T00:00:00Z last=2024-01-01T00:00:00Z'),
+               ('v1 integer scale=0; 1 purchases=1 revenue=1000000000000000000000000000000000000000 first=2024-01-01T00:00:00Z last=2024-01-01T00:00:00Z'),
+               ('v1 text scale=0; x purchases=1 revenue=1 first=2024-01-01T00:00:00Z last=2024-01-01T00:00:00Z'),
+               ('v1 text scale=0; "x purchases=1 revenue=1 first=2024-01-01T00:00:00Z last=2024-01-01T00:00:00Z'),
+               ('v1 uuid scale=0; a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1 purchases=1 revenue=1 first=2024-01-01T00:00:00Z last=2024-01-01T00:00:00Z'),
+               ('v1 integer scale=0 trailing')) AS v(t);
+
+--
+-- Errors
+--
+SELECT sqlstate_of($$SELECT clv_summary(1, 'NaN'::numeric, now())$$);
+SELECT sqlstate_of($$SELECT clv(1, 'Infinity'::numeric, now())$$);
+SELECT sqlstate_of($$SELECT clv_summary(1, 1e-40, now())$$);
+SELECT sqlstate_of($$SELECT clv_summary(1, 2e38, now())$$);
+SELECT sqlstate_of($$SELECT clv_summary(c, 9e37, now()) FROM (VALUES (1), (1)) AS v(c)$$);
+SELECT sqlstate_of($$SELECT clv_summary(c, 9e37, now()) FROM (VALUES (1), (2)) AS v(c)$$);
+SELECT sqlstate_of($$SELECT clv_summary(c, a, now()) FROM (VALUES (1, 1e20), (2, 0.0000000000000000001)) AS v(c, a)$$);
+SELECT sqlstate_of($$SELECT clv_summary(1, 1, 'infinity'::timestamptz)$$);
+SELECT sqlstate_of($$SELECT clv_summary(1, 1, '10000-01-01 00:00+00'::timestamptz)$$);
+SELECT sqlstate_of($$SELECT rollup(s) FROM (SELECT clv_summary(1, 1, now()) AS s UNION ALL SELECT clv_summary('1', 1, now())) AS v$$);
+SELECT sqlstate_of($$SELECT clv_summary_add(clv_summary(1, 1, now()), 'x'::text, 1, now())$$);
+SELECT clv(50.00, 2.5, 3) AS textbook, clv(-5, 0, 0) AS zero, clv(12.345, 1.5, 0.5);
+SELECT sqlstate_of($$SELECT clv(50, -1, 3)$$);
+SELECT sqlstate_of($$SELECT clv(50, 1, 'NaN'::numeric)$$);
+SELECT sqlstate_of($$SELECT clv('Infinity'::numeric, 1, 1)$$);
+SELECT sqlstate_of($$SELECT clv(clv_summary(1, 1, now()), -2)$$);
+-- CAC: spend / new customers, NULL when there are none
+SELECT cac(1000, 3) AS cac, cac(1234.50, 10) AS exact, cac(1000, 0) AS no_customers, cac(0, 5) AS free;
+SELECT sqlstate_of($$SELECT cac(-1, 3)$$);
+SELECT sqlstate_of($$SELECT cac(100, -3)$$);
+SELECT sqlstate_of($$SELECT cac('NaN', 3)$$);
+
+--
+-- MRR movements.  One row per customer: previous and current MRR.
+--   (100.00 -> 120.00) expansion 20.00     (100 -> 80)  contraction 20
+--   (50 -> 0)          churned 50          (0 -> 30)    new 30
+--   (NULL -> 45.5)     new 45.5            (200 -> 200) unchanged
+--   (70 -> NULL)       churned 70          (NULL -> NULL), (0 -> 0) not paying
+-- starting = 100 + 100 + 50 + 200 + 70 = 520.00 (5 customers)
+-- nrr = (520 + 20 - 20 - 120) / 520 = 400 / 520 = 76.923 %
+-- grr = (520 - 20 - 120) / 520 = 380 / 520 = 73.077 %
+-- ending = 520 + 75.5 + 20 - 20 - 120 = 475.50 = 120 + 80 + 30 + 45.5 + 200
+--
+CREATE TABLE mrr (customer int, prev_mrr numeric, curr_mrr numeric);
+INSERT INTO mrr VALUES (1, 100.00, 120.00), (2, 100, 80), (3, 50, 0), (4, 0, 30), (5, NULL, 45.5),
+    (6, 200, 200), (7, 70, NULL), (8, NULL, NULL), (9, 0, 0);
+SELECT s, starting_mrr(s), new_mrr(s), expansion_mrr(s), contraction_mrr(s), churned_mrr(s), ending_mrr(s),
+       nrr(s), grr(s)
+  FROM (SELECT mrr_summary(prev_mrr, curr_mrr) AS s FROM mrr) AS t;
+SELECT expansion_revenue(prev_mrr, curr_mrr), nrr(prev_mrr, curr_mrr), grr(prev_mrr, curr_mrr),
+       sum(curr_mrr) AS ending_by_sum
+  FROM mrr;
+-- without starting MRR there is no retention; no rows at all give NULL
+SELECT nrr(prev_mrr, curr_mrr), grr(prev_mrr, curr_mrr), expansion_revenue(prev_mrr, curr_mrr)
+  FROM mrr WHERE customer IN (4, 5);
+SELECT mrr_summary(prev_mrr, curr_mrr), nrr(prev_mrr, curr_mrr), expansion_revenue(prev_mrr, curr_mrr)
+  FROM mrr WHERE customer > 100;
+-- rollup of per-customer summaries, and through text, equals one step
+SELECT rollup(s)::text = (SELECT mrr_summary(prev_mrr, curr_mrr)::text FROM mrr) AS rollup_equal,
+       rollup(s::text::mrr_summary)::text = (SELECT mrr_summary(prev_mrr, curr_mrr)::text FROM mrr) AS via_text
+  FROM (SELECT mrr_summary(prev_mrr, curr_mrr) AS s FROM mrr GROUP BY customer) AS t;
+-- exact against sum(CASE ...) on the 100,000-row table
+SELECT new_mrr(s) = new AS new_exact, expansion_mrr(s) = expansion AS expansion_exact,
+       contraction_mrr(s) = contraction AS contraction_exact, churned_mrr(s) = churned AS churned_exact
+  FROM (SELECT mrr_summary(prev_mrr, curr_mrr) AS s,
+               sum(CASE WHEN coalesce(prev_mrr, 0) = 0 AND curr_mrr > 0 THEN curr_mrr END) AS new,
+               sum(CASE WHEN curr_mrr > prev_mrr AND prev_mrr > 0 THEN curr_mrr - prev_mrr END) AS expansion,
+               sum(CASE WHEN curr_mrr > 0 AND curr_mrr < prev_mrr THEN prev_mrr - curr_mrr END) AS contraction,
+               sum(CASE WHEN prev_mrr > 0 AND coalesce(curr_mrr, 0) = 0 THEN prev_mrr END) AS churned
+          FROM big_orders) AS t;
+-- rolling windows (inverse transition) equal recomputing each frame
+SELECT count(*) AS rows_checked,
+       count(*) FILTER (WHERE w.s IS DISTINCT FROM r.s OR w.nrr IS DISTINCT FROM r.nrr) AS rows_differing
+  FROM (SELECT i, mrr_summary(prev_mrr, curr_mrr) OVER (ORDER BY i ROWS 29 PRECEDING)::text AS s,
+               nrr(prev_mrr, curr_mrr) OVER (ORDER BY i ROWS 29 PRECEDING)
+          FROM big_orders WHERE i <= 2000) AS w
+  JOIN LATERAL (SELECT mrr_summary(prev_mrr, curr_mrr)::text AS s, nrr(prev_mrr, curr_mrr)
+                  FROM big_orders b WHERE b.i BETWEEN w.i - 29 AND w.i) AS r ON true;
+-- (a frame keeps the largest display scale it has seen, so compare values)
+SELECT count(*) FILTER (WHERE w.m IS DISTINCT FROM r.m) AS rollup_window_rows_differing
+  FROM (SELECT customer, row(starting_mrr(s), new_mrr(s), expansion_mrr(s), contraction_mrr(s), churned_mrr(s)) AS m
+          FROM (SELECT customer, rollup(s) OVER (ORDER BY customer ROWS 2 PRECEDING) AS s
+                  FROM (SELECT customer, mrr_summary(prev_mrr, curr_mrr) AS s FROM mrr GROUP BY customer) AS g) AS f) AS w
+  JOIN LATERAL (SELECT row(starting_mrr(s), new_mrr(s), expansion_mrr(s), contraction_mrr(s), churned_mrr(s)) AS m
+                  FROM (SELECT mrr_summary(prev_mrr, curr_mrr) AS s FROM mrr m
+                 WHERE m.customer IN (SELECT customer FROM mrr m2 WHERE m2.customer <= w.customer
+                                      ORDER BY customer DESC LIMIT 3)) AS x) AS r ON true;
+
+-- text form
+SELECT s::mrr_summary::text AS reread
+  FROM (VALUES ('v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'),
+               (' v1 scale=3 rows=5 starting=3/30.5 new=1/1 expansion=1/2.125 contraction=1/0.001 churned=1/10 ')) AS v(s);
+SELECT t AS input, sqlstate_of(format('SELECT %L::mrr_summary', t)) AS error
+  FROM (VALUES ('v1'), ('v1 scale=0 rows=0'),
+               ('v1 scale=0 rows=1 starting=0/0 new=1/0 expansion=0/0 contraction=0/0 churned=0/0'),
+               ('v1 scale=0 rows=1 starting=1/5 new=0/0 expansion=0/0 contraction=1/6 churned=0/0'),
+               ('v1 scale=0 rows=1 starting=1/5 new=1/5 expansion=0/0 contraction=0/0 churned=0/0'),
+               ('v1 scale=0 rows=2 starting=1/5 new=0/0 expansion=1/1 contraction=0/0 churned=1/5'),
+               ('v1 scale=0 rows=1 starting=1/-5 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'),
+               ('v1 scale=1 rows=1 starting=1/5.25 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'),
+               ('v1 scale=0 rows=1 starting=1/5 new=0/0 expansion=0/0 contraction=0/0 churned=0/0 more')) AS v(t);
+SELECT sqlstate_of($$SELECT mrr_summary(-5, 10)$$);
+SELECT sqlstate_of($$SELECT nrr(5, -0.01)$$);
+SELECT sqlstate_of($$SELECT grr('NaN', 1)$$);
+SELECT sqlstate_of($$SELECT expansion_revenue(1, 'Infinity')$$);
+SELECT sqlstate_of($$SELECT rollup(s) FROM (VALUES ('v1 scale=0 rows=1 starting=1/99999999999999999999999999999999999999 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'::mrr_summary), ('v1 scale=0 rows=1 starting=1/99999999999999999999999999999999999999 new=0/0 expansion=0/0 contraction=0/0 churned=0/0')) AS v(s)$$);
+SELECT sqlstate_of($$SELECT mrr_summary(p, c) FROM (VALUES (1e30, 1), (0.00000000001, 1)) AS v(p, c)$$);

@@ -1,0 +1,1669 @@
+/*
+ * revenue.c
+ *		Revenue KPIs, exact: customer lifetime value from clv_summary, MRR
+ *		movements with net and gross revenue retention from mrr_summary, and
+ *		customer acquisition cost.
+ *
+ * Money is kept as 128-bit integers of the smallest unit seen (see
+ * kpi_numeric_units), so every revenue figure equals sum() over the same
+ * numeric column to the last digit.
+ *
+ * clv_summary keeps one record per customer: purchases, revenue, first and
+ * last purchase.  Inside an aggregate the records form an open-addressing
+ * hash table with spare slots, updated in place; everywhere else (stored in
+ * tables, sent over the wire, read as text) they are sorted by customer key,
+ * so equal summaries have equal bytes.  Readers handle both layouts.  The
+ * header carries the totals every accessor needs, so accessors are O(1).
+ */
+#include "postgres.h"
+
+#include "common/hashfn.h"
+#include "kpi_ext.h"
+#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
+
+#define CLV_SUMMARY_VERSION		1
+#define MRR_SUMMARY_VERSION		1
+
+/* microseconds in the year purchase frequency and lifespan are counted in */
+#define USECS_PER_AVERAGE_YEAR	INT64CONST(31557600000000)	/* 365.25 days */
+
+static const char *const CLV_TYPE = "clv_summary";
+static const char *const MRR_TYPE = "mrr_summary";
+
+/*----------------------------------------------------------------------
+ * clv_summary
+ *----------------------------------------------------------------------
+ */
+
+typedef enum ClvKeyKind
+{
+	CLV_KEY_INTEGER = 1,		/* integer and bigint customer ids */
+	CLV_KEY_TEXT = 2,
+	CLV_KEY_UUID = 3
+} ClvKeyKind;
+
+static const char *const KEY_KIND_NAMES[] = {NULL, "integer", "text", "uuid"};
+
+typedef struct ClvCustomer
+{
+	/* integer: int64; uuid: 16 bytes; text: uint32 offset and length into the key area */
+	uint8		key[16];
+	int64		purchases;		/* 0 marks a free hash slot */
+	TimestampTz first;
+	TimestampTz last;
+	int128		revenue;		/* units at the summary's scale */
+} ClvCustomer;
+
+typedef struct ClvSummary
+{
+	int32		vl_len_;
+	uint8		version;
+	uint8		key_kind;
+	uint8		hashed;			/* slots form a hash table, else sorted records */
+	uint8		reserved;		/* zero */
+	int32		scale;			/* decimal scale of every revenue figure */
+	int32		capacity;		/* slots */
+	int32		keys_used;		/* bytes of text keys */
+	int32		keys_capacity;
+	int64		customers;
+	int64		purchases;
+	TimestampTz first;			/* over all customers; meaningless when empty */
+	TimestampTz last;
+	int128		revenue;
+	int128		lifespan_usecs; /* sum over customers of last - first */
+	ClvCustomer slots[FLEXIBLE_ARRAY_MEMBER];
+	/* text keys follow the slots */
+} ClvSummary;
+
+/* A customer key as the transition functions see it. */
+typedef struct ClvKey
+{
+	int64		integer;
+	const uint8 *bytes;			/* uuid or text */
+	uint32		len;
+} ClvKey;
+
+#define CLV_HEADER_SIZE		offsetof(ClvSummary, slots)
+#define CLV_MIN_CAPACITY	8
+/* the largest table whose slots stay under the 1 GB varlena limit */
+#define CLV_MAX_CAPACITY	(1 << 24)
+
+#define PG_GETARG_CLV_SUMMARY(n)	((ClvSummary *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
+static Size
+clv_size(int32 capacity, int32 keys_capacity)
+{
+	return CLV_HEADER_SIZE + (Size) capacity * sizeof(ClvCustomer) + keys_capacity;
+}
+
+static uint8 *
+clv_keys(ClvSummary *s)
+{
+	return (uint8 *) &s->slots[s->capacity];
+}
+
+static ClvSummary *
+clv_new(ClvKeyKind kind, int scale, bool hashed, int32 capacity, int32 keys_capacity)
+{
+	ClvSummary *s = palloc0(clv_size(capacity, keys_capacity));
+
+	SET_VARSIZE(s, clv_size(capacity, keys_capacity));
+	s->version = CLV_SUMMARY_VERSION;
+	s->key_kind = kind;
+	s->hashed = hashed;
+	s->scale = scale;
+	s->capacity = capacity;
+	s->keys_capacity = keys_capacity;
+	return s;
+}
+
+/* Structural checks for a summary that came from outside this file. */
+static void
+clv_check(const ClvSummary *s)
+{
+	if (s->version != CLV_SUMMARY_VERSION)
+		kpi_corrupt(CLV_TYPE, psprintf("Format version %d is not supported.", s->version));
+	if (s->key_kind < CLV_KEY_INTEGER || s->key_kind > CLV_KEY_UUID || s->hashed > 1 ||
+		s->reserved != 0 || s->scale < 0 || s->scale > KPI_MONEY_MAX_SCALE ||
+		s->capacity < 0 || s->keys_used < 0 || s->keys_used > s->keys_capacity ||
+		s->customers < 0 || s->customers > s->capacity ||
+		(!s->hashed && s->customers != s->capacity) ||
+		VARSIZE(s) != clv_size(s->capacity, s->keys_capacity))
+		kpi_corrupt(CLV_TYPE, "The header does not match the data.");
+}
+
+static bool
+slot_used(const ClvCustomer *c)
+{
+	return c->purchases > 0;
+}
+
+static void
+text_key(ClvSummary *s, const ClvCustomer *c, const uint8 **bytes, uint32 *len)
+{
+	uint32		offset;
+
+	memcpy(&offset, c->key, sizeof(uint32));
+	memcpy(len, c->key + sizeof(uint32), sizeof(uint32));
+	if ((uint64) offset + *len > (uint64) s->keys_used)
+		kpi_corrupt(CLV_TYPE, "A customer key lies outside the summary.");
+	*bytes = clv_keys(s) + offset;
+}
+
+static ClvKey
+slot_key(ClvSummary *s, const ClvCustomer *c)
+{
+	ClvKey		key = {0};
+
+	switch (s->key_kind)
+	{
+		case CLV_KEY_INTEGER:
+			memcpy(&key.integer, c->key, sizeof(int64));
+			break;
+		case CLV_KEY_UUID:
+			key.bytes = c->key;
+			key.len = UUID_LEN;
+			break;
+		case CLV_KEY_TEXT:
+			text_key(s, c, &key.bytes, &key.len);
+			break;
+	}
+	return key;
+}
+
+static uint32
+key_hash(ClvKeyKind kind, const ClvKey *key)
+{
+	uint64		h;
+
+	if (kind != CLV_KEY_INTEGER)
+		return hash_bytes(key->bytes, (int) key->len);
+
+	/* splitmix64's finalizer: consecutive ids spread over the table */
+	h = (uint64) key->integer;
+	h = (h ^ (h >> 30)) * UINT64CONST(0xbf58476d1ce4e5b9);
+	h = (h ^ (h >> 27)) * UINT64CONST(0x94d049bb133111eb);
+	return (uint32) (h ^ (h >> 31));
+}
+
+static bool
+key_equal(ClvKeyKind kind, const ClvKey *a, const ClvKey *b)
+{
+	if (kind == CLV_KEY_INTEGER)
+		return a->integer == b->integer;
+	return a->len == b->len && memcmp(a->bytes, b->bytes, a->len) == 0;
+}
+
+/* Byte order for text and uuid keys: independent of collation, so stable. */
+static int
+key_compare(ClvKeyKind kind, const ClvKey *a, const ClvKey *b)
+{
+	int			cmp;
+
+	if (kind == CLV_KEY_INTEGER)
+		return (a->integer > b->integer) - (a->integer < b->integer);
+	cmp = memcmp(a->bytes, b->bytes, Min(a->len, b->len));
+	if (cmp != 0)
+		return cmp;
+	return (a->len > b->len) - (a->len < b->len);
+}
+
+/* Every revenue figure times 10^(scale - s->scale). */
+static void
+clv_rescale(FunctionCallInfo fcinfo, ClvSummary *s, int scale)
+{
+	if (!kpi_money_rescale(&s->revenue, s->scale, scale))
+		kpi_money_overflow(fcinfo, "total revenue");
+	for (int32 i = 0; i < s->capacity; i++)
+	{
+		if (slot_used(&s->slots[i]) &&
+			!kpi_money_rescale(&s->slots[i].revenue, s->scale, scale))
+			kpi_money_overflow(fcinfo, "a customer's revenue");
+	}
+	s->scale = scale;
+}
+
+/* The slot for key in a hashed summary: its record, or the free slot to fill. */
+static ClvCustomer *
+find_slot(ClvSummary *s, const ClvKey *key)
+{
+	uint32		mask = (uint32) s->capacity - 1;
+	uint32		i = key_hash(s->key_kind, key) & mask;
+
+	for (;;)
+	{
+		ClvCustomer *slot = &s->slots[i];
+		ClvKey		other;
+
+		if (!slot_used(slot))
+			return slot;
+		other = slot_key(s, slot);
+		if (key_equal(s->key_kind, key, &other))
+			return slot;
+		i = (i + 1) & mask;
+	}
+}
+
+/* Stores key in a free slot; text keys are appended to the key area. */
+static void
+set_key(ClvSummary *s, ClvCustomer *slot, const ClvKey *key)
+{
+	uint32		offset = (uint32) s->keys_used;
+
+	switch (s->key_kind)
+	{
+		case CLV_KEY_INTEGER:
+			memcpy(slot->key, &key->integer, sizeof(int64));
+			break;
+		case CLV_KEY_UUID:
+			memcpy(slot->key, key->bytes, UUID_LEN);
+			break;
+		case CLV_KEY_TEXT:
+			Assert(s->keys_used + key->len <= s->keys_capacity);
+			memcpy(clv_keys(s) + offset, key->bytes, key->len);
+			s->keys_used += key->len;
+			memcpy(slot->key, &offset, sizeof(uint32));
+			memcpy(slot->key + sizeof(uint32), &key->len, sizeof(uint32));
+			break;
+	}
+}
+
+/*
+ * A hashed copy of s with room for extra_customers more customers and
+ * extra_key_bytes more bytes of text keys.  Grows by doubling, so filling a
+ * summary row by row copies each record a constant number of times.
+ */
+static ClvSummary *
+clv_hashed_copy(FunctionCallInfo fcinfo, ClvSummary *s, int64 extra_customers, int64 extra_key_bytes)
+{
+	int64		wanted = s->customers + extra_customers;
+	int64		capacity = CLV_MIN_CAPACITY;
+	int64		keys_capacity = Max(s->keys_used + extra_key_bytes, 2 * (int64) s->keys_used);
+	ClvSummary *copy;
+
+	/* at most three quarters full */
+	while (capacity * 3 < wanted * 4)
+		capacity *= 2;
+	if (capacity > CLV_MAX_CAPACITY ||
+		clv_size((int32) capacity, 0) + keys_capacity > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s: a clv_summary cannot hold " INT64_FORMAT " customers",
+						kpi_caller_name(fcinfo), wanted),
+				 errdetail("One summary holds at most %d customers and 1 GB.",
+						   CLV_MAX_CAPACITY / 4 * 3),
+				 errhint("Group the rows more finely, for example by segment or month.")));
+
+	copy = clv_new(s->key_kind, s->scale, true, (int32) capacity, (int32) keys_capacity);
+	copy->customers = s->customers;
+	copy->purchases = s->purchases;
+	copy->first = s->first;
+	copy->last = s->last;
+	copy->revenue = s->revenue;
+	copy->lifespan_usecs = s->lifespan_usecs;
+
+	for (int32 i = 0; i < s->capacity; i++)
+	{
+		ClvCustomer *from = &s->slots[i];
+		ClvKey		key;
+		ClvCustomer *to;
+
+		if (!slot_used(from))
+			continue;
+		key = slot_key(s, from);
+		to = find_slot(copy, &key);
+		*to = *from;
+		set_key(copy, to, &key);
+	}
+	return copy;
+}
+
+/* The summary to change: in place inside an aggregate, else a hashed copy. */
+static ClvSummary *
+clv_mutable(FunctionCallInfo fcinfo, ClvSummary *s)
+{
+	if (kpi_in_aggregate(fcinfo) && s->hashed)
+		return s;
+	clv_check(s);
+	return clv_hashed_copy(fcinfo, s, 0, 0);
+}
+
+/*
+ * Adds a customer's purchases (one row, or a whole record when merging) to
+ * a hashed summary at its scale, growing it if needed.  Text and binary
+ * input, where each customer appears once, pass the errcode for a repeat.
+ */
+static ClvSummary *
+clv_add(FunctionCallInfo fcinfo, ClvSummary *s, const ClvKey *key, int64 purchases,
+		TimestampTz first, TimestampTz last, int128 revenue, int duplicate_errcode)
+{
+	ClvCustomer *slot;
+	int128		old_span = 0;
+
+	Assert(s->hashed);
+	slot = find_slot(s, key);
+	if (!slot_used(slot))
+	{
+		int64		key_bytes = s->key_kind == CLV_KEY_TEXT ? key->len : 0;
+
+		if ((s->customers + 1) * 4 > (int64) s->capacity * 3 ||
+			s->keys_used + key_bytes > s->keys_capacity)
+		{
+			s = clv_hashed_copy(fcinfo, s, 1, key_bytes);
+			slot = find_slot(s, key);
+		}
+		set_key(s, slot, key);
+		slot->purchases = purchases;
+		slot->first = first;
+		slot->last = last;
+		slot->revenue = revenue;
+		s->customers++;
+	}
+	else
+	{
+		if (duplicate_errcode != 0)
+			ereport(ERROR,
+					(errcode(duplicate_errcode),
+					 errmsg("invalid input for type %s", CLV_TYPE),
+					 errdetail("A customer appears more than once.")));
+		old_span = (int128) (slot->last - slot->first);
+		slot->purchases = kpi_add_count(slot->purchases, purchases, CLV_TYPE);
+		slot->first = Min(slot->first, first);
+		slot->last = Max(slot->last, last);
+		if (!kpi_money_add(&slot->revenue, revenue))
+			kpi_money_overflow(fcinfo, "a customer's revenue");
+	}
+
+	if (s->purchases == 0)
+	{
+		s->first = first;
+		s->last = last;
+	}
+	s->first = Min(s->first, first);
+	s->last = Max(s->last, last);
+	s->purchases = kpi_add_count(s->purchases, purchases, CLV_TYPE);
+	s->lifespan_usecs += (int128) (slot->last - slot->first) - old_span;
+	if (!kpi_money_add(&s->revenue, revenue))
+		kpi_money_overflow(fcinfo, "total revenue");
+	return s;
+}
+
+static ClvSummary *clv_sorted(ClvSummary *s);
+
+/* What a state function returns: the state itself inside an aggregate. */
+static Datum
+clv_result(FunctionCallInfo fcinfo, ClvSummary *s)
+{
+	PG_RETURN_POINTER(kpi_in_aggregate(fcinfo) ? s : clv_sorted(s));
+}
+
+/* Purchases are dated within years 1..9999, which the text form spells. */
+static bool
+purchase_time_valid(TimestampTz at)
+{
+	/* 0001-01-01 and 10000-01-01 UTC, in microseconds from 2000-01-01 */
+	return at >= INT64CONST(-63082281600000000) && at < INT64CONST(252455616000000000);
+}
+
+static void
+check_purchase_time(FunctionCallInfo fcinfo, TimestampTz at)
+{
+	if (!purchase_time_valid(at))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: purchased_at %s is outside the years 1 to 9999",
+						kpi_caller_name(fcinfo), timestamptz_to_str(at))));
+}
+
+/* The amount as units at the summary's scale, raising the summary's scale if needed. */
+static int128
+amount_units(FunctionCallInfo fcinfo, ClvSummary *s, Datum amount)
+{
+	int128		units;
+	int			scale;
+
+	if (!kpi_numeric_units(amount, &units, &scale))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: amount %s is not a finite amount of at most %d significant digits",
+						kpi_caller_name(fcinfo),
+						DatumGetCString(DirectFunctionCall1(numeric_out, amount)),
+						KPI_MONEY_MAX_SCALE)));
+	if (scale > s->scale)
+		clv_rescale(fcinfo, s, scale);
+	else if (!kpi_money_rescale(&units, scale, s->scale))
+		kpi_money_overflow(fcinfo, "an amount");
+	return units;
+}
+
+/*
+ * One purchase.  Non-strict so that the first row creates the state and
+ * rows with a NULL customer, amount or time are skipped.
+ */
+static Datum
+clv_transition(FunctionCallInfo fcinfo, ClvKeyKind kind, const ClvKey *key)
+{
+	ClvSummary *s;
+	TimestampTz at;
+	int128		units;
+
+	if (key == NULL || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	at = PG_GETARG_TIMESTAMPTZ(3);
+	check_purchase_time(fcinfo, at);
+
+	if (PG_ARGISNULL(0))
+		s = clv_new(kind, 0, true, CLV_MIN_CAPACITY, kind == CLV_KEY_TEXT ? 64 : 0);
+	else
+	{
+		s = clv_mutable(fcinfo, PG_GETARG_CLV_SUMMARY(0));
+		if (s->key_kind != kind)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: this clv_summary is keyed by %s, not %s",
+							kpi_caller_name(fcinfo), KEY_KIND_NAMES[s->key_kind], KEY_KIND_NAMES[kind])));
+	}
+
+	units = amount_units(fcinfo, s, PG_GETARG_DATUM(2));
+	return clv_result(fcinfo, clv_add(fcinfo, s, key, 1, at, at, units, 0));
+}
+
+PG_FUNCTION_INFO_V1(clv_summary_add_int8);
+Datum
+clv_summary_add_int8(PG_FUNCTION_ARGS)
+{
+	ClvKey		key = {0};
+
+	if (PG_ARGISNULL(1))
+		return clv_transition(fcinfo, CLV_KEY_INTEGER, NULL);
+	key.integer = PG_GETARG_INT64(1);
+	return clv_transition(fcinfo, CLV_KEY_INTEGER, &key);
+}
+
+PG_FUNCTION_INFO_V1(clv_summary_add_int4);
+Datum
+clv_summary_add_int4(PG_FUNCTION_ARGS)
+{
+	ClvKey		key = {0};
+
+	if (PG_ARGISNULL(1))
+		return clv_transition(fcinfo, CLV_KEY_INTEGER, NULL);
+	key.integer = PG_GETARG_INT32(1);
+	return clv_transition(fcinfo, CLV_KEY_INTEGER, &key);
+}
+
+PG_FUNCTION_INFO_V1(clv_summary_add_text);
+Datum
+clv_summary_add_text(PG_FUNCTION_ARGS)
+{
+	ClvKey		key = {0};
+	text	   *customer;
+
+	if (PG_ARGISNULL(1))
+		return clv_transition(fcinfo, CLV_KEY_TEXT, NULL);
+	customer = PG_GETARG_TEXT_PP(1);
+	key.bytes = (const uint8 *) VARDATA_ANY(customer);
+	key.len = VARSIZE_ANY_EXHDR(customer);
+	return clv_transition(fcinfo, CLV_KEY_TEXT, &key);
+}
+
+PG_FUNCTION_INFO_V1(clv_summary_add_uuid);
+Datum
+clv_summary_add_uuid(PG_FUNCTION_ARGS)
+{
+	ClvKey		key = {0};
+
+	if (PG_ARGISNULL(1))
+		return clv_transition(fcinfo, CLV_KEY_UUID, NULL);
+	key.bytes = PG_GETARG_UUID_P(1)->data;
+	key.len = UUID_LEN;
+	return clv_transition(fcinfo, CLV_KEY_UUID, &key);
+}
+
+/* Summaries leave an aggregate, or a direct call, sorted by customer key. */
+static int
+compare_records(const void *a, const void *b, void *arg)
+{
+	ClvSummary *s = (ClvSummary *) arg;
+	ClvKey		key_a = slot_key(s, (const ClvCustomer *) a);
+	ClvKey		key_b = slot_key(s, (const ClvCustomer *) b);
+
+	return key_compare(s->key_kind, &key_a, &key_b);
+}
+
+static ClvSummary *
+clv_sorted(ClvSummary *s)
+{
+	ClvCustomer *records;
+	ClvSummary *result;
+	int64		n = 0;
+
+	if (!s->hashed)
+		return s;
+
+	records = palloc_extended(Max(s->customers, 1) * sizeof(ClvCustomer), MCXT_ALLOC_HUGE);
+	for (int32 i = 0; i < s->capacity; i++)
+		if (slot_used(&s->slots[i]))
+			records[n++] = s->slots[i];
+	qsort_arg(records, n, sizeof(ClvCustomer), compare_records, s);
+
+	result = clv_new(s->key_kind, s->scale, false, (int32) n, s->keys_used);
+	result->customers = s->customers;
+	result->purchases = s->purchases;
+	result->first = s->first;
+	result->last = s->last;
+	result->revenue = s->revenue;
+	result->lifespan_usecs = s->lifespan_usecs;
+	for (int64 i = 0; i < n; i++)
+	{
+		ClvKey		key = slot_key(s, &records[i]);
+
+		result->slots[i] = records[i];
+		set_key(result, &result->slots[i], &key);
+	}
+	pfree(records);
+	return result;
+}
+
+static void
+check_same_kind(FunctionCallInfo fcinfo, const ClvSummary *a, const ClvSummary *b)
+{
+	if (a->key_kind != b->key_kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: cannot merge a clv_summary keyed by %s with one keyed by %s",
+						kpi_caller_name(fcinfo), KEY_KIND_NAMES[a->key_kind], KEY_KIND_NAMES[b->key_kind]),
+				 errdetail("Customer ids of different types never name the same customer.")));
+}
+
+/*
+ * rollup's combine step: a customer in both summaries is one customer, with
+ * purchases and revenue added and the wider first-to-last span.
+ */
+PG_FUNCTION_INFO_V1(clv_summary_merge);
+Datum
+clv_summary_merge(PG_FUNCTION_ARGS)
+{
+	ClvSummary *s = clv_mutable(fcinfo, PG_GETARG_CLV_SUMMARY(0));
+	ClvSummary *other = PG_GETARG_CLV_SUMMARY(1);
+
+	clv_check(other);
+	check_same_kind(fcinfo, s, other);
+	if (other->scale > s->scale)
+		clv_rescale(fcinfo, s, other->scale);
+	/* room for every customer of other at once rather than doubling step by step */
+	if ((s->customers + other->customers) * 4 > (int64) s->capacity * 3 ||
+		s->keys_used + other->keys_used > s->keys_capacity)
+		s = clv_hashed_copy(fcinfo, s, other->customers, other->keys_used);
+
+	for (int32 i = 0; i < other->capacity; i++)
+	{
+		ClvCustomer *c = &other->slots[i];
+		ClvKey		key;
+		int128		revenue = c->revenue;
+
+		if (!slot_used(c))
+			continue;
+		key = slot_key(other, c);
+		if (!kpi_money_rescale(&revenue, other->scale, s->scale))
+			kpi_money_overflow(fcinfo, "a customer's revenue");
+		s = clv_add(fcinfo, s, &key, c->purchases, c->first, c->last, revenue, 0);
+	}
+	return clv_result(fcinfo, s);
+}
+
+/* clv_summary(...) returns the sorted form; the state itself is never changed. */
+PG_FUNCTION_INFO_V1(clv_summary_final);
+Datum
+clv_summary_final(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(clv_sorted(PG_GETARG_CLV_SUMMARY(0)));
+}
+
+/* Text form. */
+
+static void
+append_time(StringInfo buf, TimestampTz at)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (timestamp2tm(at, NULL, &tm, &fsec, NULL, NULL) != 0)
+		kpi_corrupt(CLV_TYPE, "A purchase time is out of range.");
+	appendStringInfo(buf, "%04d-%02d-%02dT%02d:%02d:%02d",
+					 tm.tm_year, tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (fsec != 0)
+		appendStringInfo(buf, ".%06d", (int) fsec);
+	appendStringInfoChar(buf, 'Z');
+}
+
+static void
+append_key(StringInfo buf, ClvKeyKind kind, const ClvKey *key)
+{
+	switch (kind)
+	{
+		case CLV_KEY_INTEGER:
+			appendStringInfo(buf, INT64_FORMAT, key->integer);
+			break;
+		case CLV_KEY_UUID:
+			for (int i = 0; i < UUID_LEN; i++)
+			{
+				if (i == 4 || i == 6 || i == 8 || i == 10)
+					appendStringInfoChar(buf, '-');
+				appendStringInfo(buf, "%02x", key->bytes[i]);
+			}
+			break;
+		case CLV_KEY_TEXT:
+			appendStringInfoChar(buf, '"');
+			for (uint32 i = 0; i < key->len; i++)
+			{
+				if (key->bytes[i] == '"')
+					appendStringInfoChar(buf, '"');
+				appendStringInfoChar(buf, (char) key->bytes[i]);
+			}
+			appendStringInfoChar(buf, '"');
+			break;
+	}
+}
+
+/*
+ * "v1 integer scale=2; 17 purchases=2 revenue=150.00
+ * first=2024-01-03T10:00:00Z last=2024-03-01T00:00:00Z; 42 ...", customers
+ * in key order, times in UTC.
+ */
+PG_FUNCTION_INFO_V1(clv_summary_out);
+Datum
+clv_summary_out(PG_FUNCTION_ARGS)
+{
+	ClvSummary *s = PG_GETARG_CLV_SUMMARY(0);
+	StringInfoData buf;
+
+	clv_check(s);
+	s = clv_sorted(s);
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "v%d %s scale=%d", CLV_SUMMARY_VERSION,
+					 KEY_KIND_NAMES[s->key_kind], s->scale);
+	for (int32 i = 0; i < s->capacity; i++)
+	{
+		ClvCustomer *c = &s->slots[i];
+		ClvKey		key = slot_key(s, c);
+
+		appendStringInfoString(&buf, "; ");
+		append_key(&buf, s->key_kind, &key);
+		appendStringInfo(&buf, " purchases=" INT64_FORMAT " revenue=", c->purchases);
+		kpi_money_append(&buf, c->revenue, s->scale);
+		appendStringInfoString(&buf, " first=");
+		append_time(&buf, c->first);
+		appendStringInfoString(&buf, " last=");
+		append_time(&buf, c->last);
+	}
+	PG_RETURN_CSTRING(buf.data);
+}
+
+static int
+read_digits(KpiTextCursor *cur, int ndigits, const char *expected)
+{
+	int			value = 0;
+
+	for (int i = 0; i < ndigits; i++)
+	{
+		if (*cur->pos < '0' || *cur->pos > '9')
+			kpi_text_error(cur, expected);
+		value = value * 10 + (*cur->pos++ - '0');
+	}
+	return value;
+}
+
+/* YYYY-MM-DDTHH:MM:SS[.ffffff]Z, and only real dates and times */
+static TimestampTz
+read_time(KpiTextCursor *cur)
+{
+	const char *expected = "a UTC time such as 2024-01-31T09:30:00Z";
+	const char *start = cur->pos;
+	struct pg_tm tm = {0};
+	struct pg_tm check;
+	fsec_t		fsec = 0;
+	fsec_t		check_fsec;
+	TimestampTz result;
+
+	tm.tm_year = read_digits(cur, 4, expected);
+	if (!kpi_text_accept(cur, "-"))
+		kpi_text_error(cur, expected);
+	tm.tm_mon = read_digits(cur, 2, expected);
+	if (!kpi_text_accept(cur, "-"))
+		kpi_text_error(cur, expected);
+	tm.tm_mday = read_digits(cur, 2, expected);
+	if (!kpi_text_accept(cur, "T"))
+		kpi_text_error(cur, expected);
+	tm.tm_hour = read_digits(cur, 2, expected);
+	if (!kpi_text_accept(cur, ":"))
+		kpi_text_error(cur, expected);
+	tm.tm_min = read_digits(cur, 2, expected);
+	if (!kpi_text_accept(cur, ":"))
+		kpi_text_error(cur, expected);
+	tm.tm_sec = read_digits(cur, 2, expected);
+	if (kpi_text_accept(cur, "."))
+	{
+		int			digits = 0;
+
+		while (*cur->pos >= '0' && *cur->pos <= '9' && digits < 6)
+		{
+			fsec = fsec * 10 + (*cur->pos++ - '0');
+			digits++;
+		}
+		if (digits == 0)
+			kpi_text_error(cur, "fractional seconds");
+		while (digits++ < 6)
+			fsec *= 10;
+	}
+	if (!kpi_text_accept(cur, "Z"))
+		kpi_text_error(cur, "\"Z\" after the time of day");
+
+	if (tm.tm_year < 1 || tm2timestamp(&tm, fsec, NULL, &result) != 0 ||
+		timestamp2tm(result, NULL, &check, &check_fsec, NULL, NULL) != 0 ||
+		check.tm_year != tm.tm_year || check.tm_mon != tm.tm_mon || check.tm_mday != tm.tm_mday ||
+		check.tm_hour != tm.tm_hour || check.tm_min != tm.tm_min || check.tm_sec != tm.tm_sec)
+	{
+		cur->pos = start;
+		kpi_text_invalid(cur, psprintf("The time at character %d is not a valid date and time.",
+									   (int) (start - cur->input) + 1));
+	}
+	return result;
+}
+
+static int64
+read_int64(KpiTextCursor *cur)
+{
+	const char *start = cur->pos;
+	bool		negative = kpi_text_accept(cur, "-");
+	int64		value = 0;
+
+	if (*cur->pos < '0' || *cur->pos > '9')
+		kpi_text_error(cur, "a customer id");
+	/* accumulate negatively so that the most negative bigint reads too */
+	while (*cur->pos >= '0' && *cur->pos <= '9')
+	{
+		if (pg_mul_s64_overflow(value, 10, &value) ||
+			pg_sub_s64_overflow(value, *cur->pos - '0', &value))
+		{
+			cur->pos = start;
+			kpi_text_error(cur, "a customer id that fits in bigint");
+		}
+		cur->pos++;
+	}
+	if (!negative && pg_sub_s64_overflow(0, value, &value))
+	{
+		cur->pos = start;
+		kpi_text_error(cur, "a customer id that fits in bigint");
+	}
+	return value;
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static ClvKey
+read_key(KpiTextCursor *cur, ClvKeyKind kind, StringInfo scratch)
+{
+	ClvKey		key = {0};
+
+	resetStringInfo(scratch);
+	switch (kind)
+	{
+		case CLV_KEY_INTEGER:
+			key.integer = read_int64(cur);
+			break;
+		case CLV_KEY_UUID:
+			for (int i = 0; i < UUID_LEN; i++)
+			{
+				int			high,
+							low;
+
+				if ((i == 4 || i == 6 || i == 8 || i == 10) && !kpi_text_accept(cur, "-"))
+					kpi_text_error(cur, "\"-\" in the customer uuid");
+				high = hex_value(cur->pos[0]);
+				low = high < 0 ? -1 : hex_value(cur->pos[1]);
+				if (low < 0)
+					kpi_text_error(cur, "a customer uuid such as a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+				appendStringInfoChar(scratch, (char) (high * 16 + low));
+				cur->pos += 2;
+			}
+			key.bytes = (const uint8 *) scratch->data;
+			key.len = UUID_LEN;
+			break;
+		case CLV_KEY_TEXT:
+			if (!kpi_text_accept(cur, "\""))
+				kpi_text_error(cur, "a double-quoted customer id");
+			for (;;)
+			{
+				if (*cur->pos == '\0')
+					kpi_text_error(cur, "the closing double quote of the customer id");
+				if (kpi_text_accept(cur, "\"\""))
+					appendStringInfoChar(scratch, '"');
+				else if (kpi_text_accept(cur, "\""))
+					break;
+				else
+					appendStringInfoChar(scratch, *cur->pos++);
+			}
+			key.bytes = (const uint8 *) scratch->data;
+			key.len = scratch->len;
+			break;
+	}
+	return key;
+}
+
+static void
+expect(KpiTextCursor *cur, const char *literal)
+{
+	if (!kpi_text_accept(cur, literal))
+		kpi_text_error(cur, psprintf("\"%s\"", literal));
+}
+
+PG_FUNCTION_INFO_V1(clv_summary_in);
+Datum
+clv_summary_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	KpiTextCursor cur;
+	ClvKeyKind	kind;
+	int64		scale;
+	ClvSummary *s;
+	StringInfoData scratch;
+
+	kpi_text_init(&cur, CLV_TYPE, input);
+	kpi_text_version(&cur, CLV_SUMMARY_VERSION);
+	if (!kpi_text_skip_space(&cur))
+		kpi_text_error(&cur, "a space and the customer key type");
+	if (kpi_text_accept(&cur, KEY_KIND_NAMES[CLV_KEY_INTEGER]))
+		kind = CLV_KEY_INTEGER;
+	else if (kpi_text_accept(&cur, KEY_KIND_NAMES[CLV_KEY_TEXT]))
+		kind = CLV_KEY_TEXT;
+	else if (kpi_text_accept(&cur, KEY_KIND_NAMES[CLV_KEY_UUID]))
+		kind = CLV_KEY_UUID;
+	else
+		kpi_text_error(&cur, "the customer key type: integer, text or uuid");
+	kpi_text_skip_space(&cur);
+	expect(&cur, "scale=");
+	scale = kpi_text_count(&cur);
+	if (scale > KPI_MONEY_MAX_SCALE)
+		kpi_text_invalid(&cur, psprintf("The scale must be between 0 and %d.", KPI_MONEY_MAX_SCALE));
+
+	s = clv_new(kind, (int) scale, true, CLV_MIN_CAPACITY, 0);
+	initStringInfo(&scratch);
+	for (;;)
+	{
+		ClvKey		key;
+		int64		purchases;
+		int128		revenue;
+		TimestampTz first;
+		TimestampTz last;
+
+		kpi_text_skip_space(&cur);
+		if (!kpi_text_accept(&cur, ";"))
+			break;
+		kpi_text_skip_space(&cur);
+		key = read_key(&cur, kind, &scratch);
+		kpi_text_skip_space(&cur);
+		expect(&cur, "purchases=");
+		purchases = kpi_text_count(&cur);
+		kpi_text_skip_space(&cur);
+		expect(&cur, "revenue=");
+		revenue = kpi_text_money(&cur, (int) scale);
+		kpi_text_skip_space(&cur);
+		expect(&cur, "first=");
+		first = read_time(&cur);
+		kpi_text_skip_space(&cur);
+		expect(&cur, "last=");
+		last = read_time(&cur);
+		if (purchases < 1 || first > last)
+			kpi_text_invalid(&cur, "Every customer needs at least one purchase and a first purchase no later than the last.");
+		s = clv_add(fcinfo, s, &key, purchases, first, last, revenue,
+					ERRCODE_INVALID_TEXT_REPRESENTATION);
+	}
+	kpi_text_end(&cur);
+	PG_RETURN_POINTER(clv_sorted(s));
+}
+
+/*
+ * Binary form: version and key type bytes, scale as int4, the number of
+ * customers as int8, then per customer its key (int8, 16 uuid bytes, or an
+ * int4 length and the text bytes), purchases, first and last purchase as
+ * int8 and revenue as two int8.
+ */
+PG_FUNCTION_INFO_V1(clv_summary_send);
+Datum
+clv_summary_send(PG_FUNCTION_ARGS)
+{
+	ClvSummary *s = PG_GETARG_CLV_SUMMARY(0);
+	StringInfoData buf;
+
+	clv_check(s);
+	s = clv_sorted(s);
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, CLV_SUMMARY_VERSION);
+	pq_sendbyte(&buf, s->key_kind);
+	pq_sendint32(&buf, s->scale);
+	pq_sendint64(&buf, s->customers);
+	for (int32 i = 0; i < s->capacity; i++)
+	{
+		ClvCustomer *c = &s->slots[i];
+		ClvKey		key = slot_key(s, c);
+
+		if (s->key_kind == CLV_KEY_INTEGER)
+			pq_sendint64(&buf, key.integer);
+		else
+		{
+			if (s->key_kind == CLV_KEY_TEXT)
+				pq_sendint32(&buf, key.len);
+			pq_sendbytes(&buf, (const char *) key.bytes, key.len);
+		}
+		pq_sendint64(&buf, c->purchases);
+		pq_sendint64(&buf, c->first);
+		pq_sendint64(&buf, c->last);
+		kpi_send_money(&buf, c->revenue);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+static int32
+recv_int32(StringInfo buf)
+{
+	if (buf->len - buf->cursor < (int) sizeof(int32))
+		kpi_recv_error(CLV_TYPE, "The data ends early.");
+	return (int32) pq_getmsgint(buf, sizeof(int32));
+}
+
+static const uint8 *
+recv_bytes(StringInfo buf, int64 len)
+{
+	if (len < 0 || buf->len - buf->cursor < len)
+		kpi_recv_error(CLV_TYPE, "The data ends early.");
+	return (const uint8 *) pq_getmsgbytes(buf, (int) len);
+}
+
+PG_FUNCTION_INFO_V1(clv_summary_recv);
+Datum
+clv_summary_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	uint8		version = kpi_recv_uint8(buf, CLV_TYPE);
+	uint8		kind;
+	int32		scale;
+	int64		customers;
+	ClvSummary *s;
+
+	if (version != CLV_SUMMARY_VERSION)
+		kpi_recv_error(CLV_TYPE,
+					   psprintf("Format version %d is not supported; this kpi_ext reads version %d.",
+								version, CLV_SUMMARY_VERSION));
+	kind = kpi_recv_uint8(buf, CLV_TYPE);
+	if (kind < CLV_KEY_INTEGER || kind > CLV_KEY_UUID)
+		kpi_recv_error(CLV_TYPE, psprintf("Customer key type %d is unknown.", kind));
+	scale = recv_int32(buf);
+	if (scale < 0 || scale > KPI_MONEY_MAX_SCALE)
+		kpi_recv_error(CLV_TYPE, psprintf("Scale %d is outside 0..%d.", scale, KPI_MONEY_MAX_SCALE));
+	customers = kpi_recv_int64(buf, CLV_TYPE);
+	if (customers < 0)
+		kpi_recv_error(CLV_TYPE, "The number of customers is negative.");
+
+	s = clv_new(kind, scale, true, CLV_MIN_CAPACITY, 0);
+	for (int64 i = 0; i < customers; i++)
+	{
+		ClvKey		key = {0};
+		int64		purchases;
+		TimestampTz first;
+		TimestampTz last;
+		int128		revenue;
+
+		if (kind == CLV_KEY_INTEGER)
+			key.integer = kpi_recv_int64(buf, CLV_TYPE);
+		else
+		{
+			key.len = kind == CLV_KEY_UUID ? UUID_LEN : (uint32) recv_int32(buf);
+			key.bytes = recv_bytes(buf, kind == CLV_KEY_UUID ? UUID_LEN : (int64) (int32) key.len);
+		}
+		purchases = kpi_recv_int64(buf, CLV_TYPE);
+		first = kpi_recv_int64(buf, CLV_TYPE);
+		last = kpi_recv_int64(buf, CLV_TYPE);
+		revenue = kpi_recv_money(buf, CLV_TYPE);
+		if (purchases < 1 || first > last || !purchase_time_valid(first) || !purchase_time_valid(last))
+			kpi_recv_error(CLV_TYPE, "A customer needs at least one purchase and first <= last within the years 1 to 9999.");
+		if (kind == CLV_KEY_TEXT)
+			pg_verify_mbstr(GetDatabaseEncoding(), (const char *) key.bytes, (int) key.len, false);
+		s = clv_add(fcinfo, s, &key, purchases, first, last, revenue,
+					ERRCODE_INVALID_BINARY_REPRESENTATION);
+	}
+	PG_RETURN_POINTER(clv_sorted(s));
+}
+
+/* Accessors.  The header holds every total, so each is O(1). */
+
+static Datum
+numeric_of(int64 value)
+{
+	return DirectFunctionCall1(int8_numeric, Int64GetDatum(value));
+}
+
+static Datum
+numeric_times(Datum a, Datum b)
+{
+	return DirectFunctionCall2(numeric_mul, a, b);
+}
+
+static Datum
+numeric_over(Datum a, Datum b)
+{
+	return DirectFunctionCall2(numeric_div, a, b);
+}
+
+static ClvSummary *
+clv_arg(FunctionCallInfo fcinfo, int n)
+{
+	ClvSummary *s = PG_GETARG_CLV_SUMMARY(n);
+
+	clv_check(s);
+	return s;
+}
+
+/* The observed window in microseconds; shorter than a day counts as a day. */
+static Datum
+window_usecs(const ClvSummary *s)
+{
+	return numeric_of(Max(s->last - s->first, USECS_PER_DAY));
+}
+
+PG_FUNCTION_INFO_V1(clv_summary_customers);
+Datum
+clv_summary_customers(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(clv_arg(fcinfo, 0)->customers);
+}
+
+PG_FUNCTION_INFO_V1(clv_summary_purchases);
+Datum
+clv_summary_purchases(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(clv_arg(fcinfo, 0)->purchases);
+}
+
+PG_FUNCTION_INFO_V1(clv_summary_revenue);
+Datum
+clv_summary_revenue(PG_FUNCTION_ARGS)
+{
+	ClvSummary *s = clv_arg(fcinfo, 0);
+
+	PG_RETURN_DATUM(kpi_money_numeric(s->revenue, s->scale));
+}
+
+/* revenue / purchases, exactly as avg() divides sum() by count() */
+PG_FUNCTION_INFO_V1(clv_summary_avg_purchase_value);
+Datum
+clv_summary_avg_purchase_value(PG_FUNCTION_ARGS)
+{
+	ClvSummary *s = clv_arg(fcinfo, 0);
+
+	if (s->purchases == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(numeric_over(kpi_money_numeric(s->revenue, s->scale), numeric_of(s->purchases)));
+}
+
+PG_FUNCTION_INFO_V1(clv_summary_revenue_per_customer);
+Datum
+clv_summary_revenue_per_customer(PG_FUNCTION_ARGS)
+{
+	ClvSummary *s = clv_arg(fcinfo, 0);
+
+	if (s->customers == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(numeric_over(kpi_money_numeric(s->revenue, s->scale), numeric_of(s->customers)));
+}
+
+/* purchases per customer per year of the window: P * Y / (C * W) */
+PG_FUNCTION_INFO_V1(clv_summary_purchase_frequency);
+Datum
+clv_summary_purchase_frequency(PG_FUNCTION_ARGS)
+{
+	ClvSummary *s = clv_arg(fcinfo, 0);
+
+	if (s->customers == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(numeric_over(numeric_times(numeric_of(s->purchases),
+											   numeric_of(USECS_PER_AVERAGE_YEAR)),
+								 numeric_times(numeric_of(s->customers), window_usecs(s))));
+}
+
+/* mean years from first to last purchase: L / (C * Y) */
+PG_FUNCTION_INFO_V1(clv_summary_avg_lifespan);
+Datum
+clv_summary_avg_lifespan(PG_FUNCTION_ARGS)
+{
+	ClvSummary *s = clv_arg(fcinfo, 0);
+
+	if (s->customers == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(numeric_over(kpi_money_numeric(s->lifespan_usecs, 0),
+								 numeric_times(numeric_of(s->customers),
+											   numeric_of(USECS_PER_AVERAGE_YEAR))));
+}
+
+/*
+ * avg_purchase_value * purchase_frequency * avg_lifespan
+ *   = (R / P) * (P * Y / (C * W)) * (L / (C * Y)) = R * L / (C^2 * W),
+ * computed with that one division so nothing is rounded twice.
+ */
+PG_FUNCTION_INFO_V1(clv_summary_clv);
+Datum
+clv_summary_clv(PG_FUNCTION_ARGS)
+{
+	ClvSummary *s = clv_arg(fcinfo, 0);
+	Datum		customers;
+
+	if (s->customers == 0)
+		PG_RETURN_NULL();
+	customers = numeric_of(s->customers);
+	PG_RETURN_DATUM(numeric_over(numeric_times(kpi_money_numeric(s->revenue, s->scale),
+											   kpi_money_numeric(s->lifespan_usecs, 0)),
+								 numeric_times(numeric_times(customers, customers), window_usecs(s))));
+}
+
+static void
+check_clv_factor(FunctionCallInfo fcinfo, Datum value, const char *name)
+{
+	Numeric		n = DatumGetNumeric(value);
+
+	if (numeric_is_nan(n) || numeric_is_inf(n) ||
+		DatumGetBool(DirectFunctionCall2(numeric_lt, value, numeric_of(0))))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: %s %s is not a finite number >= 0", kpi_caller_name(fcinfo), name,
+						DatumGetCString(DirectFunctionCall1(numeric_out, value)))));
+}
+
+/* with an explicit lifespan: (R / P) * (P * Y / (C * W)) * years = R * Y * years / (C * W) */
+PG_FUNCTION_INFO_V1(clv_summary_clv_lifespan);
+Datum
+clv_summary_clv_lifespan(PG_FUNCTION_ARGS)
+{
+	ClvSummary *s = clv_arg(fcinfo, 0);
+	Datum		years = PG_GETARG_DATUM(1);
+
+	check_clv_factor(fcinfo, years, "lifespan_years");
+	if (s->customers == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(numeric_over(numeric_times(numeric_times(kpi_money_numeric(s->revenue, s->scale),
+															 numeric_of(USECS_PER_AVERAGE_YEAR)),
+											   years),
+								 numeric_times(numeric_of(s->customers), window_usecs(s))));
+}
+
+/* The textbook product, exact. */
+PG_FUNCTION_INFO_V1(kpi_clv);
+Datum
+kpi_clv(PG_FUNCTION_ARGS)
+{
+	Datum		value = PG_GETARG_DATUM(0);
+	Numeric		n = PG_GETARG_NUMERIC(0);
+
+	if (numeric_is_nan(n) || numeric_is_inf(n))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: avg_purchase_value %s is not a finite number", kpi_caller_name(fcinfo),
+						DatumGetCString(DirectFunctionCall1(numeric_out, value)))));
+	check_clv_factor(fcinfo, PG_GETARG_DATUM(1), "purchase_frequency");
+	check_clv_factor(fcinfo, PG_GETARG_DATUM(2), "lifespan");
+	PG_RETURN_DATUM(numeric_times(numeric_times(value, PG_GETARG_DATUM(1)), PG_GETARG_DATUM(2)));
+}
+
+/* spend / new customers; NULL when there are none */
+PG_FUNCTION_INFO_V1(kpi_cac);
+Datum
+kpi_cac(PG_FUNCTION_ARGS)
+{
+	Datum		spend = PG_GETARG_DATUM(0);
+	int64		new_customers = PG_GETARG_INT64(1);
+
+	check_clv_factor(fcinfo, spend, "spend");
+	if (new_customers < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: new_customers " INT64_FORMAT " is negative", kpi_caller_name(fcinfo),
+						new_customers)));
+	if (new_customers == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(numeric_over(spend, numeric_of(new_customers)));
+}
+
+/*----------------------------------------------------------------------
+ * mrr_summary: MRR movements between two periods, one row per customer
+ *----------------------------------------------------------------------
+ */
+
+typedef enum MrrMovement
+{
+	MRR_STARTING,				/* paying in the previous period: prev > 0 */
+	MRR_NEW,					/* prev 0, curr > 0 */
+	MRR_EXPANSION,				/* curr > prev > 0: the increase */
+	MRR_CONTRACTION,			/* 0 < curr < prev: the decrease */
+	MRR_CHURNED,				/* prev > 0, curr 0: all of prev */
+	MRR_MOVEMENTS
+} MrrMovement;
+
+static const char *const MOVEMENT_NAMES[MRR_MOVEMENTS] =
+{"starting", "new", "expansion", "contraction", "churned"};
+
+typedef struct MrrSummary
+{
+	int32		version;
+	int32		scale;			/* decimal scale of every amount */
+	int64		rows;			/* customer rows seen, paying or not */
+	int64		customers[MRR_MOVEMENTS];
+	int128		amounts[MRR_MOVEMENTS]; /* units at scale, never negative */
+} MrrSummary;
+
+StaticAssertDecl(sizeof(MrrSummary) == 136,
+				 "mrr_summary is declared with INTERNALLENGTH = 136");
+
+#define PG_GETARG_MRR_SUMMARY(n)	((MrrSummary *) PG_GETARG_POINTER(n))
+
+/* Why the figures cannot come from any set of rows, or NULL. */
+static const char *
+mrr_problem(const MrrSummary *s)
+{
+	int64		leaving = 0;
+
+	if (s->scale < 0 || s->scale > KPI_MONEY_MAX_SCALE)
+		return psprintf("The scale must be between 0 and %d.", KPI_MONEY_MAX_SCALE);
+	for (int m = 0; m < MRR_MOVEMENTS; m++)
+	{
+		if (s->customers[m] < 0 || s->amounts[m] < 0)
+			return "Counts and amounts cannot be negative.";
+		if ((s->customers[m] == 0) != (s->amounts[m] == 0))
+			return psprintf("A %s amount needs customers, and customers an amount above zero.",
+							MOVEMENT_NAMES[m]);
+	}
+	for (int m = MRR_EXPANSION; m < MRR_MOVEMENTS; m++)
+		leaving += s->customers[m];
+	if (s->rows < 0 || leaving > s->customers[MRR_STARTING] ||
+		s->customers[MRR_STARTING] > s->rows - s->customers[MRR_NEW])
+		return "The counts do not add up: expanded, contracted and churned customers are among the starting ones, and starting and new customers among the rows.";
+	if (s->amounts[MRR_CONTRACTION] + s->amounts[MRR_CHURNED] > s->amounts[MRR_STARTING])
+		return "Contraction and churn cannot exceed the starting MRR.";
+	return NULL;
+}
+
+static void
+mrr_check(const MrrSummary *s)
+{
+	const char *problem = s->version == MRR_SUMMARY_VERSION ? mrr_problem(s) :
+		psprintf("Format version %d is not supported.", s->version);
+
+	if (problem != NULL)
+		kpi_corrupt(MRR_TYPE, problem);
+}
+
+static MrrSummary *
+mrr_mutable(FunctionCallInfo fcinfo)
+{
+	MrrSummary *s = PG_GETARG_MRR_SUMMARY(0);
+	MrrSummary *copy;
+
+	if (kpi_in_aggregate(fcinfo))
+		return s;
+	mrr_check(s);
+	copy = palloc(sizeof(MrrSummary));
+	memcpy(copy, s, sizeof(MrrSummary));
+	return copy;
+}
+
+static void
+mrr_rescale(FunctionCallInfo fcinfo, MrrSummary *s, int scale)
+{
+	for (int m = 0; m < MRR_MOVEMENTS; m++)
+		if (!kpi_money_rescale(&s->amounts[m], s->scale, scale))
+			kpi_money_overflow(fcinfo, psprintf("%s MRR", MOVEMENT_NAMES[m]));
+	s->scale = scale;
+}
+
+/* sign = 1 adds a movement, -1 takes it back (rolling windows) */
+static void
+mrr_count(FunctionCallInfo fcinfo, MrrSummary *s, MrrMovement m, int sign, int64 customers, int128 amount)
+{
+	s->customers[m] = kpi_add_count(s->customers[m], sign * customers, MRR_TYPE);
+	if (!kpi_money_add(&s->amounts[m], sign * amount))
+		kpi_money_overflow(fcinfo, psprintf("%s MRR", MOVEMENT_NAMES[m]));
+}
+
+/* An MRR argument as units; NULL is zero, not a paying customer. */
+static int128
+mrr_units(FunctionCallInfo fcinfo, int argno, const char *name, int *scale)
+{
+	Datum		value = PG_GETARG_DATUM(argno);
+	int128		units;
+
+	*scale = 0;
+	if (PG_ARGISNULL(argno))
+		return 0;
+	if (!kpi_numeric_units(value, &units, scale) || units < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: %s %s is not an amount >= 0", kpi_caller_name(fcinfo), name,
+						DatumGetCString(DirectFunctionCall1(numeric_out, value))),
+				 errdetail("MRR is zero or NULL for a customer who is not paying, and positive otherwise.")));
+	return units;
+}
+
+static Datum
+mrr_step(FunctionCallInfo fcinfo, int sign)
+{
+	MrrSummary *s = mrr_mutable(fcinfo);
+	int			prev_scale;
+	int			curr_scale;
+	int128		prev = mrr_units(fcinfo, 1, "prev_mrr", &prev_scale);
+	int128		curr = mrr_units(fcinfo, 2, "curr_mrr", &curr_scale);
+	int			scale = Max(s->scale, Max(prev_scale, curr_scale));
+
+	if (scale > s->scale)
+		mrr_rescale(fcinfo, s, scale);
+	if (!kpi_money_rescale(&prev, prev_scale, scale) || !kpi_money_rescale(&curr, curr_scale, scale))
+		kpi_money_overflow(fcinfo, "MRR");
+
+	s->rows = kpi_add_count(s->rows, sign, MRR_TYPE);
+	if (prev > 0)
+		mrr_count(fcinfo, s, MRR_STARTING, sign, 1, prev);
+	if (prev == 0 && curr > 0)
+		mrr_count(fcinfo, s, MRR_NEW, sign, 1, curr);
+	else if (prev > 0 && curr > prev)
+		mrr_count(fcinfo, s, MRR_EXPANSION, sign, 1, curr - prev);
+	else if (curr > 0 && curr < prev)
+		mrr_count(fcinfo, s, MRR_CONTRACTION, sign, 1, prev - curr);
+	else if (prev > 0 && curr == 0)
+		mrr_count(fcinfo, s, MRR_CHURNED, sign, 1, prev);
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(mrr_summary_add);
+Datum
+mrr_summary_add(PG_FUNCTION_ARGS)
+{
+	return mrr_step(fcinfo, 1);
+}
+
+PG_FUNCTION_INFO_V1(mrr_summary_remove);
+Datum
+mrr_summary_remove(PG_FUNCTION_ARGS)
+{
+	return mrr_step(fcinfo, -1);
+}
+
+static Datum
+mrr_combine(FunctionCallInfo fcinfo, int sign)
+{
+	MrrSummary *s = mrr_mutable(fcinfo);
+	MrrSummary *other = PG_GETARG_MRR_SUMMARY(1);
+	int			scale;
+
+	mrr_check(other);
+	scale = Max(s->scale, other->scale);
+	if (scale > s->scale)
+		mrr_rescale(fcinfo, s, scale);
+	s->rows = kpi_add_count(s->rows, sign * other->rows, MRR_TYPE);
+	for (int m = 0; m < MRR_MOVEMENTS; m++)
+	{
+		int128		amount = other->amounts[m];
+
+		if (!kpi_money_rescale(&amount, other->scale, scale))
+			kpi_money_overflow(fcinfo, psprintf("%s MRR", MOVEMENT_NAMES[m]));
+		mrr_count(fcinfo, s, (MrrMovement) m, sign, other->customers[m], amount);
+	}
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(mrr_summary_merge);
+Datum
+mrr_summary_merge(PG_FUNCTION_ARGS)
+{
+	return mrr_combine(fcinfo, 1);
+}
+
+PG_FUNCTION_INFO_V1(mrr_summary_unmerge);
+Datum
+mrr_summary_unmerge(PG_FUNCTION_ARGS)
+{
+	return mrr_combine(fcinfo, -1);
+}
+
+/* NULL for a group without rows, as sum() is; the accessors agree */
+PG_FUNCTION_INFO_V1(mrr_summary_final);
+Datum
+mrr_summary_final(PG_FUNCTION_ARGS)
+{
+	MrrSummary *s = PG_GETARG_MRR_SUMMARY(0);
+
+	if (s->rows == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(s);
+}
+
+/* "v1 scale=2 rows=10 starting=5/1234.00 new=2/300.00 ..." (customers/amount) */
+PG_FUNCTION_INFO_V1(mrr_summary_out);
+Datum
+mrr_summary_out(PG_FUNCTION_ARGS)
+{
+	MrrSummary *s = PG_GETARG_MRR_SUMMARY(0);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "v%d scale=%d rows=" INT64_FORMAT, MRR_SUMMARY_VERSION, s->scale, s->rows);
+	for (int m = 0; m < MRR_MOVEMENTS; m++)
+	{
+		appendStringInfo(&buf, " %s=" INT64_FORMAT "/", MOVEMENT_NAMES[m], s->customers[m]);
+		kpi_money_append(&buf, s->amounts[m], s->scale);
+	}
+	PG_RETURN_CSTRING(buf.data);
+}
+
+PG_FUNCTION_INFO_V1(mrr_summary_in);
+Datum
+mrr_summary_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	KpiTextCursor cur;
+	MrrSummary *s = palloc0(sizeof(MrrSummary));
+	int64		scale;
+	const char *problem;
+
+	kpi_text_init(&cur, MRR_TYPE, input);
+	kpi_text_version(&cur, MRR_SUMMARY_VERSION);
+	s->version = MRR_SUMMARY_VERSION;
+	kpi_text_skip_space(&cur);
+	expect(&cur, "scale=");
+	scale = kpi_text_count(&cur);
+	if (scale > KPI_MONEY_MAX_SCALE)
+		kpi_text_invalid(&cur, psprintf("The scale must be between 0 and %d.", KPI_MONEY_MAX_SCALE));
+	s->scale = (int32) scale;
+	kpi_text_skip_space(&cur);
+	expect(&cur, "rows=");
+	s->rows = kpi_text_count(&cur);
+	for (int m = 0; m < MRR_MOVEMENTS; m++)
+	{
+		if (!kpi_text_skip_space(&cur))
+			kpi_text_error(&cur, psprintf("a space and %s=customers/amount", MOVEMENT_NAMES[m]));
+		expect(&cur, psprintf("%s=", MOVEMENT_NAMES[m]));
+		s->customers[m] = kpi_text_count(&cur);
+		expect(&cur, "/");
+		s->amounts[m] = kpi_text_money(&cur, s->scale);
+	}
+	kpi_text_end(&cur);
+	if ((problem = mrr_problem(s)) != NULL)
+		kpi_text_invalid(&cur, problem);
+	PG_RETURN_POINTER(s);
+}
+
+/* Binary form: version byte, scale as int4, rows, then customers and amount per movement. */
+PG_FUNCTION_INFO_V1(mrr_summary_send);
+Datum
+mrr_summary_send(PG_FUNCTION_ARGS)
+{
+	MrrSummary *s = PG_GETARG_MRR_SUMMARY(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, MRR_SUMMARY_VERSION);
+	pq_sendint32(&buf, s->scale);
+	pq_sendint64(&buf, s->rows);
+	for (int m = 0; m < MRR_MOVEMENTS; m++)
+	{
+		pq_sendint64(&buf, s->customers[m]);
+		kpi_send_money(&buf, s->amounts[m]);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(mrr_summary_recv);
+Datum
+mrr_summary_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	uint8		version = kpi_recv_uint8(buf, MRR_TYPE);
+	MrrSummary *s = palloc0(sizeof(MrrSummary));
+	const char *problem;
+
+	if (version != MRR_SUMMARY_VERSION)
+		kpi_recv_error(MRR_TYPE,
+					   psprintf("Format version %d is not supported; this kpi_ext reads version %d.",
+								version, MRR_SUMMARY_VERSION));
+	s->version = MRR_SUMMARY_VERSION;
+	if (buf->len - buf->cursor < (int) sizeof(int32))
+		kpi_recv_error(MRR_TYPE, "The data ends early.");
+	s->scale = (int32) pq_getmsgint(buf, sizeof(int32));
+	s->rows = kpi_recv_int64(buf, MRR_TYPE);
+	for (int m = 0; m < MRR_MOVEMENTS; m++)
+	{
+		s->customers[m] = kpi_recv_int64(buf, MRR_TYPE);
+		s->amounts[m] = kpi_recv_money(buf, MRR_TYPE);
+	}
+	if ((problem = mrr_problem(s)) != NULL)
+		kpi_recv_error(MRR_TYPE, problem);
+	PG_RETURN_POINTER(s);
+}
+
+static MrrSummary *
+mrr_arg(FunctionCallInfo fcinfo)
+{
+	MrrSummary *s = PG_GETARG_MRR_SUMMARY(0);
+
+	mrr_check(s);
+	return s;
+}
+
+static Datum
+movement(FunctionCallInfo fcinfo, MrrMovement m)
+{
+	MrrSummary *s = mrr_arg(fcinfo);
+
+	if (s->rows == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(kpi_money_numeric(s->amounts[m], s->scale));
+}
+
+PG_FUNCTION_INFO_V1(mrr_summary_starting_mrr);
+Datum
+mrr_summary_starting_mrr(PG_FUNCTION_ARGS)
+{
+	return movement(fcinfo, MRR_STARTING);
+}
+
+PG_FUNCTION_INFO_V1(mrr_summary_new_mrr);
+Datum
+mrr_summary_new_mrr(PG_FUNCTION_ARGS)
+{
+	return movement(fcinfo, MRR_NEW);
+}
+
+PG_FUNCTION_INFO_V1(mrr_summary_expansion_mrr);
+Datum
+mrr_summary_expansion_mrr(PG_FUNCTION_ARGS)
+{
+	return movement(fcinfo, MRR_EXPANSION);
+}
+
+PG_FUNCTION_INFO_V1(mrr_summary_contraction_mrr);
+Datum
+mrr_summary_contraction_mrr(PG_FUNCTION_ARGS)
+{
+	return movement(fcinfo, MRR_CONTRACTION);
+}
+
+PG_FUNCTION_INFO_V1(mrr_summary_churned_mrr);
+Datum
+mrr_summary_churned_mrr(PG_FUNCTION_ARGS)
+{
+	return movement(fcinfo, MRR_CHURNED);
+}
+
+/* starting + new + expansion - contraction - churned */
+PG_FUNCTION_INFO_V1(mrr_summary_ending_mrr);
+Datum
+mrr_summary_ending_mrr(PG_FUNCTION_ARGS)
+{
+	MrrSummary *s = mrr_arg(fcinfo);
+	int128		ending = s->amounts[MRR_STARTING];
+
+	if (s->rows == 0)
+		PG_RETURN_NULL();
+	if (!kpi_money_add(&ending, s->amounts[MRR_NEW]) ||
+		!kpi_money_add(&ending, s->amounts[MRR_EXPANSION]))
+		kpi_money_overflow(fcinfo, "ending MRR");
+	ending -= s->amounts[MRR_CONTRACTION] + s->amounts[MRR_CHURNED];
+	PG_RETURN_DATUM(kpi_money_numeric(ending, s->scale));
+}
+
+/* retained MRR of the starting customers as percent of their starting MRR */
+static Datum
+retention(FunctionCallInfo fcinfo, bool with_expansion)
+{
+	MrrSummary *s = mrr_arg(fcinfo);
+	int128		retained = s->amounts[MRR_STARTING] - s->amounts[MRR_CONTRACTION] -
+		s->amounts[MRR_CHURNED];
+
+	if (s->amounts[MRR_STARTING] == 0)
+		PG_RETURN_NULL();
+	if (with_expansion && !kpi_money_add(&retained, s->amounts[MRR_EXPANSION]))
+		kpi_money_overflow(fcinfo, "retained MRR");
+	/* both at the same scale: the ratio of the units is the ratio of the amounts */
+	PG_RETURN_FLOAT8(100.0 * (double) retained / (double) s->amounts[MRR_STARTING]);
+}
+
+PG_FUNCTION_INFO_V1(mrr_summary_nrr);
+Datum
+mrr_summary_nrr(PG_FUNCTION_ARGS)
+{
+	return retention(fcinfo, true);
+}
+
+PG_FUNCTION_INFO_V1(mrr_summary_grr);
+Datum
+mrr_summary_grr(PG_FUNCTION_ARGS)
+{
+	return retention(fcinfo, false);
+}
