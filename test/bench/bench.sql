@@ -24,13 +24,31 @@ SELECT i AS id,
        CASE WHEN (i * 104729) % 10 < 3
             THEN timestamptz '2023-01-01' + ((i * 7919) % 1095 + 10 + (i * 31) % 600) * interval '1 day' END AS churned_at
   FROM generate_series(1, :rows::bigint / 10) AS i;
+-- orders: rows purchases by rows / 10 customers in 4 segments over two years
+CREATE TABLE orders AS
+SELECT (i * 7919) % (:rows::bigint / 10) AS customer,
+       ((i * 7919) % (:rows::bigint / 10)) % 4 AS segment,
+       ((i * 104729) % 50000 / 100.0 + 5)::numeric(12, 2) AS amount,
+       timestamptz '2024-01-01' + ((i * 2654435761) % 63072000) * interval '1 second' AS purchased_at
+  FROM generate_series(1, :rows::bigint) AS i;
+-- MRR: one row per customer and month with the previous and current MRR
+CREATE TABLE mrr AS
+SELECT i AS customer, date '2024-01-01' + (i % 24) * interval '1 month' AS month,
+       CASE WHEN (i * 7919) % 10 < 2 THEN 0 ELSE ((i * 104729) % 100000 / 100.0)::numeric(12, 2) END AS prev_mrr,
+       CASE WHEN (i * 31) % 10 < 1 THEN NULL
+            WHEN (i * 31) % 10 < 7 THEN ((i * 104729) % 100000 / 100.0)::numeric(12, 2)
+            ELSE ((i * 15485863) % 100000 / 100.0)::numeric(12, 2) END AS curr_mrr
+  FROM generate_series(1, :rows::bigint) AS i;
 -- the months of a churn curve
 CREATE TABLE periods AS
 SELECT m AS starts, m + interval '1 month' AS ends
   FROM generate_series(timestamptz '2024-01-01', '2025-12-01', interval '1 month') AS m;
 VACUUM ANALYZE facts;
 VACUUM ANALYZE customers;
-SELECT pg_prewarm('facts') >= 0 AND pg_prewarm('customers') >= 0 AS warmed \gset
+VACUUM ANALYZE orders;
+VACUUM ANALYZE mrr;
+SELECT pg_prewarm('facts') >= 0 AND pg_prewarm('customers') >= 0 AND pg_prewarm('orders') >= 0
+       AND pg_prewarm('mrr') >= 0 AS warmed \gset
 
 CREATE TEMP TABLE bench_case (id serial, name text, workers int, query text);
 INSERT INTO bench_case (name, workers, query) VALUES
@@ -60,6 +78,44 @@ INSERT INTO bench_case (name, workers, query) VALUES
     ('hand-written period churn by month', 0, $$SELECT p.starts, 100.0 * count(*) FILTER (WHERE churned_at <= p.ends) / count(*)
                                             FROM periods AS p, customers
                                            WHERE active_from <= p.starts AND (churned_at IS NULL OR churned_at > p.starts) GROUP BY p.starts$$),
+    -- revenue
+    ('clv(customer, amount, purchased_at)', 0, 'SELECT clv(customer, amount, purchased_at) FROM orders'),
+    ('two-stage CLV',                 0, $$SELECT avg(revenue) / avg(purchases)
+                                                  * (sum(purchases) * 31557600.0 / count(*) / greatest(extract(epoch FROM max(last_at) - min(first_at)), 86400))
+                                                  * avg(extract(epoch FROM last_at - first_at) / 31557600)
+                                            FROM (SELECT customer, sum(amount) AS revenue, count(*) AS purchases,
+                                                         min(purchased_at) AS first_at, max(purchased_at) AS last_at
+                                                    FROM orders GROUP BY customer) AS c$$),
+    ('clv by segment',                0, 'SELECT segment, clv(customer, amount, purchased_at) FROM orders GROUP BY segment'),
+    ('two-stage CLV by segment',      0, $$SELECT segment, avg(revenue) / avg(purchases)
+                                                  * (sum(purchases) * 31557600.0 / count(*) / greatest(extract(epoch FROM max(last_at) - min(first_at)), 86400))
+                                                  * avg(extract(epoch FROM last_at - first_at) / 31557600)
+                                            FROM (SELECT segment, customer, sum(amount) AS revenue, count(*) AS purchases,
+                                                         min(purchased_at) AS first_at, max(purchased_at) AS last_at
+                                                    FROM orders GROUP BY segment, customer) AS c GROUP BY segment$$),
+    ('MRR movements',                 0, $$SELECT new_mrr(s), expansion_mrr(s), contraction_mrr(s), churned_mrr(s), nrr(s), grr(s)
+                                            FROM (SELECT mrr_summary(prev_mrr, curr_mrr) AS s FROM mrr) AS t$$),
+    ('hand-written MRR movements',    0, $$SELECT new, expansion, contraction, churned,
+                                                  100.0 * (starting + expansion - contraction - churned) / starting,
+                                                  100.0 * (starting - contraction - churned) / starting
+                                            FROM (SELECT sum(CASE WHEN coalesce(prev_mrr, 0) = 0 AND curr_mrr > 0 THEN curr_mrr ELSE 0 END) AS new,
+                                                         sum(CASE WHEN prev_mrr > 0 AND curr_mrr > prev_mrr THEN curr_mrr - prev_mrr ELSE 0 END) AS expansion,
+                                                         sum(CASE WHEN curr_mrr > 0 AND curr_mrr < prev_mrr THEN prev_mrr - curr_mrr ELSE 0 END) AS contraction,
+                                                         sum(CASE WHEN prev_mrr > 0 AND coalesce(curr_mrr, 0) = 0 THEN prev_mrr ELSE 0 END) AS churned,
+                                                         sum(CASE WHEN prev_mrr > 0 THEN prev_mrr ELSE 0 END) AS starting
+                                                    FROM mrr) AS t$$),
+    ('MRR movements by month',        0, $$SELECT month, new_mrr(s), expansion_mrr(s), contraction_mrr(s), churned_mrr(s), nrr(s), grr(s)
+                                            FROM (SELECT month, mrr_summary(prev_mrr, curr_mrr) AS s FROM mrr GROUP BY month) AS t$$),
+    ('hand-written MRR movements by month', 0, $$SELECT month, new, expansion, contraction, churned,
+                                                  100.0 * (starting + expansion - contraction - churned) / starting,
+                                                  100.0 * (starting - contraction - churned) / starting
+                                            FROM (SELECT month,
+                                                         sum(CASE WHEN coalesce(prev_mrr, 0) = 0 AND curr_mrr > 0 THEN curr_mrr ELSE 0 END) AS new,
+                                                         sum(CASE WHEN prev_mrr > 0 AND curr_mrr > prev_mrr THEN curr_mrr - prev_mrr ELSE 0 END) AS expansion,
+                                                         sum(CASE WHEN curr_mrr > 0 AND curr_mrr < prev_mrr THEN prev_mrr - curr_mrr ELSE 0 END) AS contraction,
+                                                         sum(CASE WHEN prev_mrr > 0 AND coalesce(curr_mrr, 0) = 0 THEN prev_mrr ELSE 0 END) AS churned,
+                                                         sum(CASE WHEN prev_mrr > 0 THEN prev_mrr ELSE 0 END) AS starting
+                                                    FROM mrr GROUP BY month) AS t$$),
     -- durations
     ('median_duration',               0, 'SELECT median_duration(response) FROM facts'),
     ('percentile_cont median',        0, 'SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY response) FROM facts'),
@@ -136,6 +192,14 @@ SELECT ratio, round(value::numeric, 3) AS value, target,
         pg_temp.ms('period churn_rate') <= pg_temp.ms('hand-written period churn')),
     ('period churn_rate / hand-written, by month',     pg_temp.ms('period churn_rate by month') / pg_temp.ms('hand-written period churn by month'), '<= 1.0',
         pg_temp.ms('period churn_rate by month') <= pg_temp.ms('hand-written period churn by month')),
+    ('clv / two-stage CLV SQL',                       pg_temp.ms('clv(customer, amount, purchased_at)') / pg_temp.ms('two-stage CLV'), '<= 1.0',
+        pg_temp.ms('clv(customer, amount, purchased_at)') <= pg_temp.ms('two-stage CLV')),
+    ('clv / two-stage CLV SQL, by segment',           pg_temp.ms('clv by segment') / pg_temp.ms('two-stage CLV by segment'), '<= 1.0',
+        pg_temp.ms('clv by segment') <= pg_temp.ms('two-stage CLV by segment')),
+    ('MRR movements / hand-written sum(CASE ...)',    pg_temp.ms('MRR movements') / pg_temp.ms('hand-written MRR movements'), '<= 1.0',
+        pg_temp.ms('MRR movements') <= pg_temp.ms('hand-written MRR movements')),
+    ('MRR movements / hand-written, by month',        pg_temp.ms('MRR movements by month') / pg_temp.ms('hand-written MRR movements by month'), '<= 1.0',
+        pg_temp.ms('MRR movements by month') <= pg_temp.ms('hand-written MRR movements by month')),
     ('percentile_cont / median_duration',              pg_temp.ms('percentile_cont median') / pg_temp.ms('median_duration'), '>= 3 (faster)',
         pg_temp.ms('percentile_cont median') / pg_temp.ms('median_duration') >= 3),
     ('tdigest / median_duration',                      pg_temp.ms('tdigest median') / pg_temp.ms('median_duration'), '>= 2 (faster)',
@@ -197,3 +261,29 @@ UNION ALL
 SELECT 'tdigest (compression 100)', count(*), round(avg(pg_column_size(s))), max(pg_column_size(s)),
        pg_size_pretty(sum(pg_column_size(s)))
   FROM (SELECT tdigest(extract(epoch FROM response)::float8, 100) AS s FROM facts GROUP BY id % (:rows / 10)) AS t;
+
+\echo
+\echo 'Revenue: the answers agree, and peak backend memory of clv() against the two-stage SQL'
+SELECT clv(customer, amount, purchased_at) AS clv,
+       (SELECT avg(revenue) / avg(purchases)
+                 * (sum(purchases) * 31557600.0 / count(*) / greatest(extract(epoch FROM max(last_at) - min(first_at)), 86400))
+                 * avg(extract(epoch FROM last_at - first_at) / 31557600)
+          FROM (SELECT customer, sum(amount) AS revenue, count(*) AS purchases,
+                       min(purchased_at) AS first_at, max(purchased_at) AS last_at
+                  FROM orders GROUP BY customer) AS c)::numeric(30, 10) AS two_stage_sql
+  FROM orders;
+CREATE FUNCTION pg_temp.query_memory(query text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    cursor_name refcursor := 'measured';
+    bytes bigint;
+BEGIN
+    OPEN cursor_name FOR EXECUTE query;
+    FETCH cursor_name INTO bytes;
+    SELECT sum(total_bytes) INTO bytes FROM pg_backend_memory_contexts;
+    CLOSE cursor_name;
+    RETURN bytes;
+END $$;
+SELECT what, pg_size_pretty(pg_temp.query_memory(query)) AS backend_memory
+  FROM (VALUES ('clv(customer, amount, purchased_at)', 'SELECT 1, clv(customer, amount, purchased_at) FROM orders'),
+               ('two-stage SQL (inner GROUP BY customer)',
+                'SELECT customer, sum(amount), count(*), min(purchased_at), max(purchased_at) FROM orders GROUP BY customer')) AS q(what, query);
