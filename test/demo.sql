@@ -138,3 +138,50 @@ SELECT to_char(date_trunc('quarter', signed_up_at), 'YYYY-"Q"Q') AS cohort,
  WHERE signed_up_at >= '2024-01-01'
  GROUP BY date_trunc('quarter', signed_up_at)
  ORDER BY cohort;
+
+\echo
+\echo '== Customer lifetime value per segment (one-off orders, refunds included) =='
+\echo 'aov = average order value; frequency = orders per customer per year; lifespan in years'
+SELECT c.segment,
+       customers(s),
+       revenue(s),
+       round(avg_purchase_value(s), 2) AS aov,
+       round(revenue_per_customer(s), 2) AS revenue_per_customer,
+       round(purchase_frequency(s), 2) AS frequency,
+       round(avg_lifespan(s), 2) AS lifespan,
+       round(clv(s), 2) AS clv
+  FROM (SELECT c.segment, clv_summary(o.customer_id, o.amount, o.ordered_at) AS s
+          FROM crm.orders AS o JOIN crm.customers AS c USING (customer_id)
+         GROUP BY c.segment) AS c
+ ORDER BY clv DESC;
+
+\echo
+\echo '== MRR movements per month, with net and gross revenue retention =='
+WITH months AS (
+    SELECT m::date AS month FROM generate_series(date '2024-02-01', date '2025-12-01', interval '1 month') AS m
+), movements AS (
+    -- each customer's MRR in the month before and in the month: NULL when not subscribed
+    SELECT months.month, prev.mrr AS prev_mrr, curr.mrr AS curr_mrr
+      FROM months
+      JOIN crm.mrr_monthly AS any_month
+        ON any_month.month IN (months.month, (months.month - interval '1 month')::date)
+      LEFT JOIN crm.mrr_monthly AS prev
+        ON prev.customer_id = any_month.customer_id AND prev.month = (months.month - interval '1 month')::date
+      LEFT JOIN crm.mrr_monthly AS curr
+        ON curr.customer_id = any_month.customer_id AND curr.month = months.month
+     WHERE any_month.month = coalesce(prev.month, curr.month)   -- one row per customer and month
+)
+SELECT month, starting_mrr(s) AS starting, new_mrr(s) AS new, expansion_mrr(s) AS expansion,
+       contraction_mrr(s) AS contraction, churned_mrr(s) AS churned, ending_mrr(s) AS ending,
+       round(nrr(s)::numeric, 1) AS nrr_pct, round(grr(s)::numeric, 1) AS grr_pct
+  FROM (SELECT month, mrr_summary(prev_mrr, curr_mrr) AS s FROM movements GROUP BY month) AS t
+ ORDER BY month;
+
+\echo
+\echo '== Customer acquisition cost per quarter (all marketing and sales spend / new customers) =='
+SELECT to_char(spend.quarter, 'YYYY-"Q"Q') AS quarter, spend.total AS spend, won.customers AS new_customers,
+       round(cac(spend.total, won.customers), 2) AS cac
+  FROM (SELECT quarter, sum(amount) AS total FROM crm.marketing_spend GROUP BY quarter) AS spend
+  JOIN LATERAL (SELECT count(*) AS customers FROM crm.customers
+                 WHERE signed_up_at >= spend.quarter AND signed_up_at < spend.quarter + interval '3 months') AS won ON true
+ ORDER BY spend.quarter;
