@@ -1,0 +1,55 @@
+# The README cookbook cannot go stale: every query in its "Cookbook" section
+# runs against the sample CRM data and must print exactly the output shown
+# under it.
+use strict;
+use warnings;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use IPC::Run;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('cookbook');
+$node->init;
+$node->start;
+$node->safe_psql('postgres', 'CREATE EXTENSION kpi_ext');
+my ($status, $stdout, $stderr) = $node->psql('postgres', undef,
+	extra_params => [ '-v', 'ON_ERROR_STOP=1', '-f', 'test/sample-data.sql' ]);
+is($status, 0, 'sample data loads') or diag($stderr);
+
+# The section from "## Cookbook" to the next "## " heading, as
+# (title, query, expected output) for every ```sql block followed by an
+# output block.
+open my $fh, '<', 'README.md' or die "cannot read README.md: $!";
+my $readme = do { local $/; <$fh> };
+close $fh;
+my ($section) = $readme =~ /^## Cookbook[^\n]*\n(.*?)^## /ms
+  or die 'README.md has no Cookbook section';
+my @cases;
+my $title = '';
+while ($section =~ /^### ([^\n]+)|^```sql\n(.*?)^```\n```\n(.*?)^```\n/msg)
+{
+	if (defined $1) { $title = $1; next; }
+	push @cases, [ $title, $2, $3 ];
+}
+cmp_ok(scalar @cases, '>=', 30, 'the cookbook has a query for every KPI');
+
+local $ENV{PGTZ} = 'UTC';
+for my $case (@cases)
+{
+	my ($name, $query, $expected) = @$case;
+	my ($out, $err) = ('', '');
+	IPC::Run::run(
+		[
+			'psql', '-X', '-v', 'ON_ERROR_STOP=1', '-P', 'footer=off',
+			'-d', $node->connstr('postgres'), '-c', $query
+		],
+		'>', \$out, '2>', \$err);
+	# psql pads table cells with trailing blanks and ends with an empty
+	# line; README has neither
+	$out =~ s/[ \t]+$//mg;
+	$out =~ s/\n+\z/\n/;
+	is($out, $expected, "cookbook: $name") or diag($err);
+}
+
+$node->stop;
+done_testing();
