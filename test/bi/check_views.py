@@ -1,0 +1,105 @@
+"""Reads the example BI views through psycopg2, as a BI tool would, and checks
+that every column arrives as a plain Python type and that the values agree
+with hand-written SQL over the same tables.
+
+    /usr/bin/python3 test/bi/check_views.py "<libpq connection string>"
+
+Prints TAP ("ok N - ...") and exits non-zero on any failure."""
+import datetime
+import decimal
+import math
+import sys
+
+import psycopg2
+
+EXPECTED_TYPES = {
+    "crm.monthly_kpi_board": {
+        "month": datetime.date, "nps": float, "nps_responses": int, "csat_pct": float, "ces": float,
+        "churn_pct": float, "mrr": decimal.Decimal, "new_mrr": decimal.Decimal,
+        "expansion_mrr": decimal.Decimal, "contraction_mrr": decimal.Decimal,
+        "churned_mrr": decimal.Decimal, "nrr_pct": float, "grr_pct": float, "lead_conversion_pct": float,
+    },
+    "crm.support_board": {
+        "month": datetime.date, "channel": str, "tickets": int, "complaints": int,
+        "median_first_response": datetime.timedelta, "median_first_response_s": decimal.Decimal,
+        "p90_resolution": datetime.timedelta, "p90_resolution_s": decimal.Decimal,
+        "fcr_pct": float, "sla_pct": float,
+    },
+}
+
+results = []
+
+
+def check(ok, name, detail=""):
+    results.append(ok)
+    print(("ok" if ok else "not ok") + " %d - %s" % (len(results), name))
+    if not ok and detail:
+        print("# " + str(detail).replace("\n", "\n# "))
+
+
+def rows_of(cursor, view):
+    cursor.execute("SELECT * FROM %s ORDER BY 1, 2" % view)
+    columns = [d.name for d in cursor.description]
+    return columns, [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+def main(dsn):
+    connection = psycopg2.connect(dsn)
+    connection.set_session(readonly=True)
+    cursor = connection.cursor()
+    cursor.execute("SET TimeZone = 'UTC'")
+    boards = {}
+    for view, types in EXPECTED_TYPES.items():
+        columns, rows = rows_of(cursor, view)
+        boards[view] = rows
+        check(columns == list(types), "%s has the documented columns" % view, columns)
+        check(len(rows) >= 20, "%s has rows" % view, len(rows))
+        wrong = sorted({(c, type(r[c]).__name__) for r in rows for c in columns
+                        if r[c] is not None and type(r[c]) is not types[c]})
+        check(not wrong, "%s: every column arrives as its plain Python type" % view, wrong)
+
+    # monthly board against hand-written SQL
+    cursor.execute("""
+        SELECT date_trunc('month', answered_at)::date,
+               100.0 * (count(*) FILTER (WHERE score >= 9) - count(*) FILTER (WHERE score <= 6)) / count(score)
+          FROM crm.surveys GROUP BY 1""")
+    nps = dict(cursor.fetchall())
+    monthly = boards["crm.monthly_kpi_board"]
+    off = [(r["month"], r["nps"], nps[r["month"]]) for r in monthly
+           if not math.isclose(r["nps"], float(nps[r["month"]]), rel_tol=1e-12)]
+    check(not off, "NPS per month equals the hand-written formula", off)
+
+    cursor.execute("SELECT month, sum(mrr) FROM crm.mrr_monthly GROUP BY month")
+    mrr = dict(cursor.fetchall())
+    off = [(r["month"], r["mrr"], mrr[r["month"]]) for r in monthly if r["mrr"] != mrr[r["month"]]]
+    check(not off, "MRR per month equals sum(mrr) to the cent, as Decimal", off)
+    off = [r["month"] for r in monthly if r["mrr"] is None or r["mrr"].as_tuple().exponent != -2]
+    check(not off, "money keeps its two decimals", off)
+
+    # support board against hand-written SQL
+    cursor.execute("""
+        SELECT date_trunc('month', opened_at)::date, channel, count(*),
+               100.0 * count(*) FILTER (WHERE contacts = 1) / count(*),
+               percentile_disc(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - opened_at))
+          FROM crm.tickets GROUP BY 1, 2""")
+    expected = {(m, c): (n, fcr, p90) for m, c, n, fcr, p90 in cursor.fetchall()}
+    support = boards["crm.support_board"]
+    off = []
+    for r in support:
+        n, fcr, p90 = expected[(r["month"], r["channel"])]
+        if (r["tickets"] != n or not math.isclose(r["fcr_pct"], float(fcr), rel_tol=1e-12)
+                or abs(float(r["p90_resolution_s"]) - float(p90)) > 0.01 * float(p90)):
+            off.append((r["month"], r["channel"]))
+    check(not off, "tickets, FCR and p90 resolution (within 1 %) agree with hand-written SQL", off)
+    off = [(r["month"], r["channel"]) for r in support
+           if abs(r["median_first_response"].total_seconds() - float(r["median_first_response_s"])) > 0.0005
+           or abs(r["p90_resolution"].total_seconds() - float(r["p90_resolution_s"])) > 0.0005]
+    check(not off, "interval columns and their seconds columns agree", off)
+
+    connection.close()
+    print("1..%d" % len(results))
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
