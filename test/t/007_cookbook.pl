@@ -51,5 +51,14 @@ for my $case (@cases)
 	is($out, $expected, "cookbook: $name") or diag($err);
 }
 
+# The cookbook and kpi_catalog cover the same KPIs: every catalog entry is
+# named in the cookbook, every cookbook heading names a catalog entry.
+my @catalog = split /\n/, $node->safe_psql('postgres', 'SELECT lower(kpi) FROM kpi_catalog ORDER BY kpi');
+my @missing = grep { index(lc $section, $_) < 0 } @catalog;
+is_deeply(\@missing, [], 'every kpi_catalog entry is in the cookbook');
+my @headings = $section =~ /^### ([^\n]+)/mg;
+my @unlisted = grep { my $h = lc $_; !grep { index($h, $_) >= 0 } @catalog } @headings;
+is_deeply(\@unlisted, [], 'every cookbook heading is in kpi_catalog');
+
 $node->stop;
 done_testing();
