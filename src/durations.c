@@ -283,7 +283,8 @@ add_totals(DurationSummary *s, int64 n, int64 min_us, int64 max_us,
 		pg_add_s64_overflow(s->sum_seconds, s->sum_micros / USECS_PER_SEC_I, &s->sum_seconds))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s sum of durations overflows bigint seconds", TYPE_NAME)));
+				 errmsg("%s sum of durations overflows bigint seconds", TYPE_NAME),
+				 errdetail("The durations in one summary can add up to at most 9223372036854775807 seconds, about 292 billion years.")));
 	s->sum_micros %= USECS_PER_SEC_I;
 }
 

@@ -335,6 +335,8 @@ clv_mutable(FunctionCallInfo fcinfo, ClvSummary *s)
 	return clv_hashed_copy(fcinfo, s, 0, 0);
 }
 
+static void append_key(StringInfo buf, ClvKeyKind kind, const ClvKey *key);
+
 /*
  * Adds a customer's purchases (one row, or a whole record when merging) to
  * a hashed summary at its scale, growing it if needed.  Text and binary
@@ -369,10 +371,16 @@ clv_add(FunctionCallInfo fcinfo, ClvSummary *s, const ClvKey *key, int64 purchas
 	else
 	{
 		if (duplicate_errcode != 0)
+		{
+			StringInfoData name;
+
+			initStringInfo(&name);
+			append_key(&name, s->key_kind, key);
 			ereport(ERROR,
 					(errcode(duplicate_errcode),
 					 errmsg("invalid input for type %s", CLV_TYPE),
-					 errdetail("A customer appears more than once.")));
+					 errdetail("Customer %s appears more than once; each customer has one record.", name.data)));
+		}
 		old_span = (int128) (slot->last - slot->first);
 		slot->purchases = kpi_add_count(slot->purchases, purchases, CLV_TYPE);
 		slot->first = Min(slot->first, first);

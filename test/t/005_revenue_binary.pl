@@ -106,7 +106,7 @@ my %malformed = (
 	clv_no_purchases => [ clv_bytes(1, 2, 1, [ 7, 0, 0, 0, 1 ]), $good_mrr, qr/at least one purchase/ ],
 	clv_first_after_last => [ clv_bytes(1, 2, 1, [ 7, 1, $day, 0, 1 ]), $good_mrr, qr/first <= last/ ],
 	clv_time_range => [ clv_bytes(1, 2, 1, [ 7, 1, 0, 9e18, 1 ]), $good_mrr, qr/years 1 to 9999/ ],
-	clv_duplicate => [ clv_bytes(1, 2, 2, [ 7, 1, 0, 0, 1 ], [ 7, 1, 0, 0, 1 ]), $good_mrr, qr/more than once/ ],
+	clv_duplicate => [ clv_bytes(1, 2, 2, [ 7, 1, 0, 0, 1 ], [ 7, 1, 0, 0, 1 ]), $good_mrr, qr/Customer 7 appears more than once/ ],
 	clv_trailing => [ $good_clv . "\0", $good_mrr, qr/incorrect binary data format/ ],
 	mrr_truncated => [ $good_clv, substr($good_mrr, 0, 20), qr/ends early/ ],
 	mrr_version => [ $good_clv, mrr_bytes(3, 0, 0, (0, 0) x 5), qr/version 3 is not supported/ ],
