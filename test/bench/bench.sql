@@ -116,6 +116,26 @@ INSERT INTO bench_case (name, workers, query) VALUES
                                                          sum(CASE WHEN prev_mrr > 0 AND coalesce(curr_mrr, 0) = 0 THEN prev_mrr ELSE 0 END) AS churned,
                                                          sum(CASE WHEN prev_mrr > 0 THEN prev_mrr ELSE 0 END) AS starting
                                                     FROM mrr GROUP BY month) AS t$$),
+    -- parallel speedup of every family, next to count(*) on the same table
+    ('count(*) on facts',             0, 'SELECT count(*) FROM facts'),
+    ('count(*) on facts, 1 worker',   1, 'SELECT count(*) FROM facts'),
+    ('count(*) on facts, 2 workers',  2, 'SELECT count(*) FROM facts'),
+    ('nps_agg(score), 1 worker',      1, 'SELECT nps_agg(score) FROM facts'),
+    ('churn_rate(churned), 1 worker', 1, 'SELECT churn_rate(churned) FROM facts'),
+    ('churn_rate(churned), 2 workers', 2, 'SELECT churn_rate(churned) FROM facts'),
+    ('median_duration, 1 worker',     1, 'SELECT median_duration(response) FROM facts'),
+    ('median_duration, 2 workers',    2, 'SELECT median_duration(response) FROM facts'),
+    ('count(*) on orders',            0, 'SELECT count(*) FROM orders'),
+    ('count(*) on orders, 1 worker',  1, 'SELECT count(*) FROM orders'),
+    ('count(*) on orders, 2 workers', 2, 'SELECT count(*) FROM orders'),
+    ('clv(customer, amount, purchased_at), 1 worker',                 1, 'SELECT clv(customer, amount, purchased_at) FROM orders'),
+    ('clv(customer, amount, purchased_at), 2 workers',                2, 'SELECT clv(customer, amount, purchased_at) FROM orders'),
+    ('count(*) on mrr',               0, 'SELECT count(*) FROM mrr'),
+    ('count(*) on mrr, 1 worker',     1, 'SELECT count(*) FROM mrr'),
+    ('count(*) on mrr, 2 workers',    2, 'SELECT count(*) FROM mrr'),
+    ('mrr_summary',                   0, 'SELECT mrr_summary(prev_mrr, curr_mrr) FROM mrr'),
+    ('mrr_summary, 1 worker',         1, 'SELECT mrr_summary(prev_mrr, curr_mrr) FROM mrr'),
+    ('mrr_summary, 2 workers',        2, 'SELECT mrr_summary(prev_mrr, curr_mrr) FROM mrr'),
     -- durations
     ('median_duration',               0, 'SELECT median_duration(response) FROM facts'),
     ('percentile_cont median',        0, 'SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY response) FROM facts'),
@@ -217,6 +237,18 @@ SELECT ratio, round(value::numeric, 3) AS value, target,
     ('tdigest / duration_summary, 3 p, by day',        pg_temp.ms('tdigest 3 percentiles by day') / pg_temp.ms('duration_summary 3 percentiles by day'), '>= 2 (faster)',
         pg_temp.ms('tdigest 3 percentiles by day') / pg_temp.ms('duration_summary 3 percentiles by day') >= 2)
   ) AS r(ratio, value, target, meets);
+
+\echo
+\echo 'Parallel speedup (time with 0 workers / time with n workers), next to count(*) on the same table'
+SELECT family, aggregate, round((pg_temp.ms(serial) / pg_temp.ms(serial || ', 1 worker'))::numeric, 2) AS "1 worker",
+       round((pg_temp.ms(serial) / pg_temp.ms(serial || ', 2 workers'))::numeric, 2) AS "2 workers",
+       round((pg_temp.ms(reference) / pg_temp.ms(reference || ', 1 worker'))::numeric, 2) AS "count(*) 1 worker",
+       round((pg_temp.ms(reference) / pg_temp.ms(reference || ', 2 workers'))::numeric, 2) AS "count(*) 2 workers"
+  FROM (VALUES ('survey scores', 'nps_agg(score)', 'nps_agg(score)', 'count(*) on facts'),
+               ('rates', 'churn_rate(churned)', 'churn_rate(churned)', 'count(*) on facts'),
+               ('durations', 'median_duration(response)', 'median_duration', 'count(*) on facts'),
+               ('revenue', 'clv(customer, amount, purchased_at)', 'clv(customer, amount, purchased_at)', 'count(*) on orders'),
+               ('revenue', 'mrr_summary(prev_mrr, curr_mrr)', 'mrr_summary', 'count(*) on mrr')) AS f(family, aggregate, serial, reference);
 
 \echo
 \echo 'Accuracy of the duration percentiles against percentile_disc (target: within 1 %)'
