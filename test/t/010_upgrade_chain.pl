@@ -1,0 +1,97 @@
+# The upgrade chain: install the oldest released version, ALTER EXTENSION
+# UPDATE step by step to the newest, then (1) the installed objects must be
+# exactly those of a fresh install and (2) the whole regression suite must
+# pass on the updated database, as postgresql-hll does.  Every version with
+# an install script kpi_ext--X.sql is a release; 1.0 is the base, so today the
+# chain has no steps yet and the test guards the machinery for the next one.
+use strict;
+use warnings;
+use File::Temp qw(tempdir);
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use IPC::Run;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('upgrade_chain');
+$node->init;
+$node->start;
+
+my @versions = split /\n/, $node->safe_psql('postgres', q{
+	SELECT version FROM pg_available_extension_versions WHERE name = 'kpi_ext'
+	 ORDER BY string_to_array(version, '.')::int[]});
+my $newest = $node->safe_psql('postgres',
+	q{SELECT default_version FROM pg_available_extensions WHERE name = 'kpi_ext'});
+ok(@versions >= 1, 'released versions: ' . join(', ', @versions));
+is($versions[-1], $newest, 'the default version is the newest');
+
+$node->safe_psql('postgres', 'CREATE DATABASE updated');
+$node->safe_psql('postgres', 'CREATE DATABASE fresh');
+$node->safe_psql('updated', "CREATE EXTENSION kpi_ext VERSION '$versions[0]'");
+for my $version (@versions[ 1 .. $#versions ])
+{
+	$node->safe_psql('updated', "ALTER EXTENSION kpi_ext UPDATE TO '$version'");
+}
+is($node->safe_psql('updated', q{SELECT extversion FROM pg_extension WHERE extname = 'kpi_ext'}),
+	$newest, "updated from $versions[0] step by step to $newest");
+$node->safe_psql('fresh', 'CREATE EXTENSION kpi_ext');
+
+# Everything the extension owns, described without OIDs: functions with
+# their properties and source, aggregates with their support functions,
+# types, operators, operator classes, views, and comments.
+my $fingerprint = q{
+	WITH objects AS (
+		SELECT d.classid, d.objid FROM pg_depend AS d
+		  JOIN pg_extension AS e ON e.oid = d.refobjid AND e.extname = 'kpi_ext'
+		 WHERE d.deptype = 'e')
+	SELECT string_agg(line, E'\n' ORDER BY line) FROM (
+		SELECT pg_describe_object(classid, objid, 0) || ' | ' ||
+		       coalesce(obj_description(objid, classid::regclass::name), '') AS line FROM objects
+		UNION ALL
+		SELECT p.oid::regprocedure || ' | ' || pg_get_function_result(p.oid) || ' | ' ||
+		       concat_ws(' ', p.provolatile, p.proisstrict, p.proparallel, p.prokind) || ' | ' || p.prosrc || ' | ' || coalesce(p.probin, '')
+		  FROM objects JOIN pg_proc AS p ON p.oid = objid WHERE classid = 'pg_proc'::regclass
+		UNION ALL
+		SELECT a.aggfnoid::regprocedure || ' | ' || concat_ws(' ', a.aggtransfn, a.aggfinalfn, a.aggcombinefn,
+		       a.aggmtransfn, a.aggminvtransfn, a.aggmfinalfn, a.aggtranstype::regtype, a.agginitval,
+		       a.aggminitval, a.aggfinalmodify)
+		  FROM objects JOIN pg_aggregate AS a ON a.aggfnoid = objid WHERE classid = 'pg_proc'::regclass
+		UNION ALL
+		SELECT t.oid::regtype || ' | ' || concat_ws(' ', t.typlen, t.typalign, t.typstorage, t.typinput,
+		       t.typoutput, t.typreceive, t.typsend)
+		  FROM objects JOIN pg_type AS t ON t.oid = objid WHERE classid = 'pg_type'::regclass
+		UNION ALL
+		SELECT o.oid::regoperator || ' | ' || concat_ws(' ', o.oprcode, o.oprcom::regoperator,
+		       o.oprnegate::regoperator, o.oprrest, o.oprjoin, o.oprcanmerge, o.oprcanhash)
+		  FROM objects JOIN pg_operator AS o ON o.oid = objid WHERE classid = 'pg_operator'::regclass
+		UNION ALL
+		SELECT c.relname || ' | ' || pg_get_viewdef(c.oid)
+		  FROM objects JOIN pg_class AS c ON c.oid = objid WHERE classid = 'pg_class'::regclass) AS described};
+is($node->safe_psql('updated', $fingerprint), $node->safe_psql('fresh', $fingerprint),
+	'the updated extension has exactly the objects of a fresh install');
+
+# The regression suite on the updated database.  sql/install.sql creates the
+# extension itself, so it is left out; the helper it defines is created here.
+open my $fh, '<', 'Makefile' or die "cannot read Makefile: $!";
+my ($regress) = do { local $/; <$fh> } =~ /^REGRESS\s*=\s*([^\n]+)/m;
+close $fh;
+my @suite = grep { $_ ne 'install' } split ' ', $regress;
+open $fh, '<', 'sql/install.sql' or die "cannot read sql/install.sql: $!";
+my ($helper) = do { local $/; <$fh> } =~ /^(CREATE FUNCTION sqlstate_of.*?^END \$\$;)/ms;
+close $fh;
+ok($helper, 'found the sqlstate_of helper in sql/install.sql');
+$node->safe_psql('updated', $helper);
+
+my $outputs = tempdir(CLEANUP => 1);
+my ($out, $err) = ('', '');
+my $passed = IPC::Run::run(
+	[
+		$ENV{PG_REGRESS}, '--use-existing', '--dbname=updated',
+		'--host=' . $node->host, '--port=' . $node->port,
+		'--inputdir=.', "--outputdir=$outputs", @suite
+	],
+	'>', \$out, '2>', \$err);
+ok($passed, "the regression suite (@suite) passes on the updated extension")
+  or diag($out . $err . (-f "$outputs/regression.diffs" ? slurp_file("$outputs/regression.diffs") : ''));
+
+$node->stop;
+done_testing();
