@@ -1,0 +1,104 @@
+# Mutation fuzzing of text literals at the SQL level: valid literals of every
+# kpi_ext type are mutated at random (seeded, so reproducible); every mutant
+# must either parse to a value whose text form re-reads to the same text, or
+# fail with a clean data error whose message names the type.  The server must
+# survive all of them.  A new type is one more line in %seeds.
+use strict;
+use warnings;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $mutants_per_type = $ENV{KPI_MUTANTS} // 5000;
+my $seed = $ENV{KPI_MUTATION_SEED} // 20261122;
+
+# type => SQL returning valid literals of it
+my %seeds = (
+	score_summary => q{SELECT score_summary(s)::text FROM generate_series(0, 10) s
+	                   UNION ALL SELECT 'v1' UNION ALL SELECT 'v1 scale=5 1:3 4:10 5:31'},
+	rate_summary => q{SELECT 'v1 0/0' UNION ALL SELECT 'v1 3/10' UNION ALL SELECT 'v1 9223372036854775807/9223372036854775807'},
+	duration_summary => q{SELECT duration_summary(make_interval(secs => s * 1.7))::text FROM generate_series(0, 300) s
+	                      UNION ALL SELECT 'v1' UNION ALL SELECT 'v1 p=0.9 count=1 sum=1.000000 min=1.000000 max=1.000000 954:1'},
+	clv_summary => q{SELECT clv_summary(c, c * 1.25 - 3, timestamptz '2024-02-29 12:00:00.25+00' + c * interval '1 day')::text
+	                   FROM generate_series(1, 3) c
+	                 UNION ALL SELECT clv_summary('a "b"' || c, 10, '2025-01-01 00:00+00')::text FROM generate_series(1, 2) c
+	                 UNION ALL SELECT clv_summary(md5(c::text)::uuid, 0.001, '0001-01-01 00:00+00')::text FROM generate_series(1, 2) c
+	                 UNION ALL SELECT 'v1 integer scale=0'},
+	mrr_summary => q{SELECT mrr_summary(p, c)::text FROM (VALUES (100.00, 120.00), (100, 80), (50, 0), (0, 30.5)) v(p, c)
+	                 UNION ALL SELECT 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'},
+);
+
+my $node = PostgreSQL::Test::Cluster->new('mutation');
+$node->init;
+$node->start;
+$node->safe_psql('postgres', q{
+	CREATE EXTENSION kpi_ext;
+	CREATE TABLE mutants (type_name text, literal text);
+	-- 'reread' when the literal parses and its text form re-reads to itself,
+	-- 'rejected' for a clean data error naming the type, anything else is a finding
+	CREATE FUNCTION verdict(type_name text, literal text) RETURNS text LANGUAGE plpgsql AS $$
+	DECLARE
+	    once text;
+	    twice text;
+	BEGIN
+	    EXECUTE format('SELECT %L::%s::text', literal, type_name) INTO once;
+	    EXECUTE format('SELECT %L::%s::text', once, type_name) INTO twice;
+	    IF once IS DISTINCT FROM twice THEN
+	        RETURN 'reread differs: ' || once || ' -> ' || twice;
+	    END IF;
+	    RETURN 'reread';
+	EXCEPTION WHEN data_exception OR program_limit_exceeded THEN
+	    IF position(type_name IN SQLERRM) > 0 THEN
+	        RETURN 'rejected';
+	    END IF;
+	    RETURN 'error without the type name: ' || SQLSTATE || ' ' || SQLERRM;
+	END $$;
+});
+
+srand($seed);
+my @alphabet = (split(//, '0123456789-+.:;=/ "Tvpsxe'), "\t", 'Z', 'a', "'");
+sub mutate
+{
+	my ($text) = @_;
+	for (1 .. 1 + int(rand(3)))
+	{
+		my $at = length($text) ? int(rand(length $text)) : 0;
+		my $kind = int(rand(6));
+		if ($kind == 0) { substr($text, $at, 1) = $alphabet[ rand @alphabet ] if length $text; }
+		elsif ($kind == 1) { substr($text, $at, 0) = $alphabet[ rand @alphabet ]; }
+		elsif ($kind == 2) { substr($text, $at, 1) = '' if length $text; }
+		elsif ($kind == 3) { $text = substr($text, 0, $at); }
+		elsif ($kind == 4) { substr($text, $at, 0) = substr($text, int(rand(length $text)), 1 + int(rand(12))); }
+		else { substr($text, $at, 0) = 9 x (1 + int(rand(40))); }
+	}
+	return $text;
+}
+
+for my $type (sort keys %seeds)
+{
+	my @valid = split /\n/, $node->safe_psql('postgres', $seeds{$type});
+	ok(@valid > 0, "$type: " . scalar(@valid) . ' valid literals');
+	my @rows;
+	for (1 .. $mutants_per_type)
+	{
+		my $mutant = mutate($valid[ rand @valid ]);
+		$mutant =~ s/'/''/g;
+		push @rows, "('$type', '$mutant')";
+	}
+	$node->safe_psql('postgres', 'INSERT INTO mutants VALUES ' . join(",\n", @rows));
+}
+
+my $summary = $node->safe_psql('postgres', q{
+	SELECT type_name, count(*) FILTER (WHERE v = 'reread'), count(*) FILTER (WHERE v = 'rejected')
+	  FROM (SELECT type_name, verdict(type_name, literal) AS v FROM mutants) AS t
+	 GROUP BY type_name ORDER BY type_name});
+note("type | parsed and re-read | rejected cleanly\n$summary");
+my $findings = $node->safe_psql('postgres', q{
+	SELECT string_agg(type_name || ' ' || quote_literal(literal) || ': ' || v, E'\n')
+	  FROM (SELECT type_name, literal, verdict(type_name, literal) AS v FROM mutants) AS t
+	 WHERE v NOT IN ('reread', 'rejected')});
+is($findings, '', "every mutant re-reads or is rejected cleanly naming its type (seed $seed)");
+is($node->safe_psql('postgres', 'SELECT 1'), '1', 'the server survived every mutant');
+
+$node->stop;
+done_testing();
