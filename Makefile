@@ -5,13 +5,13 @@ EXTENSION = kpi_ext
 EXTVERSION = 1.0
 
 MODULE_big = kpi_ext
-OBJS = src/common.o src/scores.o src/rates.o src/durations.o src/revenue.o
+OBJS = src/common.o src/scores.o src/rates.o src/durations.o src/revenue.o src/health.o
 
 DATA = $(EXTENSION)--$(EXTVERSION).sql
 DOCS = README.md
 
 # pg_regress suite: one file per KPI family, in sql/ and expected/.
-REGRESS = install scores rates durations revenue
+REGRESS = install scores rates durations revenue health
 
 # TAP tests (PostgreSQL::Test::Cluster) live under test/t.
 TAP_TESTS = 1
