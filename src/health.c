@@ -456,9 +456,8 @@ health_score_recv(PG_FUNCTION_ARGS)
 			kpi_recv_error(TYPE_NAME, "The data ends early.");
 		components[i].name = pq_getmsgbytes(buf, len);
 		components[i].name_len = len;
+		/* rejects zero bytes too */
 		pg_verify_mbstr(GetDatabaseEncoding(), components[i].name, len, false);
-		if (memchr(components[i].name, '\0', len) != NULL)
-			kpi_recv_error(TYPE_NAME, "A component name contains a zero byte.");
 		components[i].value = recv_float8(buf);
 		components[i].weight = recv_float8(buf);
 	}

@@ -185,3 +185,23 @@ SELECT to_char(spend.quarter, 'YYYY-"Q"Q') AS quarter, spend.total AS spend, won
   JOIN LATERAL (SELECT count(*) AS customers FROM crm.customers
                  WHERE signed_up_at >= spend.quarter AND signed_up_at < spend.quarter + interval '3 months') AS won ON true
  ORDER BY spend.quarter;
+
+\echo
+\echo '== Account health: bands per segment (NPS, usage trend, support load, renewal; view crm.account_health) =='
+SELECT segment,
+       count(*) FILTER (WHERE band(health) = 'red') AS red,
+       count(*) FILTER (WHERE band(health) = 'yellow') AS yellow,
+       count(*) FILTER (WHERE band(health) = 'green') AS green,
+       round(avg(score(health))::numeric, 1) AS avg_score
+  FROM crm.account_health
+ GROUP BY segment
+ ORDER BY segment;
+
+\echo
+\echo '== The ten least healthy accounts and the component that hurts most =='
+SELECT customer_id, name, segment, round(health_score::numeric, 1) AS score, band,
+       hurts_most, round(nps_component::numeric) AS nps, round(usage_component::numeric) AS usage,
+       round(support_component::numeric) AS support, round(renewal_component::numeric) AS renewal
+  FROM crm.account_health_board
+ ORDER BY health_score, customer_id
+ LIMIT 10;

@@ -25,7 +25,15 @@ EXPECTED_TYPES = {
         "p90_resolution": datetime.timedelta, "p90_resolution_s": decimal.Decimal,
         "fcr_pct": float, "sla_pct": float,
     },
+    "crm.account_health_board": {
+        "customer_id": int, "name": str, "segment": str, "health_score": float, "band": str,
+        "nps_component": float, "usage_component": float, "support_component": float,
+        "renewal_component": float, "hurts_most": str,
+    },
 }
+
+# the weights crm.account_health gives each component
+HEALTH_WEIGHTS = {"nps": 2, "usage": 3, "support": 1, "renewal": 2}
 
 results = []
 
@@ -95,6 +103,23 @@ def main(dsn):
            if abs(r["median_first_response"].total_seconds() - float(r["median_first_response_s"])) > 0.0005
            or abs(r["p90_resolution"].total_seconds() - float(r["p90_resolution_s"])) > 0.0005]
     check(not off, "interval columns and their seconds columns agree", off)
+
+    # account health board: the score is the weighted mean of the components
+    # present, the band follows the default thresholds 50 and 75, and the
+    # component that hurts most has the largest weighted shortfall
+    health = boards["crm.account_health_board"]
+    off = []
+    for r in health:
+        present = {k: r[k + "_component"] for k in HEALTH_WEIGHTS if r[k + "_component"] is not None}
+        mean = sum(v * HEALTH_WEIGHTS[k] for k, v in present.items()) / sum(HEALTH_WEIGHTS[k] for k in present)
+        band = "red" if r["health_score"] < 50 else "yellow" if r["health_score"] < 75 else "green"
+        worst = max((100 - v) * HEALTH_WEIGHTS[k] for k, v in present.items())
+        if (not math.isclose(r["health_score"], mean, rel_tol=1e-12, abs_tol=1e-12) or r["band"] != band
+                or (100 - present[r["hurts_most"]]) * HEALTH_WEIGHTS[r["hurts_most"]] != worst):
+            off.append(r["customer_id"])
+    check(not off, "health score, band and weakest component agree with the components", off[:10])
+    check(any(r["band"] == "red" for r in health) and any(r["band"] == "green" for r in health),
+          "the board has red and green accounts")
 
     connection.close()
     print("1..%d" % len(results))

@@ -65,3 +65,54 @@ SELECT date_trunc('month', t.opened_at)::date AS month,
   JOIN crm.sla_targets AS s USING (channel)
  GROUP BY 1, 2;
 COMMENT ON VIEW crm.support_board IS 'one row per month and channel: tickets, complaints, first response and resolution times (interval and seconds), FCR and SLA attainment';
+
+-- One row per active account: its health_score, built from NPS, the usage
+-- trend, support load and the last renewal (missing data leaves the
+-- component out rather than counting it as zero).
+CREATE VIEW crm.account_health AS
+WITH nps AS (
+    SELECT customer_id, nps(score_summary(score)) AS nps
+      FROM crm.surveys WHERE answered_at >= '2025-07-01' GROUP BY customer_id
+), usage AS (
+    -- weekly logins in December against October and November: fading usage comes before churn
+    SELECT customer_id,
+           avg(logins) FILTER (WHERE week >= '2025-12-01') / nullif(avg(logins) FILTER (WHERE week < '2025-12-01'), 0) AS trend
+      FROM crm.product_usage WHERE week >= '2025-10-01' GROUP BY customer_id
+), support AS (
+    SELECT customer_id, count(*) AS tickets
+      FROM crm.tickets WHERE opened_at >= '2025-10-01' GROUP BY customer_id
+), renewal AS (
+    SELECT DISTINCT ON (customer_id) customer_id, renewed
+      FROM crm.renewals ORDER BY customer_id, due_on DESC
+)
+SELECT c.customer_id, c.name, c.segment,
+       health_score_agg(m.name, m.value, m.weight) AS health
+  FROM crm.customers AS c
+  LEFT JOIN nps USING (customer_id)
+  LEFT JOIN usage USING (customer_id)
+  LEFT JOIN support USING (customer_id)
+  LEFT JOIN renewal USING (customer_id)
+  CROSS JOIN LATERAL (VALUES
+        ('nps',     kpi_scale(nps.nps, -100, 100),                 2),
+        ('usage',   kpi_scale(usage.trend, 0.6, 1.0),              3),
+        ('support', kpi_scale(coalesce(support.tickets, 0), 12, 0), 1),
+        ('renewal', CASE renewal.renewed WHEN true THEN 100 WHEN false THEN 0 END, 2)
+       ) AS m(name, value, weight)
+ WHERE c.churned_at IS NULL
+ GROUP BY c.customer_id, c.name, c.segment;
+COMMENT ON VIEW crm.account_health IS 'one row per active account: a health_score of NPS, usage trend, support load and renewal';
+
+-- The board BI tools read: the score, its band, every component as a
+-- plain number, and the component that hurts most.
+CREATE VIEW crm.account_health_board AS
+SELECT a.customer_id, a.name, a.segment,
+       score(a.health) AS health_score,
+       band(a.health) AS band,
+       a.health -> 'nps' AS nps_component,
+       a.health -> 'usage' AS usage_component,
+       a.health -> 'support' AS support_component,
+       a.health -> 'renewal' AS renewal_component,
+       weakest.name AS hurts_most
+  FROM crm.account_health AS a,
+       LATERAL (SELECT name FROM components(a.health) ORDER BY (100 - value) * weight DESC, name LIMIT 1) AS weakest;
+COMMENT ON VIEW crm.account_health_board IS 'one row per active account: health score and band, each component 0..100, and the component that hurts most';

@@ -1,6 +1,6 @@
 # The README cookbook cannot go stale: every query in its "Cookbook" section
-# runs against the sample CRM data and must print exactly the output shown
-# under it.
+# runs against the sample CRM data (and the example views) and must print
+# exactly the output shown under it.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -12,9 +12,12 @@ my $node = PostgreSQL::Test::Cluster->new('cookbook');
 $node->init;
 $node->start;
 $node->safe_psql('postgres', 'CREATE EXTENSION kpi_ext');
-my ($status, $stdout, $stderr) = $node->psql('postgres', undef,
-	extra_params => [ '-v', 'ON_ERROR_STOP=1', '-f', 'test/sample-data.sql' ]);
-is($status, 0, 'sample data loads') or diag($stderr);
+for my $script ('test/sample-data.sql', 'test/bi/views.sql')
+{
+	my ($status, $stdout, $stderr) = $node->psql('postgres', undef,
+		extra_params => [ '-v', 'ON_ERROR_STOP=1', '-f', $script ]);
+	is($status, 0, "$script loads") or diag($stderr);
+}
 
 # The section from "## Cookbook" to the next "## " heading, as
 # (title, query, expected output) for every ```sql block followed by an

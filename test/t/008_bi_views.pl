@@ -30,7 +30,7 @@ for my $line (split /\n/, $out)
 	$checks++;
 	ok(!defined $1, "psycopg2: $2") or diag($out);
 }
-cmp_ok($checks, '>=', 11, 'every client check reported');
+cmp_ok($checks, '>=', 16, 'every client check reported');
 
 $node->stop;
 done_testing();
