@@ -1,0 +1,276 @@
+--
+-- Scale-out: every aggregate gives the serial answer under forced parallel
+-- plans, partitionwise aggregation (full, with the partition key in GROUP
+-- BY, and partial, without it) and both together; and every summary's
+-- partial states survive the trip through text that a distributed
+-- coordinator makes.  A new aggregate needs one line in scaleout_cases, or
+-- the catalog check below fails.
+--
+SET extra_float_digits = 0;
+
+CREATE TABLE events (
+    id int, month date, score int, csat int, ces int, flag boolean, contacts int,
+    actual interval, target interval, clicks bigint, impressions bigint,
+    active_from timestamptz, churned_at timestamptz, response interval,
+    customer int, amount numeric, purchased_at timestamptz, prev_mrr numeric, curr_mrr numeric,
+    metric text, value float8, weight float8, bucket int, account int
+) PARTITION BY LIST (month);
+CREATE TABLE events_jan PARTITION OF events FOR VALUES IN ('2025-01-01');
+CREATE TABLE events_feb PARTITION OF events FOR VALUES IN ('2025-02-01');
+CREATE TABLE events_mar PARTITION OF events FOR VALUES IN ('2025-03-01');
+CREATE TABLE events_apr PARTITION OF events FOR VALUES IN ('2025-04-01');
+INSERT INTO events
+SELECT i, date '2025-01-01' + (i % 4) * interval '1 month',
+       CASE WHEN i % 31 = 0 THEN NULL ELSE (i * 7919) % 11 END,
+       1 + (i * 104729) % 5, 1 + (i * 1299709) % 7,
+       CASE WHEN i % 37 = 0 THEN NULL ELSE (i * 31) % 10 < 3 END,
+       1 + (i * 17) % 4,
+       make_interval(secs => (i * 13) % 120), make_interval(secs => 15 + (i % 3) * 45),
+       (i * 7) % 50, 50 + (i * 11) % 200,
+       timestamptz '2024-01-01 00:00+00' + ((i * 7919) % 700) * interval '1 day',
+       CASE WHEN i % 5 = 0 THEN timestamptz '2024-01-01 00:00+00' + ((i * 7919) % 700 + 30 + i % 300) * interval '1 day' END,
+       make_interval(secs => round(exp(((i * 2654435761) % 1000003) / 1000003.0 * 12)::numeric, 3)::float8),
+       (i * 7919) % 3000, ((i * 104729) % 100000 - 5000) / 100.0,
+       timestamptz '2024-01-01 00:00+00' + ((i * 2654435761) % 63072000) * interval '1 second',
+       ((i * 13) % 500)::numeric, CASE WHEN i % 9 = 0 THEN NULL ELSE ((i * 17) % 600)::numeric END,
+       'm' || (i % 20), ((i * 7919) % 1001) / 10.0, 1 + i % 3, i % 7, i / 20
+  FROM generate_series(1, 20000::bigint) AS i;
+ANALYZE events;
+
+-- Stored summaries, for rollup: one row per month and bucket.
+CREATE TABLE summaries (month date, bucket int, s score_summary, r rate_summary, d duration_summary,
+                        c clv_summary, m mrr_summary) PARTITION BY LIST (month);
+CREATE TABLE summaries_jan PARTITION OF summaries FOR VALUES IN ('2025-01-01');
+CREATE TABLE summaries_feb PARTITION OF summaries FOR VALUES IN ('2025-02-01');
+CREATE TABLE summaries_mar PARTITION OF summaries FOR VALUES IN ('2025-03-01');
+CREATE TABLE summaries_apr PARTITION OF summaries FOR VALUES IN ('2025-04-01');
+INSERT INTO summaries
+SELECT month, id % 50, score_summary(score), rate_summary(flag), duration_summary(response),
+       clv_summary(customer, amount, purchased_at), mrr_summary(prev_mrr, curr_mrr)
+  FROM events GROUP BY month, id % 50;
+ANALYZE summaries;
+
+-- One line per aggregate: its signature, the expression, the table, and the
+-- extra grouping column (health_score_agg needs groups of distinct names).
+CREATE TABLE scaleout_cases (aggregate text, expression text, source text, bucket text, ungrouped boolean);
+INSERT INTO scaleout_cases VALUES
+    ('score_summary(smallint)', 'score_summary(score::smallint)', 'events', 'bucket', true),
+    ('score_summary(integer)', 'score_summary(score)', 'events', 'bucket', true),
+    ('score_summary(bigint)', 'score_summary(score::bigint)', 'events', 'bucket', true),
+    ('nps_agg(smallint)', 'nps_agg(score::smallint)', 'events', 'bucket', true),
+    ('nps_agg(integer)', 'nps_agg(score)', 'events', 'bucket', true),
+    ('nps_agg(bigint)', 'nps_agg(score::bigint)', 'events', 'bucket', true),
+    ('enps_agg(smallint)', 'enps_agg(score::smallint)', 'events', 'bucket', true),
+    ('enps_agg(integer)', 'enps_agg(score)', 'events', 'bucket', true),
+    ('enps_agg(bigint)', 'enps_agg(score::bigint)', 'events', 'bucket', true),
+    ('csat_agg(smallint)', 'csat_agg(csat::smallint)', 'events', 'bucket', true),
+    ('csat_agg(integer)', 'csat_agg(csat)', 'events', 'bucket', true),
+    ('csat_agg(bigint)', 'csat_agg(csat::bigint)', 'events', 'bucket', true),
+    ('csat_agg(smallint,integer)', 'csat_agg(ces::smallint, 7)', 'events', 'bucket', true),
+    ('csat_agg(integer,integer)', 'csat_agg(ces, 7)', 'events', 'bucket', true),
+    ('csat_agg(bigint,integer)', 'csat_agg(ces::bigint, 7)', 'events', 'bucket', true),
+    ('ces_agg(smallint)', 'ces_agg(ces::smallint)', 'events', 'bucket', true),
+    ('ces_agg(integer)', 'ces_agg(ces)', 'events', 'bucket', true),
+    ('ces_agg(bigint)', 'ces_agg(ces::bigint)', 'events', 'bucket', true),
+    ('ces_agg(smallint,integer)', 'ces_agg(csat::smallint, 5)', 'events', 'bucket', true),
+    ('ces_agg(integer,integer)', 'ces_agg(csat, 5)', 'events', 'bucket', true),
+    ('ces_agg(bigint,integer)', 'ces_agg(csat::bigint, 5)', 'events', 'bucket', true),
+    ('rollup(score_summary)', 'rollup(s)', 'summaries', 'bucket', true),
+    ('rate_summary(boolean)', 'rate_summary(flag)', 'events', 'bucket', true),
+    ('churn_rate(boolean)', 'churn_rate(flag)', 'events', 'bucket', true),
+    ('renewal_rate(boolean)', 'renewal_rate(flag)', 'events', 'bucket', true),
+    ('conversion_rate(boolean)', 'conversion_rate(flag)', 'events', 'bucket', true),
+    ('resolution_rate(boolean)', 'resolution_rate(flag)', 'events', 'bucket', true),
+    ('response_rate(boolean)', 'response_rate(flag)', 'events', 'bucket', true),
+    ('opt_out_rate(boolean)', 'opt_out_rate(flag)', 'events', 'bucket', true),
+    ('support_usage_rate(boolean)', 'support_usage_rate(flag)', 'events', 'bucket', true),
+    ('fcr_rate(integer)', 'fcr_rate(contacts)', 'events', 'bucket', true),
+    ('sla_rate(interval,interval)', 'sla_rate(actual, target)', 'events', 'bucket', true),
+    ('ctr(bigint,bigint)', 'ctr(clicks, impressions)', 'events', 'bucket', true),
+    ('churn_rate(timestamp with time zone,timestamp with time zone,timestamp with time zone,timestamp with time zone)',
+     $$churn_rate(active_from, churned_at, '2025-01-01', '2025-02-01')$$, 'events', 'bucket', true),
+    ('retention_rate(timestamp with time zone,timestamp with time zone,timestamp with time zone,timestamp with time zone)',
+     $$retention_rate(active_from, churned_at, '2025-01-01', '2025-04-01')$$, 'events', 'bucket', true),
+    ('rollup(rate_summary)', 'rollup(r)', 'summaries', 'bucket', true),
+    ('duration_summary(interval)', 'duration_summary(response)', 'events', 'bucket', true),
+    ('median_duration(interval)', 'median_duration(response)', 'events', 'bucket', true),
+    ('duration_percentile(interval,double precision)', 'duration_percentile(response, 0.9)', 'events', 'bucket', true),
+    ('rollup(duration_summary)', 'rollup(d)', 'summaries', 'bucket', true),
+    ('clv_summary(integer,numeric,timestamp with time zone)', 'clv_summary(customer, amount, purchased_at)', 'events', 'bucket', true),
+    ('clv_summary(bigint,numeric,timestamp with time zone)', 'clv_summary(customer::bigint, amount, purchased_at)', 'events', 'bucket', true),
+    ('clv_summary(text,numeric,timestamp with time zone)', $$clv_summary('c' || customer, amount, purchased_at)$$, 'events', 'bucket', true),
+    ('clv_summary(uuid,numeric,timestamp with time zone)', 'clv_summary(md5(customer::text)::uuid, amount, purchased_at)', 'events', 'bucket', true),
+    ('clv(integer,numeric,timestamp with time zone)', 'clv(customer, amount, purchased_at)', 'events', 'bucket', true),
+    ('clv(bigint,numeric,timestamp with time zone)', 'clv(customer::bigint, amount, purchased_at)', 'events', 'bucket', true),
+    ('clv(text,numeric,timestamp with time zone)', $$clv('c' || customer, amount, purchased_at)$$, 'events', 'bucket', true),
+    ('clv(uuid,numeric,timestamp with time zone)', 'clv(md5(customer::text)::uuid, amount, purchased_at)', 'events', 'bucket', true),
+    ('rollup(clv_summary)', 'rollup(c)', 'summaries', 'bucket', true),
+    ('mrr_summary(numeric,numeric)', 'mrr_summary(prev_mrr, curr_mrr)', 'events', 'bucket', true),
+    ('expansion_revenue(numeric,numeric)', 'expansion_revenue(prev_mrr, curr_mrr)', 'events', 'bucket', true),
+    ('nrr(numeric,numeric)', 'nrr(prev_mrr, curr_mrr)', 'events', 'bucket', true),
+    ('grr(numeric,numeric)', 'grr(prev_mrr, curr_mrr)', 'events', 'bucket', true),
+    ('rollup(mrr_summary)', 'rollup(m)', 'summaries', 'bucket', true),
+    ('health_score_agg(text,double precision,double precision)', 'health_score_agg(metric, value, weight)', 'events', 'account', false);
+
+-- Every kpi_ext aggregate has a case: a new one without a line here fails.
+SELECT p.oid::regprocedure AS aggregate_without_case
+  FROM pg_aggregate a
+  JOIN pg_proc p ON p.oid = a.aggfnoid
+  JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+  JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'kpi_ext'
+ WHERE p.oid::regprocedure::text NOT IN (SELECT aggregate FROM scaleout_cases);
+
+-- The answer of one case in one plan mode: every group's result as text.
+CREATE FUNCTION scaleout_answer(c scaleout_cases, grp text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    answer text;
+BEGIN
+    IF grp = '' THEN
+        EXECUTE format('SELECT (%s)::text FROM %s', c.expression, c.source) INTO answer;
+        RETURN coalesce(answer, 'NULL');
+    END IF;
+    EXECUTE format('SELECT string_agg(g || '': '' || coalesce(v, ''NULL''), E''\n'' ORDER BY g)
+                      FROM (SELECT concat_ws('' '', %1$s) AS g, (%2$s)::text AS v FROM %3$s GROUP BY %1$s) AS t',
+                   grp, c.expression, c.source) INTO answer;
+    RETURN answer;
+END $$;
+
+-- Plan modes: serial; forced parallel; partitionwise; both.
+CREATE FUNCTION scaleout_mode(mode text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('max_parallel_workers_per_gather', CASE WHEN mode IN ('parallel', 'both') THEN '2' ELSE '0' END, false);
+    PERFORM set_config('enable_partitionwise_aggregate', CASE WHEN mode IN ('partitionwise', 'both') THEN 'on' ELSE 'off' END, false);
+END $$;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET parallel_leader_participation = off;
+
+-- Groupings: none (a constant), the partition key and a bucket column (full
+-- partitionwise aggregation), the bucket alone (partial aggregation, per
+-- partition when partitionwise).
+CREATE FUNCTION scaleout_mismatches() RETURNS TABLE (aggregate text, grp text, mode text) LANGUAGE plpgsql AS $$
+DECLARE
+    c scaleout_cases;
+    g text;
+    m text;
+    serial text;
+BEGIN
+    FOR c IN SELECT * FROM scaleout_cases ORDER BY aggregate LOOP
+        FOREACH g IN ARRAY ARRAY['', 'month, ' || c.bucket, c.bucket] LOOP
+            CONTINUE WHEN g = '' AND NOT c.ungrouped;
+            PERFORM scaleout_mode('serial');
+            serial := scaleout_answer(c, g);
+            FOREACH m IN ARRAY ARRAY['parallel', 'partitionwise', 'both'] LOOP
+                PERFORM scaleout_mode(m);
+                IF scaleout_answer(c, g) IS DISTINCT FROM serial THEN
+                    aggregate := c.aggregate; grp := g; mode := m;
+                    RETURN NEXT;
+                END IF;
+            END LOOP;
+        END LOOP;
+    END LOOP;
+    PERFORM scaleout_mode('serial');
+END $$;
+SELECT count(*) AS cases, 3 * count(*) - count(*) FILTER (WHERE NOT ungrouped) AS groupings,
+       3 * (3 * count(*) - count(*) FILTER (WHERE NOT ungrouped)) AS plan_comparisons
+  FROM scaleout_cases;
+SELECT * FROM scaleout_mismatches();
+
+-- The plans really are what the comparisons claim: node names in EXPLAIN.
+CREATE FUNCTION plan_has(query text, VARIADIC nodes text[]) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+    plan text := '';
+    line text;
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
+        plan := plan || line || E'\n';
+    END LOOP;
+    RETURN (SELECT bool_and(position(n IN plan) > 0) FROM unnest(nodes) AS n);
+END $$;
+SELECT scaleout_mode('parallel');
+SELECT plan_has('SELECT nps_agg(score) FROM events', 'Finalize Aggregate', 'Gather', 'Partial Aggregate') AS parallel_plan,
+       plan_has('SELECT bucket, clv(customer, amount, purchased_at) FROM events GROUP BY 1', 'Finalize', 'Gather', 'Partial')
+         AS parallel_grouped_plan;
+SELECT scaleout_mode('partitionwise');
+SELECT plan_has('SELECT month, bucket, clv(customer, amount, purchased_at) FROM events GROUP BY 1, 2',
+                'Append', 'Seq Scan on events_jan', 'Seq Scan on events_apr') AS full_partitionwise,
+       NOT plan_has('SELECT month, bucket, clv(customer, amount, purchased_at) FROM events GROUP BY 1, 2', 'Finalize')
+         AS no_final_step;
+SELECT scaleout_mode('both');
+SELECT plan_has('SELECT bucket, median_duration(response) FROM events GROUP BY 1',
+                'Finalize', 'Parallel Append', 'Partial HashAggregate', 'events_jan') AS partial_partitionwise;
+SELECT scaleout_mode('serial');
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET parallel_leader_participation;
+
+--
+-- State crosses the wire as text: partial summaries per group, written as
+-- text, read back and combined (what a Citus coordinator does with workers'
+-- partial states) equal the one-step summary, for every summary type;
+-- including empty states and large ones.
+--
+SELECT 'score_summary' AS summary, rollup(p::text::score_summary)::text = (SELECT score_summary(score)::text FROM events) AS via_text
+  FROM (SELECT score_summary(score) AS p FROM events GROUP BY id % 13) AS t
+UNION ALL
+SELECT 'rate_summary', rollup(p::text::rate_summary)::text = (SELECT rate_summary(flag)::text FROM events)
+  FROM (SELECT rate_summary(flag) AS p FROM events GROUP BY id % 13) AS t
+UNION ALL
+SELECT 'duration_summary', rollup(p::text::duration_summary)::text = (SELECT duration_summary(response)::text FROM events)
+  FROM (SELECT duration_summary(response) AS p FROM events GROUP BY id % 13) AS t
+UNION ALL
+SELECT 'clv_summary', rollup(p::text::clv_summary)::text = (SELECT clv_summary(customer, amount, purchased_at)::text FROM events)
+  FROM (SELECT clv_summary(customer, amount, purchased_at) AS p FROM events GROUP BY id % 13) AS t
+UNION ALL
+SELECT 'mrr_summary', rollup(p::text::mrr_summary)::text = (SELECT mrr_summary(prev_mrr, curr_mrr)::text FROM events)
+  FROM (SELECT mrr_summary(prev_mrr, curr_mrr) AS p FROM events GROUP BY id % 13) AS t
+UNION ALL
+SELECT 'health_score', health_score_merge(a::text::health_score, b::text::health_score)::text =
+       (SELECT health_score_agg(metric, value, weight)::text FROM events WHERE id BETWEEN 20 AND 39)
+  FROM (SELECT health_score_agg(metric, value, weight) FILTER (WHERE id < 30) AS a,
+               health_score_agg(metric, value, weight) FILTER (WHERE id >= 30) AS b
+          FROM events WHERE id BETWEEN 20 AND 39) AS t;
+-- empty states: summaries of groups that saw only NULLs or nothing read back equal
+SELECT s::text AS empty, s::text::score_summary::text = s::text AS rereads
+  FROM (VALUES ('v1'::score_summary)) AS v(s);
+SELECT rollup(p)::text AS rollup_of_empty_texts
+  FROM (VALUES ('v1 0/0'::text::rate_summary), ('v1 0/0')) AS v(p);
+SELECT s::text::clv_summary::text AS empty_clv, m::text::mrr_summary::text AS empty_mrr
+  FROM (VALUES ('v1 uuid scale=0'::clv_summary,
+                'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'::mrr_summary)) AS v(s, m);
+-- large states: a duration summary with thousands of buckets, a CLV summary
+-- of 20,000 customers, counts near the bigint limit
+SELECT durations(d) AS durations, length(d::text) AS text_length,
+       d::text::duration_summary::text = d::text AS rereads
+  FROM (SELECT duration_summary(make_interval(secs => power(1.0005, i))) AS d FROM generate_series(1, 40000) AS i) AS t;
+SELECT customers(c), c::text::clv_summary::text = c::text AS rereads,
+       (SELECT rollup(p::text::clv_summary)::text
+          FROM (SELECT clv_summary(i, i / 100.0, timestamptz '2025-01-01 00:00+00' + i * interval '1 minute') AS p
+                  FROM generate_series(1, 20000) AS i GROUP BY i % 10) AS parts) = c::text AS rollup_via_text
+  FROM (SELECT clv_summary(i, i / 100.0, timestamptz '2025-01-01 00:00+00' + i * interval '1 minute') AS c
+          FROM generate_series(1, 20000) AS i) AS whole;
+SELECT rollup(p::text::score_summary) AS near_bigint_max
+  FROM (VALUES ('v1 10:4611686018427387903'::score_summary), ('v1 0:4611686018427387904')) AS v(p);
+SELECT sqlstate_of($$SELECT rollup(p::text::score_summary) FROM (VALUES ('v1 10:4611686018427387904'::score_summary), ('v1 0:4611686018427387904')) AS v(p)$$);
+
+--
+-- Continuous rollups (README "Scaling out"): daily summaries in a
+-- materialized view, refreshed, rolled up to months, equal the direct answer.
+--
+CREATE MATERIALIZED VIEW daily_kpis AS
+SELECT purchased_at::date AS day, score_summary(score) AS answers, duration_summary(response) AS responses,
+       clv_summary(customer, amount, purchased_at) AS purchases
+  FROM events GROUP BY 1;
+INSERT INTO events (id, month, score, response, customer, amount, purchased_at)
+VALUES (20001, '2025-01-01', 10, '00:00:05', 1, 99.99, '2024-06-30 12:00+00');
+REFRESH MATERIALIZED VIEW daily_kpis;
+SELECT count(*) AS months,
+       count(*) FILTER (WHERE m.nps = d.nps AND m.p90 = d.p90 AND m.clv = d.clv) AS equal_to_direct
+  FROM (SELECT date_trunc('month', day) AS month, nps(rollup(answers)), percentile(rollup(responses), 0.9) AS p90,
+               clv(rollup(purchases))
+          FROM daily_kpis GROUP BY 1) AS m
+  JOIN (SELECT date_trunc('month', purchased_at::date) AS month, nps_agg(score) AS nps,
+               duration_percentile(response, 0.9) AS p90, clv(customer, amount, purchased_at)
+          FROM events GROUP BY 1) AS d USING (month);
