@@ -67,12 +67,11 @@ SELECT team,
 \echo
 \echo '== Logo churn and retention per month =='
 \echo 'Cohort: customers active on the first of the month; sign-ups during the month count from the next.'
-SELECT month::date,
-       round(churn_rate(c.signed_up_at, c.churned_at, month, month + interval '1 month')::numeric, 2) AS churn,
-       round(retention_rate(c.signed_up_at, c.churned_at, month, month + interval '1 month')::numeric, 2) AS retention
-  FROM generate_series(timestamptz '2024-02-01', '2025-12-01', interval '1 month') AS month
- CROSS JOIN crm.customers AS c
- GROUP BY month
+SELECT month::date, round(m.churn::numeric, 2) AS churn, round(m.retention::numeric, 2) AS retention
+  FROM generate_series(timestamptz '2024-02-01', '2025-12-01', interval '1 month') AS month,
+       LATERAL (SELECT churn_rate(c.signed_up_at, c.churned_at, month, month + interval '1 month') AS churn,
+                       retention_rate(c.signed_up_at, c.churned_at, month, month + interval '1 month') AS retention
+                  FROM crm.customers AS c) AS m
  ORDER BY month;
 
 \echo

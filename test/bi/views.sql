@@ -12,9 +12,10 @@ WITH months AS (
            csat_agg(csat) AS csat_pct, ces_agg(ces) AS ces
       FROM crm.surveys GROUP BY 1
 ), churn AS (
-    SELECT months.month,
-           churn_rate(c.signed_up_at, c.churned_at, months.month, months.month + interval '1 month') AS churn_pct
-      FROM months CROSS JOIN crm.customers AS c GROUP BY months.month
+    SELECT months.month, m.churn_pct
+      FROM months,
+           LATERAL (SELECT churn_rate(c.signed_up_at, c.churned_at, months.month, months.month + interval '1 month') AS churn_pct
+                      FROM crm.customers AS c) AS m
 ), mrr AS (
     SELECT months.month, mrr_summary(prev.mrr, curr.mrr) AS movements
       FROM months
