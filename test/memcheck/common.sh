@@ -72,14 +72,15 @@ kpi_start_instrumented() {
 	kpi_log "instrumented server running on socket $KPI_TMP"
 }
 
-# Runs the whole pg_regress suite (REGRESS from the Makefile, no TAP) and
-# sets KPI_REGRESS_OK, KPI_REGRESS_BAD.  Copies regression.diffs and
+# Runs the whole pg_regress suite (REGRESS from the Makefile, no TAP; for a
+# quicker look KPI_REGRESS names some files, install first) and sets
+# KPI_REGRESS_OK, KPI_REGRESS_BAD.  Copies regression.diffs and
 # results/ back into the tree on failure, as test/check.sh does.
 kpi_run_regress() {
 	local status=0
 	kpi_log "pg_regress"
 	kpi_as_test_user make -C "$KPI_WORK" -s installcheck TAP_TESTS= PG_CONFIG="$PG_CONFIG" \
-		${KPI_REGRESS_MAKE_OPTS:-} >"$KPI_TMP/regress.log" 2>&1 || status=$?
+		${KPI_REGRESS:+REGRESS="$KPI_REGRESS"} >"$KPI_TMP/regress.log" 2>&1 || status=$?
 	cat "$KPI_TMP/regress.log"
 	# PostgreSQL 15 prints "test name ... ok", 16 and later "ok N - name"
 	KPI_REGRESS_OK=$(grep -cE '\.\.\. ok|^ok [0-9]+ ' "$KPI_TMP/regress.log" || true)
