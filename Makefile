@@ -11,7 +11,7 @@ DATA = $(EXTENSION)--$(EXTVERSION).sql
 DOCS = README.md
 
 # pg_regress suite: one file per KPI family, in sql/ and expected/.
-REGRESS = install scores rates durations revenue health scaleout
+REGRESS = install scores rates durations revenue health statefuncs extremes scaleout
 
 # TAP tests (PostgreSQL::Test::Cluster) live under test/t.
 TAP_TESTS = 1

@@ -312,20 +312,32 @@ kpi_numeric_units(Datum value, int128 *units, int *scale)
 	}
 	ndigits = size / (int) sizeof(int16);
 
-	for (int i = 0; i < ndigits; i++)
-	{
-		int16		digit;
-
-		memcpy(&digit, data + i * sizeof(int16), sizeof(int16));
-		if (__builtin_mul_overflow(result, 10000, &result) ||
-			__builtin_add_overflow(result, digit, &result))
-			return false;
-	}
-
 	/* the last digit stands for 10000^(weight - ndigits + 1) */
 	exponent = ndigits > 0 ? 4 * (weight - ndigits + 1) + dscale : 0;
 	if (exponent > KPI_MONEY_MAX_SCALE || dscale > KPI_MONEY_MAX_SCALE)
 		return false;
+
+	for (int i = 0; i < ndigits; i++)
+	{
+		int16		digit;
+		int			base = 10000;
+
+		memcpy(&digit, data + i * sizeof(int16), sizeof(int16));
+		/*
+		 * The last digit's places past the display scale are zeros: drop them
+		 * before they are added, or 38 significant digits can overflow.
+		 */
+		if (i == ndigits - 1 && exponent < 0 && exponent > -4)
+		{
+			base = (int) power_of_ten(4 + exponent);
+			digit /= (int16) power_of_ten(-exponent);
+			exponent = 0;
+		}
+		if (__builtin_mul_overflow(result, base, &result) ||
+			__builtin_add_overflow(result, digit, &result))
+			return false;
+	}
+
 	if (exponent >= 0)
 	{
 		if (__builtin_mul_overflow(result, power_of_ten(exponent), &result))

@@ -20,6 +20,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "common/shortest_dec.h"
 #include "kpi_ext.h"
 #include "libpq/pqformat.h"
 #include "port/pg_bitutils.h"
@@ -328,6 +329,11 @@ summary_problem(DurationSummary *s)
 		(s->min_us < 0 || s->min_us > s->max_us ||
 		 bucket_of(s->min_us) != first || bucket_of(s->max_us) != last))
 		return "Its minimum and maximum do not match its buckets.";
+	/* the exact sum lies between count * min and count * max, or the mean would not */
+	if (s->count > 0 &&
+		((int128) s->sum_seconds * USECS_PER_SEC_I + s->sum_micros < (int128) s->count * s->min_us ||
+		 (int128) s->sum_seconds * USECS_PER_SEC_I + s->sum_micros > (int128) s->count * s->max_us))
+		return "Its sum is not between its count times its minimum and its count times its maximum.";
 	if (s->count == 0 && (s->min_us != 0 || s->max_us != 0 || s->sum_seconds != 0 || s->sum_micros != 0))
 		return "An empty summary has a non-zero minimum, maximum or sum.";
 	return NULL;
@@ -398,11 +404,13 @@ static int64
 interval_microseconds(FunctionCallInfo fcinfo, Interval *span)
 {
 	int64		result;
+	int64		days_us;
 
+	/* days can reach 2^31, whose microseconds do not fit in int64 */
 	if (pg_mul_s64_overflow((int64) (span->month / MONTHS_PER_YEAR), SECS_PER_YEAR * USECS_PER_SEC_I, &result) ||
-		pg_add_s64_overflow(result,
-							((int64) (span->month % MONTHS_PER_YEAR) * DAYS_PER_MONTH + span->day) * USECS_PER_DAY,
-							&result) ||
+		pg_mul_s64_overflow((int64) (span->month % MONTHS_PER_YEAR) * DAYS_PER_MONTH + span->day,
+							USECS_PER_DAY, &days_us) ||
+		pg_add_s64_overflow(result, days_us, &result) ||
 		pg_add_s64_overflow(result, span->time, &result))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
@@ -531,11 +539,13 @@ duration_summary_final(PG_FUNCTION_ARGS)
 static int64
 percentile_us(DurationSummary *s, float8 p)
 {
-	int64		rank = (int64) ceil(p * (double) s->count);
+	double		exact_rank = ceil(p * (double) s->count);
+	int64		rank;
 	int64		seen = 0;
 
+	/* near 2^63 the double rounds up past count: clamp before converting */
+	rank = exact_rank >= (double) s->count ? s->count : (int64) exact_rank;
 	rank = Max(rank, 1);
-	rank = Min(rank, s->count);
 	if (rank == 1)
 		return s->min_us;
 	if (rank == s->count)
@@ -684,8 +694,14 @@ duration_summary_out(PG_FUNCTION_ARGS)
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "v%d", DURATION_SUMMARY_VERSION);
+	/* shortest exact digits whatever extra_float_digits says, so p re-reads exactly */
 	if (s->percentile != NO_PERCENTILE)
-		appendStringInfo(&buf, " p=%s", float8out_internal(s->percentile));
+	{
+		char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+		double_to_shortest_decimal_buf(s->percentile, digits);
+		appendStringInfo(&buf, " p=%s", digits);
+	}
 	if (s->count > 0)
 		appendStringInfo(&buf,
 						 " count=" INT64_FORMAT " sum=" INT64_FORMAT ".%06lld"
@@ -748,7 +764,9 @@ duration_summary_in(PG_FUNCTION_ARGS)
 
 		errno = 0;
 		s->percentile = strtod(cur.pos, &end);
-		if (end == cur.pos || errno != 0 || !(s->percentile >= 0.0 && s->percentile <= 1.0))
+		/* a subnormal p is a number (ERANGE but not 0), as float8in reads it */
+		if (end == cur.pos || (errno == ERANGE && s->percentile == 0.0) ||
+			!(s->percentile >= 0.0 && s->percentile <= 1.0))
 			kpi_text_error(&cur, "a percentile between 0 and 1");
 		cur.pos = end;
 		more = kpi_text_skip_space(&cur);

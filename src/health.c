@@ -324,7 +324,8 @@ read_number(KpiTextCursor *cur, const char *what)
 	token = pnstrdup(start, cur->pos - start);
 	errno = 0;
 	value = strtod(token, &end);
-	if (cur->pos == start || *end != '\0' || errno == ERANGE || !isfinite(value))
+	/* as float8in does, a subnormal result is a number; only underflow to 0 is not */
+	if (cur->pos == start || *end != '\0' || (errno == ERANGE && value == 0.0) || !isfinite(value))
 	{
 		cur->pos = start;
 		kpi_text_error(cur, what);
@@ -713,7 +714,11 @@ kpi_scale(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("kpi_scale: low and high are both %g", low),
 				 errdetail("low is the raw value that maps to 0 and high the one that maps to 100; they must differ.")));
-	position = (value / 2 - low / 2) / (high / 2 - low / 2);
+	/* halving subnormal bounds can make them equal: then subtract directly */
+	if (isfinite(high - low))
+		position = (value - low) / (high - low);
+	else
+		position = (value / 2 - low / 2) / (high / 2 - low / 2);
 	PG_RETURN_FLOAT8(100.0 * Min(Max(position, 0.0), 1.0));
 }
 

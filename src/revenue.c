@@ -1298,6 +1298,7 @@ static const char *
 mrr_problem(const MrrSummary *s)
 {
 	int64		leaving = 0;
+	bool		overflow = false;
 
 	if (s->scale < 0 || s->scale > KPI_MONEY_MAX_SCALE)
 		return psprintf("The scale must be between 0 and %d.", KPI_MONEY_MAX_SCALE);
@@ -1309,12 +1310,14 @@ mrr_problem(const MrrSummary *s)
 			return psprintf("A %s amount needs customers, and customers an amount above zero.",
 							MOVEMENT_NAMES[m]);
 	}
+	/* the counts are non-negative here, so a sum that overflows exceeds any count */
 	for (int m = MRR_EXPANSION; m < MRR_MOVEMENTS; m++)
-		leaving += s->customers[m];
-	if (s->rows < 0 || leaving > s->customers[MRR_STARTING] ||
+		overflow |= pg_add_s64_overflow(leaving, s->customers[m], &leaving);
+	if (s->rows < 0 || overflow || leaving > s->customers[MRR_STARTING] ||
 		s->customers[MRR_STARTING] > s->rows - s->customers[MRR_NEW])
 		return "The counts do not add up: expanded, contracted and churned customers are among the starting ones, and starting and new customers among the rows.";
-	if (s->amounts[MRR_CONTRACTION] + s->amounts[MRR_CHURNED] > s->amounts[MRR_STARTING])
+	/* subtract rather than add: two amounts near the int128 limit would wrap */
+	if (s->amounts[MRR_CONTRACTION] > s->amounts[MRR_STARTING] - s->amounts[MRR_CHURNED])
 		return "Contraction and churn cannot exceed the starting MRR.";
 	return NULL;
 }
@@ -1383,12 +1386,20 @@ mrr_units(FunctionCallInfo fcinfo, int argno, const char *name, int *scale)
 static Datum
 mrr_step(FunctionCallInfo fcinfo, int sign)
 {
-	MrrSummary *s = mrr_mutable(fcinfo);
+	MrrSummary *s;
 	int			prev_scale;
 	int			curr_scale;
-	int128		prev = mrr_units(fcinfo, 1, "prev_mrr", &prev_scale);
-	int128		curr = mrr_units(fcinfo, 2, "curr_mrr", &curr_scale);
-	int			scale = Max(s->scale, Max(prev_scale, curr_scale));
+	int128		prev;
+	int128		curr;
+	int			scale;
+
+	/* not strict for the MRR arguments; a NULL state (a direct call) gives NULL */
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = mrr_mutable(fcinfo);
+	prev = mrr_units(fcinfo, 1, "prev_mrr", &prev_scale);
+	curr = mrr_units(fcinfo, 2, "curr_mrr", &curr_scale);
+	scale = Max(s->scale, Max(prev_scale, curr_scale));
 
 	if (scale > s->scale)
 		mrr_rescale(fcinfo, s, scale);
@@ -1406,6 +1417,21 @@ mrr_step(FunctionCallInfo fcinfo, int sign)
 		mrr_count(fcinfo, s, MRR_CONTRACTION, sign, 1, prev - curr);
 	else if (prev > 0 && curr == 0)
 		mrr_count(fcinfo, s, MRR_CHURNED, sign, 1, prev);
+	if (sign < 0 && mrr_problem(s) != NULL)
+	{
+		StringInfoData row;
+
+		initStringInfo(&row);
+		appendStringInfoString(&row, "prev_mrr ");
+		kpi_money_append(&row, prev, scale);
+		appendStringInfoString(&row, ", curr_mrr ");
+		kpi_money_append(&row, curr, scale);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: cannot remove a row of %s that was never added",
+						kpi_caller_name(fcinfo), row.data),
+				 errdetail("Only what was added can be removed.")));
+	}
 	PG_RETURN_POINTER(s);
 }
 
@@ -1443,6 +1469,12 @@ mrr_combine(FunctionCallInfo fcinfo, int sign)
 			kpi_money_overflow(fcinfo, psprintf("%s MRR", MOVEMENT_NAMES[m]));
 		mrr_count(fcinfo, s, (MrrMovement) m, sign, other->customers[m], amount);
 	}
+	if (sign < 0 && mrr_problem(s) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: cannot remove a summary that was never added",
+						kpi_caller_name(fcinfo)),
+				 errdetail("Only what was added can be removed.")));
 	PG_RETURN_POINTER(s);
 }
 
