@@ -57,5 +57,8 @@ if [ "$tap_status" != 0 ]; then
 fi
 passed=$((passed + tap_ok)) failed=$((failed + tap_bad))
 
+kpi_log "pg_regress under AddressSanitizer and UBSan"
+if bash "$KPI_ROOT/test/memcheck/sanitize.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
 echo "kpi_ext: $passed passed, $failed failed"
 [ "$failed" = 0 ]
