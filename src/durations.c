@@ -748,7 +748,9 @@ duration_summary_in(PG_FUNCTION_ARGS)
 
 		errno = 0;
 		s->percentile = strtod(cur.pos, &end);
-		if (end == cur.pos || errno != 0 || !(s->percentile >= 0.0 && s->percentile <= 1.0))
+		/* strtod says ERANGE for subnormal results too; like float8in, take those */
+		if (end == cur.pos || (errno != 0 && s->percentile == 0.0) ||
+			!(s->percentile >= 0.0 && s->percentile <= 1.0))
 			kpi_text_error(&cur, "a percentile between 0 and 1");
 		cur.pos = end;
 		more = kpi_text_skip_space(&cur);

@@ -324,7 +324,8 @@ read_number(KpiTextCursor *cur, const char *what)
 	token = pnstrdup(start, cur->pos - start);
 	errno = 0;
 	value = strtod(token, &end);
-	if (cur->pos == start || *end != '\0' || errno == ERANGE || !isfinite(value))
+	/* strtod says ERANGE for subnormal results too; like float8in, take those */
+	if (cur->pos == start || *end != '\0' || (errno == ERANGE && value == 0.0) || !isfinite(value))
 	{
 		cur->pos = start;
 		kpi_text_error(cur, what);

@@ -266,7 +266,7 @@ set_key(ClvSummary *s, ClvCustomer *slot, const ClvKey *key)
 			memcpy(slot->key, key->bytes, UUID_LEN);
 			break;
 		case CLV_KEY_TEXT:
-			Assert(s->keys_used + key->len <= s->keys_capacity);
+			Assert((int64) s->keys_used + key->len <= s->keys_capacity);
 			memcpy(clv_keys(s) + offset, key->bytes, key->len);
 			s->keys_used += key->len;
 			memcpy(slot->key, &offset, sizeof(uint32));
@@ -1298,6 +1298,8 @@ static const char *
 mrr_problem(const MrrSummary *s)
 {
 	int64		leaving = 0;
+	int128		leaving_mrr;
+	bool		overflow = false;
 
 	if (s->scale < 0 || s->scale > KPI_MONEY_MAX_SCALE)
 		return psprintf("The scale must be between 0 and %d.", KPI_MONEY_MAX_SCALE);
@@ -1309,12 +1311,14 @@ mrr_problem(const MrrSummary *s)
 			return psprintf("A %s amount needs customers, and customers an amount above zero.",
 							MOVEMENT_NAMES[m]);
 	}
+	/* sums that overflow exceed the starting figures, which cannot */
 	for (int m = MRR_EXPANSION; m < MRR_MOVEMENTS; m++)
-		leaving += s->customers[m];
-	if (s->rows < 0 || leaving > s->customers[MRR_STARTING] ||
+		overflow |= pg_add_s64_overflow(leaving, s->customers[m], &leaving);
+	if (s->rows < 0 || overflow || leaving > s->customers[MRR_STARTING] ||
 		s->customers[MRR_STARTING] > s->rows - s->customers[MRR_NEW])
 		return "The counts do not add up: expanded, contracted and churned customers are among the starting ones, and starting and new customers among the rows.";
-	if (s->amounts[MRR_CONTRACTION] + s->amounts[MRR_CHURNED] > s->amounts[MRR_STARTING])
+	if (__builtin_add_overflow(s->amounts[MRR_CONTRACTION], s->amounts[MRR_CHURNED], &leaving_mrr) ||
+		leaving_mrr > s->amounts[MRR_STARTING])
 		return "Contraction and churn cannot exceed the starting MRR.";
 	return NULL;
 }
