@@ -127,6 +127,9 @@ SELECT duration_summary_add('v1', '1 s') AS added,
        duration_summary_merge('v1 count=1 sum=1.000000 min=1.000000 max=1.000000 954:1',
                               'v1 count=1 sum=2.000000 min=2.000000 max=2.000000 1018:1') AS merged;
 SELECT sqlstate_of($$SELECT duration_summary_merge('v1 p=0.5', 'v1 p=0.9 count=1 sum=1.000000 min=1.000000 max=1.000000 954:1')$$);
+-- a subnormal percentile, which float8 accepts, re-reads (found by fuzzing)
+SELECT s, s::text::duration_summary::text = s::text AS rereads
+  FROM (SELECT duration_summary_add('v1', '1 s', 5e-324) AS s) AS t;
 
 --
 -- Forced parallel plans give the serial answers

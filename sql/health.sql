@@ -77,6 +77,12 @@ SELECT t AS input, sqlstate_of(format('SELECT %L::health_score', t)) AS error
 SELECT sqlstate_of(format('SELECT %L::health_score', 'v1 ' || string_agg('c' || i || '=1 weight=1', ', '))) AS error_33_components
   FROM generate_series(1, 33) AS i;
 SELECT sqlstate_of(format('SELECT %L::health_score', 'v1 ' || repeat('n', 64) || '=1 weight=1')) AS error_long_name;
+-- subnormal values and weights, which float8 accepts, re-read; an underflow
+-- to zero is still out of range (found by fuzzing)
+SELECT h AS value, h::text::health_score = h AS rereads
+  FROM (SELECT health_score_agg(name, value, weight) AS h
+          FROM (VALUES ('a', 1e-310, 1), ('b', 50, 5e-324)) AS v(name, value, weight)) AS t;
+SELECT sqlstate_of($$SELECT 'v1 a=1e-400 weight=1'::health_score$$) AS error_underflow;
 
 -- Constructor and aggregate errors
 SELECT sqlstate_of($$SELECT health_score(ARRAY['a', 'b'], ARRAY[1], ARRAY[1, 1])$$);

@@ -280,7 +280,10 @@ SELECT t AS input, sqlstate_of(format('SELECT %L::mrr_summary', t)) AS error
                ('v1 scale=0 rows=2 starting=1/5 new=0/0 expansion=1/1 contraction=0/0 churned=1/5'),
                ('v1 scale=0 rows=1 starting=1/-5 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'),
                ('v1 scale=1 rows=1 starting=1/5.25 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'),
-               ('v1 scale=0 rows=1 starting=1/5 new=0/0 expansion=0/0 contraction=0/0 churned=0/0 more')) AS v(t);
+               ('v1 scale=0 rows=1 starting=1/5 new=0/0 expansion=0/0 contraction=0/0 churned=0/0 more'),
+               -- counts and amounts whose sums wrap around (found by fuzzing)
+               ('v1 scale=0 rows=10 starting=1/10 new=0/0 expansion=4611686018427387904/1 contraction=4611686018427387904/1 churned=4611686018427387904/1'),
+               ('v1 scale=0 rows=2 starting=2/1 new=0/0 expansion=0/0 contraction=1/85070591730234615865843651857942052864 churned=1/85070591730234615865843651857942052864')) AS v(t);
 SELECT sqlstate_of($$SELECT mrr_summary(-5, 10)$$);
 SELECT sqlstate_of($$SELECT nrr(5, -0.01)$$);
 SELECT sqlstate_of($$SELECT grr('NaN', 1)$$);

@@ -1,0 +1,69 @@
+-- Seed values for the fuzz corpus, one row per seed: the target type, a
+-- file name, and the value's text and binary forms as hex.  Most are built
+-- by the aggregates, as users build them; literals cover the corners the
+-- aggregates rarely reach.  test/fuzz/make-corpus.sh runs this.
+WITH seeds(type, label, text_form, binary_form) AS (
+  SELECT 'score_summary', label, s::text, score_summary_send(s)
+    FROM (VALUES
+      ('empty', 'v1'::score_summary),
+      ('nps', (SELECT score_summary(x) FROM generate_series(0, 10) AS x)),
+      ('nps_skewed', (SELECT score_summary(x % 11) FROM generate_series(1, 500) AS x WHERE x % 7 <> 0)),
+      ('csat_scale', 'v1 scale=5 1:2 4:9 5:30'::score_summary),
+      ('ces_scale', 'v1 scale=7 1:1 7:1'::score_summary),
+      ('max_count', 'v1 10:9223372036854775807'::score_summary)) AS v(label, s)
+  UNION ALL
+  SELECT 'rate_summary', label, s::text, rate_summary_send(s)
+    FROM (VALUES
+      ('empty', 'v1 0/0'::rate_summary),
+      ('churn', (SELECT rate_summary(x % 3 = 0) FROM generate_series(1, 100) AS x)),
+      ('all_hits', 'v1 12/12'::rate_summary),
+      ('max', 'v1 9223372036854775807/9223372036854775807'::rate_summary)) AS v(label, s)
+  UNION ALL
+  SELECT 'duration_summary', label, s::text, duration_summary_send(s)
+    FROM (VALUES
+      ('empty', 'v1'::duration_summary),
+      ('one', (SELECT duration_summary(interval '90 seconds'))),
+      ('small', (SELECT duration_summary(x * interval '1 microsecond') FROM generate_series(0, 70) AS x)),
+      ('sparse', (SELECT duration_summary(x * x * x * interval '1 second') FROM generate_series(1, 40) AS x)),
+      ('dense', (SELECT duration_summary(x * interval '1 millisecond') FROM generate_series(1000, 3000, 3) AS x)),
+      ('huge', (SELECT duration_summary(d) FROM (VALUES (interval '1000 years'), (interval '0')) AS v(d))),
+      ('percentile', replace((SELECT duration_summary(x * interval '1 minute') FROM generate_series(1, 9) AS x)::text,
+                             'v1 ', 'v1 p=0.95 ')::duration_summary)) AS v(label, s)
+  UNION ALL
+  SELECT 'clv_summary', label, s::text, clv_summary_send(s)
+    FROM (VALUES
+      ('empty_integer', 'v1 integer scale=0'::clv_summary),
+      ('integer', (SELECT clv_summary(c, a, t)
+                     FROM (VALUES (17, 100.00, timestamptz '2024-01-03 10:00Z'), (17, 50.5, '2024-03-01 00:00Z'),
+                                  (-3, 0, '1999-12-31 23:59:59.5Z'), (2147483647, -12.345, '2000-01-01Z')) AS v(c, a, t))),
+      ('bigint', (SELECT clv_summary(c::bigint, a, t)
+                    FROM (VALUES (-9223372036854775808, 1, timestamptz '0001-01-01 00:00Z'),
+                                 (9223372036854775807, 2, '9999-12-31 23:59:59.999999Z')) AS v(c, a, t))),
+      ('text', (SELECT clv_summary(c, a, t)
+                  FROM (VALUES ('alice', 10.0, timestamptz '2024-02-29 12:00Z'), ('say "hi"', 1, '2023-01-01Z'),
+                               ('', 3, '2023-06-01Z'), ('Zoë ☃', 7.25, '2020-02-29Z'), ('alice', 1, '2024-03-01Z')) AS v(c, a, t))),
+      ('uuid', (SELECT clv_summary(c::uuid, a, t)
+                  FROM (VALUES ('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 99.99, timestamptz '2024-01-01Z'),
+                               ('00000000-0000-0000-0000-000000000000', 0.01, '2024-01-02Z')) AS v(c, a, t))),
+      ('wide_scale', 'v1 integer scale=38; 1 purchases=1 revenue=-1.00000000000000000000000000000000000001 first=2024-01-01T00:00:00Z last=2024-01-01T00:00:00Z'::clv_summary),
+      ('many', (SELECT clv_summary(x % 40, x, timestamptz '2024-01-01Z' + x * interval '1 hour')
+                  FROM generate_series(1, 200) AS x))) AS v(label, s)
+  UNION ALL
+  SELECT 'mrr_summary', label, s::text, mrr_summary_send(s)
+    FROM (VALUES
+      ('empty', 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'::mrr_summary),
+      ('movements', (SELECT mrr_summary(p, c)
+                       FROM (VALUES (0, 100.00), (100, 150), (200, 120.5), (80, 0), (50, 50), (0, 0)) AS v(p, c))),
+      ('wide_scale', (SELECT mrr_summary(p, c)
+                        FROM (VALUES (0.000000000000000000000000000001, 1), (5, 0)) AS v(p, c)))) AS v(label, s)
+  UNION ALL
+  SELECT 'health_score', label, s::text, health_score_send(s)
+    FROM (VALUES
+      ('one', 'v1 usage=80 weight=1'::health_score),
+      ('quoted', 'v1 "Product usage"=55.25 weight=1, "say ""hi"""=0 weight=0.1, _x9=-0 weight=3'::health_score),
+      ('unicode', 'v1 "Zufriedenheit ☺"=99.99 weight=1e-300, z=100 weight=1.7976931348623157e308'::health_score),
+      ('agg', (SELECT health_score_agg('c' || x, x * 3.0, x) FROM generate_series(1, 32) AS x))) AS v(label, s)
+)
+SELECT type, label, encode(convert_to(text_form, 'UTF8'), 'hex'), encode(binary_form, 'hex')
+  FROM seeds
+ ORDER BY type, label;

@@ -1,0 +1,63 @@
+/*
+ * unreachable.c
+ *		Backend functions that kpi_ext's aggregates and accessors call but
+ *		that no input, output, receive or send function reaches.  They exist
+ *		so the extension's own object files link unchanged; each aborts, so
+ *		if a parser ever does reach one the fuzzer reports it rather than
+ *		running on with a made-up answer.
+ *
+ * No PostgreSQL prototypes are in scope here: only the names matter to the
+ * linker, and none of these is ever expected to return.
+ */
+#include "pg_config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define UNREACHABLE(name) \
+	void name(void); \
+	void name(void) \
+	{ \
+		fprintf(stderr, "fuzz harness: %s is not available outside the server\n", #name); \
+		abort(); \
+	}
+
+UNREACHABLE(BlessTupleDesc)
+UNREACHABLE(DefineCustomRealVariable)
+UNREACHABLE(DirectFunctionCall1Coll)
+UNREACHABLE(DirectFunctionCall2Coll)
+UNREACHABLE(DirectFunctionCall3Coll)
+UNREACHABLE(HeapTupleHeaderGetDatum)
+UNREACHABLE(construct_array)
+UNREACHABLE(construct_md_array)
+UNREACHABLE(cstring_to_text)
+UNREACHABLE(cstring_to_text_with_len)
+UNREACHABLE(deconstruct_array)
+UNREACHABLE(end_MultiFuncCall)
+UNREACHABLE(get_call_result_type)
+UNREACHABLE(get_func_name)
+UNREACHABLE(get_typlenbyvalalign)
+UNREACHABLE(heap_form_tuple)
+UNREACHABLE(init_MultiFuncCall)
+UNREACHABLE(int8_numeric)
+UNREACHABLE(interval_le)
+UNREACHABLE(interval_lt)
+UNREACHABLE(interval_out)
+UNREACHABLE(numeric_add)
+UNREACHABLE(numeric_div)
+UNREACHABLE(numeric_in)
+UNREACHABLE(numeric_int8)
+UNREACHABLE(numeric_is_inf)
+UNREACHABLE(numeric_is_nan)
+UNREACHABLE(numeric_lt)
+UNREACHABLE(numeric_mul)
+UNREACHABLE(numeric_out)
+UNREACHABLE(numeric_round)
+UNREACHABLE(per_MultiFuncCall)
+UNREACHABLE(pg_detoast_datum_copy)
+UNREACHABLE(timestamptz_to_str)
+#if PG_VERSION_NUM >= 150000
+UNREACHABLE(MarkGUCPrefixReserved)
+#else
+UNREACHABLE(EmitWarningsOnPlaceholders)
+#endif
