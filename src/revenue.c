@@ -266,7 +266,7 @@ set_key(ClvSummary *s, ClvCustomer *slot, const ClvKey *key)
 			memcpy(slot->key, key->bytes, UUID_LEN);
 			break;
 		case CLV_KEY_TEXT:
-			Assert(s->keys_used + key->len <= s->keys_capacity);
+			Assert((int64) s->keys_used + key->len <= s->keys_capacity);
 			memcpy(clv_keys(s) + offset, key->bytes, key->len);
 			s->keys_used += key->len;
 			memcpy(slot->key, &offset, sizeof(uint32));
