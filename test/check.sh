@@ -57,6 +57,9 @@ if [ "$tap_status" != 0 ]; then
 fi
 passed=$((passed + tap_ok)) failed=$((failed + tap_bad))
 
+kpi_log "fuzzing every type's input and receive functions"
+if bash "$KPI_ROOT/test/fuzz/run.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
 kpi_log "pg_regress under AddressSanitizer and UBSan"
 if bash "$KPI_ROOT/test/memcheck/sanitize.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
