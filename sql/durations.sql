@@ -116,6 +116,9 @@ SELECT sqlstate_of(format($$SELECT percentile('v1 count=1 sum=1.000000 min=1.000
 SELECT sqlstate_of($$SELECT percentiles('v1 count=1 sum=1.000000 min=1.000000 max=1.000000 954:1', ARRAY[0.5, 2])$$);
 SELECT sqlstate_of($$SELECT duration_percentile(d, p) FROM (VALUES (interval '1 s', 0.5), ('2 s', 0.9)) v(d, p)$$);
 SELECT sqlstate_of($$SELECT duration_percentile(d, 1.01) FROM (VALUES (interval '1 s')) v(d)$$);
+-- messages show values exactly, not rounded (1.0000001 is not 1)
+SELECT sqlstate_of($$SELECT percentile('v1', 1.0000001)$$);
+SELECT sqlstate_of($$SELECT duration_percentile(d, p) FROM (VALUES (interval '1 s', 0.9), ('2 s', 0.9000000000000001)) v(d, p)$$);
 -- the sum of durations cannot wrap around either (3711 is the last bucket)
 SELECT sqlstate_of($$SELECT duration_summary_merge('v1 count=1 sum=9223372036854775807.000000 min=9223372036854.775807 max=9223372036854.775807 3711:1',
                                                  'v1 count=1 sum=1.000000 min=1.000000 max=1.000000 954:1')$$);
@@ -126,6 +129,10 @@ SELECT duration_summary_add('v1', '1 s') AS added,
        duration_summary_merge('v1 count=1 sum=1.000000 min=1.000000 max=1.000000 954:1',
                               'v1 count=1 sum=2.000000 min=2.000000 max=2.000000 1018:1') AS merged;
 SELECT sqlstate_of($$SELECT duration_summary_merge('v1 p=0.5', 'v1 p=0.9 count=1 sum=1.000000 min=1.000000 max=1.000000 954:1')$$);
+-- the text form keeps p exact even with extra_float_digits = 0, so it re-reads equal
+SELECT duration_summary_add('v1', '1 s', 0.30000000000000004) AS p_exact,
+       duration_summary_add('v1', '1 s', 0.30000000000000004)::text::duration_summary::text
+         = duration_summary_add('v1', '1 s', 0.30000000000000004)::text AS rereads;
 
 --
 -- Forced parallel plans give the serial answers

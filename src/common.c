@@ -7,6 +7,7 @@
 
 #include <math.h>
 
+#include "common/shortest_dec.h"
 #include "kpi_ext.h"
 #include "libpq/pqformat.h"
 #include "nodes/primnodes.h"
@@ -95,8 +96,8 @@ kpi_confidence_z(FunctionCallInfo fcinfo, double confidence)
 	if (!(confidence > 0.0 && confidence < 1.0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: confidence %g is outside (0, 1)",
-						kpi_caller_name(fcinfo), confidence),
+				 errmsg("%s: confidence %s is outside (0, 1)",
+						kpi_caller_name(fcinfo), kpi_float8_text(confidence)),
 				 errhint("Pass the confidence level as a fraction, for example 0.95 for 95 %%.")));
 
 	return normal_quantile(1.0 - (1.0 - confidence) / 2.0);
@@ -107,6 +108,15 @@ kpi_two_sided_pvalue(double z)
 {
 	/* P(|Z| >= |z|) = erfc(|z| / sqrt 2), accurate far into the tail */
 	return erfc(fabs(z) / M_SQRT2);
+}
+
+char *
+kpi_float8_text(double value)
+{
+	char	   *text = palloc(DOUBLE_SHORTEST_DECIMAL_LEN);
+
+	double_to_shortest_decimal_buf(value, text);
+	return text;
 }
 
 void

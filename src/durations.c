@@ -19,13 +19,14 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "catalog/pg_type.h"
 #include "kpi_ext.h"
 #include "libpq/pqformat.h"
 #include "port/pg_bitutils.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/float.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 
@@ -456,7 +457,8 @@ checked_percentile(FunctionCallInfo fcinfo, float8 p)
 	if (!(p >= 0.0 && p <= 1.0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: percentile %g is outside [0, 1]", kpi_caller_name(fcinfo), p),
+				 errmsg("%s: percentile %s is outside [0, 1]", kpi_caller_name(fcinfo),
+						kpi_float8_text(p)),
 				 errhint("Pass 0.5 for the median, 0.9 for the 90th percentile.")));
 	return p;
 }
@@ -474,8 +476,9 @@ duration_summary_add_for_percentile(PG_FUNCTION_ARGS)
 		if (state->percentile != NO_PERCENTILE)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s: percentile %g differs from %g earlier in the group",
-							kpi_caller_name(fcinfo), p, state->percentile),
+					 errmsg("%s: percentile %s differs from %s earlier in the group",
+							kpi_caller_name(fcinfo), kpi_float8_text(p),
+							kpi_float8_text(state->percentile)),
 					 errdetail("One group can report one percentile; use percentiles(duration_summary(d), ...) for several.")));
 		state->percentile = p;
 	}
@@ -498,8 +501,9 @@ duration_summary_merge(PG_FUNCTION_ARGS)
 		if (state->percentile != NO_PERCENTILE && other->percentile != NO_PERCENTILE)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s: cannot merge summaries requesting percentiles %g and %g",
-							kpi_caller_name(fcinfo), state->percentile, other->percentile)));
+					 errmsg("%s: cannot merge summaries requesting percentiles %s and %s",
+							kpi_caller_name(fcinfo), kpi_float8_text(state->percentile),
+							kpi_float8_text(other->percentile))));
 		if (state->percentile == NO_PERCENTILE)
 			state->percentile = other->percentile;
 	}
@@ -685,7 +689,7 @@ duration_summary_out(PG_FUNCTION_ARGS)
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "v%d", DURATION_SUMMARY_VERSION);
 	if (s->percentile != NO_PERCENTILE)
-		appendStringInfo(&buf, " p=%s", float8out_internal(s->percentile));
+		appendStringInfo(&buf, " p=%s", kpi_float8_text(s->percentile));
 	if (s->count > 0)
 		appendStringInfo(&buf,
 						 " count=" INT64_FORMAT " sum=" INT64_FORMAT ".%06lld"

@@ -15,7 +15,6 @@
 
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
-#include "common/shortest_dec.h"
 #include "funcapi.h"
 #include "kpi_ext.h"
 #include "libpq/pqformat.h"
@@ -169,14 +168,16 @@ build_score(FunctionCallInfo fcinfo, const char *who, Component *components, int
 		if (!(c->value >= 0.0 && c->value <= 100.0))
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("%s: value %g of component \"%s\" is outside 0..100",
-							caller(fcinfo, who), c->value, name_cstring(c->name, c->name_len)),
+					 errmsg("%s: value %s of component \"%s\" is outside 0..100",
+							caller(fcinfo, who), kpi_float8_text(c->value),
+							name_cstring(c->name, c->name_len)),
 					 errhint("kpi_scale(value, low, high) maps a raw metric onto 0..100.")));
 		if (!(c->weight > 0.0) || isinf(c->weight))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s: weight %g of component \"%s\" is not a positive finite number",
-							caller(fcinfo, who), c->weight, name_cstring(c->name, c->name_len))));
+					 errmsg("%s: weight %s of component \"%s\" is not a positive finite number",
+							caller(fcinfo, who), kpi_float8_text(c->weight),
+							name_cstring(c->name, c->name_len))));
 		size += c->name_len;
 	}
 
@@ -262,15 +263,6 @@ plain_name(const char *name, int len)
 	return true;
 }
 
-static void
-append_number(StringInfo buf, double value)
-{
-	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-	double_to_shortest_decimal_buf(value, digits);
-	appendStringInfoString(buf, digits);
-}
-
 PG_FUNCTION_INFO_V1(health_score_out);
 Datum
 health_score_out(PG_FUNCTION_ARGS)
@@ -302,9 +294,9 @@ health_score_out(PG_FUNCTION_ARGS)
 			appendStringInfoChar(&buf, '"');
 		}
 		appendStringInfoChar(&buf, '=');
-		append_number(&buf, h->entries[i].value);
+		appendStringInfoString(&buf, kpi_float8_text(h->entries[i].value));
 		appendStringInfoString(&buf, " weight=");
-		append_number(&buf, h->entries[i].weight);
+		appendStringInfoString(&buf, kpi_float8_text(h->entries[i].weight));
 	}
 	PG_RETURN_CSTRING(buf.data);
 }
@@ -593,8 +585,8 @@ band_of(FunctionCallInfo fcinfo, const HealthScore *h, double yellow, double gre
 	if (!(yellow >= 0.0 && yellow <= 100.0 && green >= 0.0 && green <= 100.0) || yellow > green)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: thresholds yellow_from %g and green_from %g are not 0 <= yellow_from <= green_from <= 100",
-						kpi_caller_name(fcinfo), yellow, green)));
+				 errmsg("%s: thresholds yellow_from %s and green_from %s are not 0 <= yellow_from <= green_from <= 100",
+						kpi_caller_name(fcinfo), kpi_float8_text(yellow), kpi_float8_text(green))));
 	check_score(h);
 	score = weighted_mean(h, NULL, NULL);
 	return cstring_to_text(score < yellow ? "red" : score < green ? "yellow" : "green");
@@ -707,11 +699,12 @@ kpi_scale(PG_FUNCTION_ARGS)
 	if (!isfinite(value) || !isfinite(low) || !isfinite(high))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("kpi_scale: value %g, low %g and high %g must all be finite numbers", value, low, high)));
+				 errmsg("kpi_scale: value %s, low %s and high %s must all be finite numbers",
+						kpi_float8_text(value), kpi_float8_text(low), kpi_float8_text(high))));
 	if (low == high)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("kpi_scale: low and high are both %g", low),
+				 errmsg("kpi_scale: low and high are both %s", kpi_float8_text(low)),
 				 errdetail("low is the raw value that maps to 0 and high the one that maps to 100; they must differ.")));
 	position = (value / 2 - low / 2) / (high / 2 - low / 2);
 	PG_RETURN_FLOAT8(100.0 * Min(Max(position, 0.0), 1.0));

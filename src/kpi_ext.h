@@ -44,6 +44,14 @@ extern double kpi_confidence_z(FunctionCallInfo fcinfo, double confidence);
 /* Two-sided p-value of a standard normal test statistic. */
 extern double kpi_two_sided_pvalue(double z);
 
+/*
+ * A float8 as float8out shows it by default: the shortest text that reads
+ * back to the same double (NaN and Infinity spelled as PostgreSQL does),
+ * whatever extra_float_digits says.  Messages and text forms use it so that
+ * a value is never rounded, as %g would round 100.0000001 to 100.
+ */
+extern char *kpi_float8_text(double value);
+
 /* a + b for counts, raising 22003 instead of wrapping around. */
 static inline int64
 kpi_add_count(int64 a, int64 b, const char *type_name)
