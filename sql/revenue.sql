@@ -199,6 +199,11 @@ SELECT sqlstate_of($$SELECT clv_summary(c, 9e37, now()) FROM (VALUES (1), (2)) A
 SELECT sqlstate_of($$SELECT clv_summary(c, a, now()) FROM (VALUES (1, 1e20), (2, 0.0000000000000000001)) AS v(c, a)$$);
 SELECT sqlstate_of($$SELECT clv_summary(1, 1, 'infinity'::timestamptz)$$);
 SELECT sqlstate_of($$SELECT clv_summary(1, 1, '10000-01-01 00:00+00'::timestamptz)$$);
+-- the years are UTC years, and the message shows the time in UTC whatever the session's zone
+SET TimeZone = 'America/Los_Angeles';
+SELECT sqlstate_of($$SELECT clv_summary(1, 1, '9999-12-31 20:00-08'::timestamptz)$$);
+SELECT sqlstate_of($$SELECT clv_summary(1, 1, '0001-01-01 00:00:00+01'::timestamptz)$$);
+RESET TimeZone;
 SELECT sqlstate_of($$SELECT rollup(s) FROM (SELECT clv_summary(1, 1, now()) AS s UNION ALL SELECT clv_summary('1', 1, now())) AS v$$);
 SELECT sqlstate_of($$SELECT clv_summary_add(clv_summary(1, 1, now()), 'x'::text, 1, now())$$);
 SELECT clv(50.00, 2.5, 3) AS textbook, clv(-5, 0, 0) AS zero, clv(12.345, 1.5, 0.5);

@@ -10,9 +10,12 @@
 #include "common/shortest_dec.h"
 #include "kpi_ext.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "nodes/primnodes.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/lsyscache.h"
+#include "utils/timestamp.h"
 
 PG_MODULE_MAGIC;
 
@@ -116,6 +119,28 @@ kpi_float8_text(double value)
 	char	   *text = palloc(DOUBLE_SHORTEST_DECIMAL_LEN);
 
 	double_to_shortest_decimal_buf(value, text);
+	return text;
+}
+
+char *
+kpi_timestamptz_text(TimestampTz value)
+{
+	char	   *text = palloc(MAXDATELEN + 1);
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (TIMESTAMP_IS_NOBEGIN(value))
+		strcpy(text, EARLY);
+	else if (TIMESTAMP_IS_NOEND(value))
+		strcpy(text, LATE);
+	else if (timestamp2tm(value, NULL, &tm, &fsec, NULL, NULL) == 0)
+	{
+		/* a known zone, else EncodeDateTime leaves the offset out */
+		tm.tm_isdst = 0;
+		EncodeDateTime(&tm, fsec, true, 0, NULL, USE_ISO_DATES, text);
+	}
+	else
+		strcpy(text, "(timestamp out of range)");
 	return text;
 }
 

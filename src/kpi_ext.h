@@ -12,6 +12,7 @@
 #include "postgres.h"
 
 #include "common/int.h"
+#include "datatype/timestamp.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "nodes/nodes.h"
@@ -51,6 +52,12 @@ extern double kpi_two_sided_pvalue(double z);
  * a value is never rounded, as %g would round 100.0000001 to 100.
  */
 extern char *kpi_float8_text(double value);
+
+/*
+ * A timestamptz in ISO form in UTC ("2025-02-01 00:00:00+00"), so that
+ * messages read the same whatever the session's TimeZone and DateStyle.
+ */
+extern char *kpi_timestamptz_text(TimestampTz value);
 
 /* a + b for counts, raising 22003 instead of wrapping around. */
 static inline int64

@@ -412,7 +412,7 @@ clv_result(FunctionCallInfo fcinfo, ClvSummary *s)
 	PG_RETURN_POINTER(kpi_in_aggregate(fcinfo) ? s : clv_sorted(s));
 }
 
-/* Purchases are dated within years 1..9999, which the text form spells. */
+/* Purchases are dated within years 1..9999 in UTC, which the text form spells. */
 static bool
 purchase_time_valid(TimestampTz at)
 {
@@ -426,8 +426,8 @@ check_purchase_time(FunctionCallInfo fcinfo, TimestampTz at)
 	if (!purchase_time_valid(at))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: purchased_at %s is outside the years 1 to 9999",
-						kpi_caller_name(fcinfo), timestamptz_to_str(at))));
+				 errmsg("%s: purchased_at %s is outside the years 1 to 9999 (UTC)",
+						kpi_caller_name(fcinfo), kpi_timestamptz_text(at))));
 }
 
 /* The amount as units at the summary's scale, raising the summary's scale if needed. */
