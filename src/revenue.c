@@ -42,6 +42,11 @@ static const char *const MRR_TYPE = "mrr_summary";
  *----------------------------------------------------------------------
  */
 
+/*
+ * integer and bigint customer ids are one kind, both kept as int64: the same
+ * number names the same customer whichever column type it came from, so
+ * summaries of either merge.
+ */
 typedef enum ClvKeyKind
 {
 	CLV_KEY_INTEGER = 1,		/* integer and bigint customer ids */
@@ -49,7 +54,11 @@ typedef enum ClvKeyKind
 	CLV_KEY_UUID = 3
 } ClvKeyKind;
 
+/* the text form's names: "integer" stands for bigint ids too */
 static const char *const KEY_KIND_NAMES[] = {NULL, "integer", "text", "uuid"};
+
+/* the same kinds in messages */
+static const char *const KEY_KIND_WORDS[] = {NULL, "integer or bigint", "text", "uuid"};
 
 typedef struct ClvCustomer
 {
@@ -94,6 +103,8 @@ typedef struct ClvKey
 #define CLV_MIN_CAPACITY	8
 /* the largest table whose slots stay under the 1 GB varlena limit */
 #define CLV_MAX_CAPACITY	(1 << 24)
+StaticAssertDecl(CLV_HEADER_SIZE + (Size) CLV_MAX_CAPACITY * sizeof(ClvCustomer) <= MaxAllocSize,
+				 "CLV_MAX_CAPACITY slots must fit in one allocation");
 
 #define PG_GETARG_CLV_SUMMARY(n)	((ClvSummary *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
 
@@ -285,21 +296,26 @@ clv_hashed_copy(FunctionCallInfo fcinfo, ClvSummary *s, int64 extra_customers, i
 {
 	int64		wanted = s->customers + extra_customers;
 	int64		capacity = CLV_MIN_CAPACITY;
-	int64		keys_capacity = Max(s->keys_used + extra_key_bytes, 2 * (int64) s->keys_used);
+	int64		keys_wanted = s->keys_used + extra_key_bytes;
+	int64		keys_room;
+	int64		keys_capacity;
 	ClvSummary *copy;
 
 	/* at most three quarters full */
 	while (capacity * 3 < wanted * 4)
 		capacity *= 2;
-	if (capacity > CLV_MAX_CAPACITY ||
-		clv_size((int32) capacity, 0) + keys_capacity > MaxAllocSize)
+	/* text keys double too, but only as far as the room the slots leave */
+	keys_room = capacity > CLV_MAX_CAPACITY ? 0 :
+		(int64) MaxAllocSize - (int64) clv_size((int32) capacity, 0);
+	if (capacity > CLV_MAX_CAPACITY || keys_wanted > keys_room)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("%s: a clv_summary cannot hold " INT64_FORMAT " customers",
 						kpi_caller_name(fcinfo), wanted),
-				 errdetail("One summary holds at most %d customers and 1 GB.",
+				 errdetail("One summary holds at most %d customers in at most 1 GB, keys included.",
 						   CLV_MAX_CAPACITY / 4 * 3),
 				 errhint("Group the rows more finely, for example by segment or month.")));
+	keys_capacity = Max(keys_wanted, Min(2 * (int64) s->keys_used, keys_room));
 
 	copy = clv_new(s->key_kind, s->scale, true, (int32) capacity, (int32) keys_capacity);
 	copy->customers = s->customers;
@@ -480,7 +496,7 @@ clv_transition(FunctionCallInfo fcinfo, ClvKeyKind kind, const ClvKey *key)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s: this clv_summary is keyed by %s, not %s",
-							kpi_caller_name(fcinfo), KEY_KIND_NAMES[s->key_kind], KEY_KIND_NAMES[kind])));
+							kpi_caller_name(fcinfo), KEY_KIND_WORDS[s->key_kind], KEY_KIND_WORDS[kind])));
 	}
 
 	units = amount_units(fcinfo, s, PG_GETARG_DATUM(2));
@@ -591,7 +607,7 @@ check_same_kind(FunctionCallInfo fcinfo, const ClvSummary *a, const ClvSummary *
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: cannot merge a clv_summary keyed by %s with one keyed by %s",
-						kpi_caller_name(fcinfo), KEY_KIND_NAMES[a->key_kind], KEY_KIND_NAMES[b->key_kind]),
+						kpi_caller_name(fcinfo), KEY_KIND_WORDS[a->key_kind], KEY_KIND_WORDS[b->key_kind]),
 				 errdetail("Customer ids of different types never name the same customer.")));
 }
 
@@ -909,7 +925,7 @@ clv_summary_in(PG_FUNCTION_ARGS)
 	else if (kpi_text_accept(&cur, KEY_KIND_NAMES[CLV_KEY_UUID]))
 		kind = CLV_KEY_UUID;
 	else
-		kpi_text_error(&cur, "the customer key type: integer, text or uuid");
+		kpi_text_error(&cur, "the customer key type: integer (for integer and bigint ids), text or uuid");
 	kpi_text_skip_space(&cur);
 	expect(&cur, "scale=");
 	scale = kpi_text_count(&cur);
