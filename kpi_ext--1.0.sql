@@ -1215,7 +1215,7 @@ CREATE OPERATOR -> (
 COMMENT ON OPERATOR ->(health_score, text) IS 'one component''s value, like component(h, name)';
 CREATE FUNCTION components(h health_score)
     RETURNS TABLE (name text, value double precision, weight double precision, contribution double precision)
-    AS 'MODULE_PATHNAME', 'health_score_components' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 8;
+    AS 'MODULE_PATHNAME', 'health_score_components' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 32;
 COMMENT ON FUNCTION components(health_score) IS
     'the breakdown, by name: each component''s value, weight and contribution (value * weight / sum of weights; they add up to the score)';
 CREATE FUNCTION kpi_scale(value double precision, low double precision, high double precision) RETURNS double precision

@@ -836,27 +836,19 @@ duration_summary_recv(PG_FUNCTION_ARGS)
 	DurationSummary *s;
 	int64		buckets;
 	const char *problem;
-	union
-	{
-		int64		i;
-		float8		f;
-	}			percentile;
 
 	if (version != DURATION_SUMMARY_VERSION)
 		kpi_recv_error(TYPE_NAME,
 					   psprintf("Format version %d is not supported; this kpi_ext reads version %d.",
 								version, DURATION_SUMMARY_VERSION));
-	percentile.i = kpi_recv_int64(buf, TYPE_NAME);
 	s = new_summary(false, 0);
-	s->percentile = percentile.f;
+	s->percentile = kpi_recv_float8(buf, TYPE_NAME);
 	s->count = kpi_recv_int64(buf, TYPE_NAME);
 	s->sum_seconds = kpi_recv_int64(buf, TYPE_NAME);
 	s->sum_micros = kpi_recv_int64(buf, TYPE_NAME);
 	s->min_us = kpi_recv_int64(buf, TYPE_NAME);
 	s->max_us = kpi_recv_int64(buf, TYPE_NAME);
-	if (buf->len - buf->cursor < 4)
-		kpi_recv_error(TYPE_NAME, "The data ends early.");
-	buckets = (int32) pq_getmsgint(buf, 4);
+	buckets = kpi_recv_int32(buf, TYPE_NAME);
 	if (buckets < 0 || buckets > MAX_BUCKET + 1 || buckets * 10 > buf->len - buf->cursor)
 		kpi_recv_error(TYPE_NAME, "Its bucket count does not match its length.");
 	s = relaid(s, false, 0, (int32) buckets);

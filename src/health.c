@@ -95,7 +95,13 @@ name_cstring(const char *name, int len)
 	return pnstrdup(name, len);
 }
 
-/* Structural checks for a value that came from outside this file. */
+/*
+ * Structural checks for a value that came from outside this file: version,
+ * count and size only.  The components themselves are not checked again,
+ * because every health_score SQL can hold was made by build_score (in, recv,
+ * the constructor and the aggregate), which checks each one; this catches
+ * a value from another format version or damaged on disk.
+ */
 static void
 check_score(const HealthScore *h)
 {
@@ -415,14 +421,6 @@ health_score_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-static float8
-recv_float8(StringInfo buf)
-{
-	if (buf->len - buf->cursor < (int) sizeof(float8))
-		kpi_recv_error(TYPE_NAME, "The data ends early.");
-	return pq_getmsgfloat8(buf);
-}
-
 PG_FUNCTION_INFO_V1(health_score_recv);
 Datum
 health_score_recv(PG_FUNCTION_ARGS)
@@ -444,14 +442,12 @@ health_score_recv(PG_FUNCTION_ARGS)
 	{
 		int			len = kpi_recv_uint8(buf, TYPE_NAME);
 
-		if (buf->len - buf->cursor < len)
-			kpi_recv_error(TYPE_NAME, "The data ends early.");
-		components[i].name = pq_getmsgbytes(buf, len);
+		components[i].name = kpi_recv_bytes(buf, len, TYPE_NAME);
 		components[i].name_len = len;
 		/* rejects zero bytes too */
 		pg_verify_mbstr(GetDatabaseEncoding(), components[i].name, len, false);
-		components[i].value = recv_float8(buf);
-		components[i].weight = recv_float8(buf);
+		components[i].value = kpi_recv_float8(buf, TYPE_NAME);
+		components[i].weight = kpi_recv_float8(buf, TYPE_NAME);
 	}
 	PG_RETURN_POINTER(build_score(fcinfo, TYPE_NAME, components, count));
 }

@@ -113,7 +113,11 @@ extern void kpi_text_end(KpiTextCursor *cur);
  * clean 22P03 rather than a protocol error.
  */
 extern uint8 kpi_recv_uint8(StringInfo buf, const char *type_name);
+extern int32 kpi_recv_int32(StringInfo buf, const char *type_name);
 extern int64 kpi_recv_int64(StringInfo buf, const char *type_name);
+extern float8 kpi_recv_float8(StringInfo buf, const char *type_name);
+/* len bytes in place; a negative len is an error too */
+extern const char *kpi_recv_bytes(StringInfo buf, int64 len, const char *type_name);
 extern pg_attribute_noreturn() void kpi_recv_error(const char *type_name, const char *detail);
 
 /*

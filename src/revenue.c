@@ -135,7 +135,14 @@ clv_new(ClvKeyKind kind, int scale, bool hashed, int32 capacity, int32 keys_capa
 	return s;
 }
 
-/* Structural checks for a summary that came from outside this file. */
+/*
+ * Structural checks for a summary that came from outside this file: the
+ * header against the size.  The records are not checked one by one,
+ * because every clv_summary SQL can hold was made by in, recv or the
+ * functions here, which check each record as they add it; this catches a
+ * value from another format version or damaged on disk (text keys are
+ * still bounds-checked where they are read).
+ */
 static void
 clv_check(const ClvSummary *s)
 {
@@ -1009,22 +1016,6 @@ clv_summary_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-static int32
-recv_int32(StringInfo buf)
-{
-	if (buf->len - buf->cursor < (int) sizeof(int32))
-		kpi_recv_error(CLV_TYPE, "The data ends early.");
-	return (int32) pq_getmsgint(buf, sizeof(int32));
-}
-
-static const uint8 *
-recv_bytes(StringInfo buf, int64 len)
-{
-	if (len < 0 || buf->len - buf->cursor < len)
-		kpi_recv_error(CLV_TYPE, "The data ends early.");
-	return (const uint8 *) pq_getmsgbytes(buf, (int) len);
-}
-
 PG_FUNCTION_INFO_V1(clv_summary_recv);
 Datum
 clv_summary_recv(PG_FUNCTION_ARGS)
@@ -1043,7 +1034,7 @@ clv_summary_recv(PG_FUNCTION_ARGS)
 	kind = kpi_recv_uint8(buf, CLV_TYPE);
 	if (kind < CLV_KEY_INTEGER || kind > CLV_KEY_UUID)
 		kpi_recv_error(CLV_TYPE, psprintf("Customer key type %d is unknown.", kind));
-	scale = recv_int32(buf);
+	scale = kpi_recv_int32(buf, CLV_TYPE);
 	if (scale < 0 || scale > KPI_MONEY_MAX_SCALE)
 		kpi_recv_error(CLV_TYPE, psprintf("Scale %d is outside 0..%d.", scale, KPI_MONEY_MAX_SCALE));
 	customers = kpi_recv_int64(buf, CLV_TYPE);
@@ -1063,8 +1054,9 @@ clv_summary_recv(PG_FUNCTION_ARGS)
 			key.integer = kpi_recv_int64(buf, CLV_TYPE);
 		else
 		{
-			key.len = kind == CLV_KEY_UUID ? UUID_LEN : (uint32) recv_int32(buf);
-			key.bytes = recv_bytes(buf, kind == CLV_KEY_UUID ? UUID_LEN : (int64) (int32) key.len);
+			key.len = kind == CLV_KEY_UUID ? UUID_LEN : (uint32) kpi_recv_int32(buf, CLV_TYPE);
+			key.bytes = (const uint8 *) kpi_recv_bytes(buf, kind == CLV_KEY_UUID ? UUID_LEN : (int64) (int32) key.len,
+													   CLV_TYPE);
 		}
 		purchases = kpi_recv_int64(buf, CLV_TYPE);
 		first = kpi_recv_int64(buf, CLV_TYPE);
@@ -1577,9 +1569,7 @@ mrr_summary_recv(PG_FUNCTION_ARGS)
 					   psprintf("Format version %d is not supported; this kpi_ext reads version %d.",
 								version, MRR_SUMMARY_VERSION));
 	s->version = MRR_SUMMARY_VERSION;
-	if (buf->len - buf->cursor < (int) sizeof(int32))
-		kpi_recv_error(MRR_TYPE, "The data ends early.");
-	s->scale = (int32) pq_getmsgint(buf, sizeof(int32));
+	s->scale = kpi_recv_int32(buf, MRR_TYPE);
 	s->rows = kpi_recv_int64(buf, MRR_TYPE);
 	for (int m = 0; m < MRR_MOVEMENTS; m++)
 	{
