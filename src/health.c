@@ -511,6 +511,13 @@ health_score_make(PG_FUNCTION_ARGS)
 /*
  * health_score_agg's transition: one more component.  Not strict: the
  * first row starts the score, a row with any NULL is skipped.
+ *
+ * Each row builds a new sorted value rather than inserting in place: a
+ * group has at most HEALTH_MAX_COMPONENTS rows (one more is an error), so
+ * the whole aggregate costs at most 32 small rebuilds.  Slack capacity
+ * would need a second layout that out, send, equality and hashing (all on
+ * the canonical bytes) would have to normalize, since this aggregate has no
+ * final function; not worth it for that bound.
  */
 PG_FUNCTION_INFO_V1(health_score_add);
 Datum
