@@ -1215,7 +1215,7 @@ CREATE OPERATOR -> (
 COMMENT ON OPERATOR ->(health_score, text) IS 'one component''s value, like component(h, name)';
 CREATE FUNCTION components(h health_score)
     RETURNS TABLE (name text, value double precision, weight double precision, contribution double precision)
-    AS 'MODULE_PATHNAME', 'health_score_components' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 8;
+    AS 'MODULE_PATHNAME', 'health_score_components' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 32;
 COMMENT ON FUNCTION components(health_score) IS
     'the breakdown, by name: each component''s value, weight and contribution (value * weight / sum of weights; they add up to the score)';
 CREATE FUNCTION kpi_scale(value double precision, low double precision, high double precision) RETURNS double precision
@@ -1287,6 +1287,14 @@ CREATE OPERATOR CLASS health_score_ops DEFAULT FOR TYPE health_score USING btree
 CREATE OPERATOR CLASS health_score_hash_ops DEFAULT FOR TYPE health_score USING hash AS
     OPERATOR 1 =,
     FUNCTION 1 health_score_hash(health_score);
+COMMENT ON OPERATOR CLASS health_score_ops USING btree IS
+    'default btree class of health_score: ORDER BY, indexes and merge joins by score, then component by component';
+COMMENT ON OPERATOR FAMILY health_score_ops USING btree IS
+    'the btree family of health_score_ops: order by score, then component by component';
+COMMENT ON OPERATOR CLASS health_score_hash_ops USING hash IS
+    'default hash class of health_score: GROUP BY, DISTINCT and hash joins on equal components';
+COMMENT ON OPERATOR FAMILY health_score_hash_ops USING hash IS
+    'the hash family of health_score_hash_ops: equal components, values and weights';
 
 --------------------------------------------------------------------------------
 -- Discoverability: every KPI the extension computes, for analysts and BI tools
@@ -1301,7 +1309,7 @@ CREATE VIEW kpi_catalog (kpi, family, sql, unit, better, formula) AS VALUES
      'answers in the top two boxes (4-5 of 1..5, or scale - 1 and scale) / answers * 100'),
     ('Customer effort score (CES)', 'survey scores', 'ces_agg(score [, scale])', 'mean answer, 1..7', 'lower',
      'mean answer on the 1..7 (or 1..scale) effort scale'),
-    ('NPS with a confidence interval', 'survey scores', 'nps_ci(score_summary(score), 0.95)', 'NPS points', NULL,
+    ('NPS with a confidence interval', 'survey scores', 'nps_ci(score_summary(score), 0.95)', 'NPS points', 'higher',
      'adjusted-Wald interval: n'' = n + 3, p'' = (P + 3/4) / n'', d'' = (D + 3/4) / n'''),
     ('Churn rate', 'rates', 'churn_rate(churned) or churn_rate(active_from, churned_at, period_start, period_end)', 'percent', 'lower',
      'customers lost during the period / customers at its start * 100'),
@@ -1327,13 +1335,13 @@ CREATE VIEW kpi_catalog (kpi, family, sql, unit, better, formula) AS VALUES
      'outbound contacts that got a reply / contacts * 100'),
     ('Opt-out rate', 'rates', 'opt_out_rate(opted_out)', 'percent', 'lower',
      'customers who opted out / customers reached * 100'),
-    ('Support system usage rate', 'rates', 'support_usage_rate(used)', 'percent', NULL,
+    ('Support system usage rate', 'rates', 'support_usage_rate(used)', 'percent', 'neither',
      'customers who used the support system / customers * 100'),
     ('First response time', 'durations', 'median_duration(first_response_at - opened_at)', 'interval', 'lower',
      'median (or duration_percentile) of the time until the first answer'),
     ('Average resolution time', 'durations', 'duration_percentile(resolved_at - opened_at, 0.9)', 'interval', 'lower',
      'median or percentile of the time until the issue is solved; mean_duration for the average'),
-    ('Response duration', 'durations', 'median_duration(ended_at - started_at)', 'interval', NULL,
+    ('Response duration', 'durations', 'median_duration(ended_at - started_at)', 'interval', 'neither',
      'median or percentile of the length of live conversations'),
     ('Time to first value (TTV)', 'durations', 'median_duration(first_value_at - onboarded_at)', 'interval', 'lower',
      'time from onboarding to the first significant milestone'),
@@ -1359,8 +1367,16 @@ CREATE VIEW kpi_catalog (kpi, family, sql, unit, better, formula) AS VALUES
      'lead conversion rate and lead volume per source, with rate_ci for small sources'),
     ('Engagement metrics', 'plain SQL', 'avg(logins), avg(feature_events) per period', 'per account and week', 'higher',
      'time on site, visit frequency, click-through, product usage per account'),
-    ('Contact frequency', 'plain SQL', 'count(*)::numeric / count(DISTINCT customer_id)', 'contacts per customer', NULL,
+    ('Contact frequency', 'plain SQL', 'count(*)::numeric / count(DISTINCT customer_id)', 'contacts per customer', 'neither',
      'contacts / distinct customers contacted, per period'),
     ('Complaint count', 'plain SQL', 'count(*) FILTER (WHERE is_complaint)', 'count', 'lower',
      'complaints in the period, also per customer');
-COMMENT ON VIEW kpi_catalog IS 'every KPI kpi_ext computes: its family, the SQL to call, unit, which direction is better, and formula';
+COMMENT ON VIEW kpi_catalog IS
+    'every KPI kpi_ext computes: its family, the SQL to call, unit, which direction is better (higher, lower, or neither where it depends on the business), and formula';
+COMMENT ON COLUMN kpi_catalog.kpi IS 'the KPI''s usual name, with its abbreviation';
+COMMENT ON COLUMN kpi_catalog.family IS 'the kpi_ext family that computes it (survey scores, rates, durations, revenue, health), or plain SQL';
+COMMENT ON COLUMN kpi_catalog.sql IS 'the call that computes it; the first function named exists in kpi_ext or PostgreSQL';
+COMMENT ON COLUMN kpi_catalog.unit IS 'what the result measures: percent, NPS points, interval, money, count, ...';
+COMMENT ON COLUMN kpi_catalog.better IS
+    'higher or lower: which direction is an improvement; neither when that depends on the business (support usage, conversation length, contact frequency)';
+COMMENT ON COLUMN kpi_catalog.formula IS 'the definition in words';

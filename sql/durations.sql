@@ -116,6 +116,9 @@ SELECT sqlstate_of(format($$SELECT percentile('v1 count=1 sum=1.000000 min=1.000
 SELECT sqlstate_of($$SELECT percentiles('v1 count=1 sum=1.000000 min=1.000000 max=1.000000 954:1', ARRAY[0.5, 2])$$);
 SELECT sqlstate_of($$SELECT duration_percentile(d, p) FROM (VALUES (interval '1 s', 0.5), ('2 s', 0.9)) v(d, p)$$);
 SELECT sqlstate_of($$SELECT duration_percentile(d, 1.01) FROM (VALUES (interval '1 s')) v(d)$$);
+-- messages show values exactly, not rounded (1.0000001 is not 1)
+SELECT sqlstate_of($$SELECT percentile('v1', 1.0000001)$$);
+SELECT sqlstate_of($$SELECT duration_percentile(d, p) FROM (VALUES (interval '1 s', 0.9), ('2 s', 0.9000000000000001)) v(d, p)$$);
 -- the sum of durations cannot wrap around either: 10^9 durations of 292
 -- years add up to 9223372036854775000 seconds, 807 short of the limit
 SELECT sqlstate_of($$SELECT duration_summary_merge('v1 count=1000000000 sum=9223372036854775000.000000 min=9223372036.854775 max=9223372036.854775 3073:1000000000',
@@ -130,6 +133,10 @@ SELECT sqlstate_of($$SELECT duration_summary_merge('v1 p=0.5', 'v1 p=0.9 count=1
 -- a subnormal percentile, which float8 accepts, re-reads (found by fuzzing)
 SELECT s, s::text::duration_summary::text = s::text AS rereads
   FROM (SELECT duration_summary_add('v1', '1 s', 5e-324) AS s) AS t;
+-- the text form keeps p exact even with extra_float_digits = 0, so it re-reads equal
+SELECT duration_summary_add('v1', '1 s', 0.30000000000000004) AS p_exact,
+       duration_summary_add('v1', '1 s', 0.30000000000000004)::text::duration_summary::text
+         = duration_summary_add('v1', '1 s', 0.30000000000000004)::text AS rereads;
 
 --
 -- Forced parallel plans give the serial answers

@@ -88,6 +88,11 @@ SELECT sqlstate_of($$SELECT 'v1 a=1e-400 weight=1'::health_score$$) AS error_und
 SELECT sqlstate_of($$SELECT health_score(ARRAY['a', 'b'], ARRAY[1], ARRAY[1, 1])$$);
 SELECT sqlstate_of($$SELECT health_score(ARRAY['a', 'a'], ARRAY[1, 2], ARRAY[1, 1])$$);
 SELECT sqlstate_of($$SELECT health_score(ARRAY['a'], ARRAY[101], ARRAY[1])$$);
+-- messages show values exactly, not rounded (100.0000001 is not 100)
+SELECT sqlstate_of($$SELECT health_score(ARRAY['a'], ARRAY[100.0000001], ARRAY[1])$$);
+SELECT sqlstate_of($$SELECT health_score(ARRAY['a'], ARRAY[1], ARRAY[-1e-300])$$);
+SELECT sqlstate_of($$SELECT band(health_score(ARRAY['x'], ARRAY[70], ARRAY[1]), 60.000000000000014, 60.00000000000001)$$);
+SELECT sqlstate_of($$SELECT kpi_scale(5, 0.30000000000000004, 0.30000000000000004)$$);
 SELECT sqlstate_of($$SELECT health_score(ARRAY['a'], ARRAY['NaN'::float8], ARRAY[1])$$);
 SELECT sqlstate_of($$SELECT health_score(ARRAY['a'], ARRAY[1], ARRAY[0])$$);
 SELECT sqlstate_of($$SELECT health_score(ARRAY['a'], ARRAY[1], ARRAY['Infinity'::float8])$$);

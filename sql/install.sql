@@ -22,8 +22,10 @@ DROP ROLE kpi_analyst;
 -- The later test files use this extension and the helper below.
 CREATE EXTENSION kpi_ext;
 
--- Every aggregate can be split (api.md): a combine function, parallel safe,
--- and a real kpi_ext state type, never internal or polymorphic.
+-- Every aggregate can be split (api.md): a combine function; parallel safe
+-- itself and in every support function, since one unsafe function keeps the
+-- planner from splitting it; state types, moving ones too, that kpi_ext
+-- owns (never internal, polymorphic or borrowed); no polymorphic arguments.
 SELECT p.oid::regprocedure AS aggregate
   FROM pg_aggregate a
   JOIN pg_proc p ON p.oid = a.aggfnoid
@@ -31,17 +33,36 @@ SELECT p.oid::regprocedure AS aggregate
   JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'kpi_ext'
  WHERE a.aggcombinefn = 0
     OR p.proparallel <> 's'
-    OR (SELECT typtype FROM pg_type WHERE oid = a.aggtranstype) = 'p'
+    OR EXISTS (SELECT FROM unnest(ARRAY[a.aggtransfn, a.aggcombinefn, a.aggfinalfn,
+                                        a.aggmtransfn, a.aggminvtransfn, a.aggmfinalfn]::oid[]) AS f
+                 JOIN pg_proc ON pg_proc.oid = f
+                WHERE pg_proc.proparallel <> 's')
+    OR EXISTS (SELECT FROM unnest(ARRAY[a.aggtranstype, nullif(a.aggmtranstype, 0)]) AS t
+                WHERE t IS NOT NULL
+                  AND NOT EXISTS (SELECT FROM pg_depend
+                                   WHERE classid = 'pg_type'::regclass AND objid = t
+                                     AND refobjid = e.oid AND deptype = 'e'))
     OR EXISTS (SELECT FROM unnest(p.proargtypes) t JOIN pg_type ON pg_type.oid = t WHERE typtype = 'p');
 
--- Every object has a comment, so \df+ and BI metadata browsers explain it.
+-- Every object has a comment, so \df+, \dd, \d+ and BI metadata browsers
+-- explain it: functions, types, operators, operator classes and families,
+-- views and every column of a view.
 SELECT pg_describe_object(d.classid, d.objid, 0) AS undocumented
   FROM pg_depend d
   JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'kpi_ext'
  WHERE d.deptype = 'e'
-   AND d.classid IN ('pg_proc'::regclass, 'pg_type'::regclass)
    AND obj_description(d.objid, d.classid::regclass::name) IS NULL
+UNION ALL
+SELECT pg_describe_object('pg_class'::regclass, a.attrelid, a.attnum)
+  FROM pg_depend d
+  JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'kpi_ext'
+  JOIN pg_attribute a ON d.classid = 'pg_class'::regclass AND a.attrelid = d.objid
+ WHERE d.deptype = 'e' AND a.attnum > 0 AND NOT a.attisdropped
+   AND col_description(a.attrelid, a.attnum) IS NULL
  ORDER BY 1;
+
+-- Which direction is better is one of three documented words.
+SELECT kpi, better FROM kpi_catalog WHERE better IS NULL OR better NOT IN ('higher', 'lower', 'neither');
 
 -- The catalog of KPIs names only functions that exist.
 SELECT family, count(*) AS kpis FROM kpi_catalog GROUP BY family ORDER BY family;

@@ -157,6 +157,13 @@ SELECT sqlstate_of(format('SELECT %L::rate_summary', t)) AS error
 SELECT sqlstate_of($$SELECT churn_rate(now(), NULL, '2025-02-01', '2025-02-01')$$);
 SELECT sqlstate_of($$SELECT retention_rate(now(), NULL, '2025-03-01', '2025-02-01')$$);
 SELECT sqlstate_of($$SELECT churn_rate(timestamptz '2025-02-01', '2025-01-01', '2025-03-01', '2025-04-01')$$);
+-- times in messages are ISO and UTC whatever the session's TimeZone and DateStyle
+SET TimeZone = 'Asia/Tokyo';
+SET DateStyle = 'SQL, DMY';
+SELECT sqlstate_of($$SELECT churn_rate(now(), NULL, '2025-02-01 09:00:00.5', '2025-02-01 09:00')$$);
+SELECT sqlstate_of($$SELECT churn_rate(now(), NULL, 'infinity', '-infinity')$$);
+RESET DateStyle;
+SET TimeZone = 'UTC';
 SELECT sqlstate_of('SELECT retention_rate(-1, 5, 2)');
 SELECT sqlstate_of('SELECT retention_rate(10, 5, 8)');
 SELECT sqlstate_of('SELECT retention_rate(10, 15, 2)');

@@ -123,6 +123,9 @@ SELECT sqlstate_of('SELECT ces_agg(s) FROM (VALUES (8)) v(s)');
 SELECT sqlstate_of('SELECT ces_agg(s, 5) FROM (VALUES (6)) v(s)');
 SELECT sqlstate_of('SELECT nps_ci(''v1 9:1'', ' || c || ')') FROM unnest(ARRAY['0', '1', '1.5', '-0.1', '''NaN''']) AS c;
 SELECT sqlstate_of('SELECT nps_margin(''v1 9:1'', 1)');
+-- messages show the confidence exactly, not rounded (1.0000001 is not 1)
+SELECT sqlstate_of('SELECT nps_ci(''v1 9:1'', 1.0000001)');
+SELECT sqlstate_of('SELECT nps_margin(''v1 9:1'', -1e-300)');
 SELECT sqlstate_of('SELECT csat(''v1 0:1 5:1'')');
 SELECT sqlstate_of('SELECT csat(''v1 5:1 9:1'', 7)');
 SELECT sqlstate_of('SELECT csat(''v1 5:1'', 11)');

@@ -7,11 +7,15 @@
 
 #include <math.h>
 
+#include "common/shortest_dec.h"
 #include "kpi_ext.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "nodes/primnodes.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/lsyscache.h"
+#include "utils/timestamp.h"
 
 PG_MODULE_MAGIC;
 
@@ -95,8 +99,8 @@ kpi_confidence_z(FunctionCallInfo fcinfo, double confidence)
 	if (!(confidence > 0.0 && confidence < 1.0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: confidence %g is outside (0, 1)",
-						kpi_caller_name(fcinfo), confidence),
+				 errmsg("%s: confidence %s is outside (0, 1)",
+						kpi_caller_name(fcinfo), kpi_float8_text(confidence)),
 				 errhint("Pass the confidence level as a fraction, for example 0.95 for 95 %%.")));
 
 	return normal_quantile(1.0 - (1.0 - confidence) / 2.0);
@@ -107,6 +111,37 @@ kpi_two_sided_pvalue(double z)
 {
 	/* P(|Z| >= |z|) = erfc(|z| / sqrt 2), accurate far into the tail */
 	return erfc(fabs(z) / M_SQRT2);
+}
+
+char *
+kpi_float8_text(double value)
+{
+	char	   *text = palloc(DOUBLE_SHORTEST_DECIMAL_LEN);
+
+	double_to_shortest_decimal_buf(value, text);
+	return text;
+}
+
+char *
+kpi_timestamptz_text(TimestampTz value)
+{
+	char	   *text = palloc(MAXDATELEN + 1);
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (TIMESTAMP_IS_NOBEGIN(value))
+		strcpy(text, EARLY);
+	else if (TIMESTAMP_IS_NOEND(value))
+		strcpy(text, LATE);
+	else if (timestamp2tm(value, NULL, &tm, &fsec, NULL, NULL) == 0)
+	{
+		/* a known zone, else EncodeDateTime leaves the offset out */
+		tm.tm_isdst = 0;
+		EncodeDateTime(&tm, fsec, true, 0, NULL, USE_ISO_DATES, text);
+	}
+	else
+		strcpy(text, "(timestamp out of range)");
+	return text;
 }
 
 void
@@ -243,12 +278,36 @@ kpi_recv_uint8(StringInfo buf, const char *type_name)
 	return (uint8) pq_getmsgbyte(buf);
 }
 
+int32
+kpi_recv_int32(StringInfo buf, const char *type_name)
+{
+	if (buf->len - buf->cursor < (int) sizeof(int32))
+		kpi_recv_error(type_name, "The data ends early.");
+	return (int32) pq_getmsgint(buf, sizeof(int32));
+}
+
 int64
 kpi_recv_int64(StringInfo buf, const char *type_name)
 {
 	if (buf->len - buf->cursor < (int) sizeof(int64))
 		kpi_recv_error(type_name, "The data ends early.");
 	return pq_getmsgint64(buf);
+}
+
+float8
+kpi_recv_float8(StringInfo buf, const char *type_name)
+{
+	if (buf->len - buf->cursor < (int) sizeof(float8))
+		kpi_recv_error(type_name, "The data ends early.");
+	return pq_getmsgfloat8(buf);
+}
+
+const char *
+kpi_recv_bytes(StringInfo buf, int64 len, const char *type_name)
+{
+	if (len < 0 || buf->len - buf->cursor < len)
+		kpi_recv_error(type_name, "The data ends early.");
+	return pq_getmsgbytes(buf, (int) len);
 }
 
 /* 10^n for 0 <= n <= 38, the powers an int128 can hold */

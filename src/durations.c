@@ -19,14 +19,14 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "catalog/pg_type.h"
-#include "common/shortest_dec.h"
 #include "kpi_ext.h"
 #include "libpq/pqformat.h"
 #include "port/pg_bitutils.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/float.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 
@@ -464,7 +464,8 @@ checked_percentile(FunctionCallInfo fcinfo, float8 p)
 	if (!(p >= 0.0 && p <= 1.0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: percentile %g is outside [0, 1]", kpi_caller_name(fcinfo), p),
+				 errmsg("%s: percentile %s is outside [0, 1]", kpi_caller_name(fcinfo),
+						kpi_float8_text(p)),
 				 errhint("Pass 0.5 for the median, 0.9 for the 90th percentile.")));
 	return p;
 }
@@ -482,8 +483,9 @@ duration_summary_add_for_percentile(PG_FUNCTION_ARGS)
 		if (state->percentile != NO_PERCENTILE)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s: percentile %g differs from %g earlier in the group",
-							kpi_caller_name(fcinfo), p, state->percentile),
+					 errmsg("%s: percentile %s differs from %s earlier in the group",
+							kpi_caller_name(fcinfo), kpi_float8_text(p),
+							kpi_float8_text(state->percentile)),
 					 errdetail("One group can report one percentile; use percentiles(duration_summary(d), ...) for several.")));
 		state->percentile = p;
 	}
@@ -506,8 +508,9 @@ duration_summary_merge(PG_FUNCTION_ARGS)
 		if (state->percentile != NO_PERCENTILE && other->percentile != NO_PERCENTILE)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s: cannot merge summaries requesting percentiles %g and %g",
-							kpi_caller_name(fcinfo), state->percentile, other->percentile)));
+					 errmsg("%s: cannot merge summaries requesting percentiles %s and %s",
+							kpi_caller_name(fcinfo), kpi_float8_text(state->percentile),
+							kpi_float8_text(other->percentile))));
 		if (state->percentile == NO_PERCENTILE)
 			state->percentile = other->percentile;
 	}
@@ -696,12 +699,7 @@ duration_summary_out(PG_FUNCTION_ARGS)
 	appendStringInfo(&buf, "v%d", DURATION_SUMMARY_VERSION);
 	/* shortest exact digits whatever extra_float_digits says, so p re-reads exactly */
 	if (s->percentile != NO_PERCENTILE)
-	{
-		char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-		double_to_shortest_decimal_buf(s->percentile, digits);
-		appendStringInfo(&buf, " p=%s", digits);
-	}
+		appendStringInfo(&buf, " p=%s", kpi_float8_text(s->percentile));
 	if (s->count > 0)
 		appendStringInfo(&buf,
 						 " count=" INT64_FORMAT " sum=" INT64_FORMAT ".%06lld"
@@ -850,27 +848,19 @@ duration_summary_recv(PG_FUNCTION_ARGS)
 	DurationSummary *s;
 	int64		buckets;
 	const char *problem;
-	union
-	{
-		int64		i;
-		float8		f;
-	}			percentile;
 
 	if (version != DURATION_SUMMARY_VERSION)
 		kpi_recv_error(TYPE_NAME,
 					   psprintf("Format version %d is not supported; this kpi_ext reads version %d.",
 								version, DURATION_SUMMARY_VERSION));
-	percentile.i = kpi_recv_int64(buf, TYPE_NAME);
 	s = new_summary(false, 0);
-	s->percentile = percentile.f;
+	s->percentile = kpi_recv_float8(buf, TYPE_NAME);
 	s->count = kpi_recv_int64(buf, TYPE_NAME);
 	s->sum_seconds = kpi_recv_int64(buf, TYPE_NAME);
 	s->sum_micros = kpi_recv_int64(buf, TYPE_NAME);
 	s->min_us = kpi_recv_int64(buf, TYPE_NAME);
 	s->max_us = kpi_recv_int64(buf, TYPE_NAME);
-	if (buf->len - buf->cursor < 4)
-		kpi_recv_error(TYPE_NAME, "The data ends early.");
-	buckets = (int32) pq_getmsgint(buf, 4);
+	buckets = kpi_recv_int32(buf, TYPE_NAME);
 	if (buckets < 0 || buckets > MAX_BUCKET + 1 || buckets * 10 > buf->len - buf->cursor)
 		kpi_recv_error(TYPE_NAME, "Its bucket count does not match its length.");
 	s = relaid(s, false, 0, (int32) buckets);

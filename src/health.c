@@ -15,7 +15,6 @@
 
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
-#include "common/shortest_dec.h"
 #include "funcapi.h"
 #include "kpi_ext.h"
 #include "libpq/pqformat.h"
@@ -96,7 +95,13 @@ name_cstring(const char *name, int len)
 	return pnstrdup(name, len);
 }
 
-/* Structural checks for a value that came from outside this file. */
+/*
+ * Structural checks for a value that came from outside this file: version,
+ * count and size only.  The components themselves are not checked again,
+ * because every health_score SQL can hold was made by build_score (in, recv,
+ * the constructor and the aggregate), which checks each one; this catches
+ * a value from another format version or damaged on disk.
+ */
 static void
 check_score(const HealthScore *h)
 {
@@ -169,14 +174,16 @@ build_score(FunctionCallInfo fcinfo, const char *who, Component *components, int
 		if (!(c->value >= 0.0 && c->value <= 100.0))
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("%s: value %g of component \"%s\" is outside 0..100",
-							caller(fcinfo, who), c->value, name_cstring(c->name, c->name_len)),
+					 errmsg("%s: value %s of component \"%s\" is outside 0..100",
+							caller(fcinfo, who), kpi_float8_text(c->value),
+							name_cstring(c->name, c->name_len)),
 					 errhint("kpi_scale(value, low, high) maps a raw metric onto 0..100.")));
 		if (!(c->weight > 0.0) || isinf(c->weight))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s: weight %g of component \"%s\" is not a positive finite number",
-							caller(fcinfo, who), c->weight, name_cstring(c->name, c->name_len))));
+					 errmsg("%s: weight %s of component \"%s\" is not a positive finite number",
+							caller(fcinfo, who), kpi_float8_text(c->weight),
+							name_cstring(c->name, c->name_len))));
 		size += c->name_len;
 	}
 
@@ -262,15 +269,6 @@ plain_name(const char *name, int len)
 	return true;
 }
 
-static void
-append_number(StringInfo buf, double value)
-{
-	char		digits[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-	double_to_shortest_decimal_buf(value, digits);
-	appendStringInfoString(buf, digits);
-}
-
 PG_FUNCTION_INFO_V1(health_score_out);
 Datum
 health_score_out(PG_FUNCTION_ARGS)
@@ -302,9 +300,9 @@ health_score_out(PG_FUNCTION_ARGS)
 			appendStringInfoChar(&buf, '"');
 		}
 		appendStringInfoChar(&buf, '=');
-		append_number(&buf, h->entries[i].value);
+		appendStringInfoString(&buf, kpi_float8_text(h->entries[i].value));
 		appendStringInfoString(&buf, " weight=");
-		append_number(&buf, h->entries[i].weight);
+		appendStringInfoString(&buf, kpi_float8_text(h->entries[i].weight));
 	}
 	PG_RETURN_CSTRING(buf.data);
 }
@@ -424,14 +422,6 @@ health_score_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-static float8
-recv_float8(StringInfo buf)
-{
-	if (buf->len - buf->cursor < (int) sizeof(float8))
-		kpi_recv_error(TYPE_NAME, "The data ends early.");
-	return pq_getmsgfloat8(buf);
-}
-
 PG_FUNCTION_INFO_V1(health_score_recv);
 Datum
 health_score_recv(PG_FUNCTION_ARGS)
@@ -453,14 +443,12 @@ health_score_recv(PG_FUNCTION_ARGS)
 	{
 		int			len = kpi_recv_uint8(buf, TYPE_NAME);
 
-		if (buf->len - buf->cursor < len)
-			kpi_recv_error(TYPE_NAME, "The data ends early.");
-		components[i].name = pq_getmsgbytes(buf, len);
+		components[i].name = kpi_recv_bytes(buf, len, TYPE_NAME);
 		components[i].name_len = len;
 		/* rejects zero bytes too */
 		pg_verify_mbstr(GetDatabaseEncoding(), components[i].name, len, false);
-		components[i].value = recv_float8(buf);
-		components[i].weight = recv_float8(buf);
+		components[i].value = kpi_recv_float8(buf, TYPE_NAME);
+		components[i].weight = kpi_recv_float8(buf, TYPE_NAME);
 	}
 	PG_RETURN_POINTER(build_score(fcinfo, TYPE_NAME, components, count));
 }
@@ -524,6 +512,13 @@ health_score_make(PG_FUNCTION_ARGS)
 /*
  * health_score_agg's transition: one more component.  Not strict: the
  * first row starts the score, a row with any NULL is skipped.
+ *
+ * Each row builds a new sorted value rather than inserting in place: a
+ * group has at most HEALTH_MAX_COMPONENTS rows (one more is an error), so
+ * the whole aggregate costs at most 32 small rebuilds.  Slack capacity
+ * would need a second layout that out, send, equality and hashing (all on
+ * the canonical bytes) would have to normalize, since this aggregate has no
+ * final function; not worth it for that bound.
  */
 PG_FUNCTION_INFO_V1(health_score_add);
 Datum
@@ -594,8 +589,8 @@ band_of(FunctionCallInfo fcinfo, const HealthScore *h, double yellow, double gre
 	if (!(yellow >= 0.0 && yellow <= 100.0 && green >= 0.0 && green <= 100.0) || yellow > green)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: thresholds yellow_from %g and green_from %g are not 0 <= yellow_from <= green_from <= 100",
-						kpi_caller_name(fcinfo), yellow, green)));
+				 errmsg("%s: thresholds yellow_from %s and green_from %s are not 0 <= yellow_from <= green_from <= 100",
+						kpi_caller_name(fcinfo), kpi_float8_text(yellow), kpi_float8_text(green))));
 	check_score(h);
 	score = weighted_mean(h, NULL, NULL);
 	return cstring_to_text(score < yellow ? "red" : score < green ? "yellow" : "green");
@@ -708,11 +703,12 @@ kpi_scale(PG_FUNCTION_ARGS)
 	if (!isfinite(value) || !isfinite(low) || !isfinite(high))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("kpi_scale: value %g, low %g and high %g must all be finite numbers", value, low, high)));
+				 errmsg("kpi_scale: value %s, low %s and high %s must all be finite numbers",
+						kpi_float8_text(value), kpi_float8_text(low), kpi_float8_text(high))));
 	if (low == high)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("kpi_scale: low and high are both %g", low),
+				 errmsg("kpi_scale: low and high are both %s", kpi_float8_text(low)),
 				 errdetail("low is the raw value that maps to 0 and high the one that maps to 100; they must differ.")));
 	/* halving subnormal bounds can make them equal: then subtract directly */
 	if (isfinite(high - low))

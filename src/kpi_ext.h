@@ -12,6 +12,7 @@
 #include "postgres.h"
 
 #include "common/int.h"
+#include "datatype/timestamp.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "nodes/nodes.h"
@@ -43,6 +44,20 @@ extern double kpi_confidence_z(FunctionCallInfo fcinfo, double confidence);
 
 /* Two-sided p-value of a standard normal test statistic. */
 extern double kpi_two_sided_pvalue(double z);
+
+/*
+ * A float8 as float8out shows it by default: the shortest text that reads
+ * back to the same double (NaN and Infinity spelled as PostgreSQL does),
+ * whatever extra_float_digits says.  Messages and text forms use it so that
+ * a value is never rounded, as %g would round 100.0000001 to 100.
+ */
+extern char *kpi_float8_text(double value);
+
+/*
+ * A timestamptz in ISO form in UTC ("2025-02-01 00:00:00+00"), so that
+ * messages read the same whatever the session's TimeZone and DateStyle.
+ */
+extern char *kpi_timestamptz_text(TimestampTz value);
 
 /* a + b for counts, raising 22003 instead of wrapping around. */
 static inline int64
@@ -98,7 +113,11 @@ extern void kpi_text_end(KpiTextCursor *cur);
  * clean 22P03 rather than a protocol error.
  */
 extern uint8 kpi_recv_uint8(StringInfo buf, const char *type_name);
+extern int32 kpi_recv_int32(StringInfo buf, const char *type_name);
 extern int64 kpi_recv_int64(StringInfo buf, const char *type_name);
+extern float8 kpi_recv_float8(StringInfo buf, const char *type_name);
+/* len bytes in place; a negative len is an error too */
+extern const char *kpi_recv_bytes(StringInfo buf, int64 len, const char *type_name);
 extern pg_attribute_noreturn() void kpi_recv_error(const char *type_name, const char *detail);
 
 /*

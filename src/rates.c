@@ -257,19 +257,15 @@ count_clicks(FunctionCallInfo fcinfo, int sign)
 	return count_outcome(fcinfo, sign, clicks, impressions);
 }
 
-/* "<fn>: <name> <time> <relation> <time>"; the times must be printed apart */
+/* "<fn>: <name> <time> <relation> <time>", times in UTC */
 static pg_attribute_noreturn() void
 report_bad_order(FunctionCallInfo fcinfo, const char *name, TimestampTz value,
 				 const char *relation, TimestampTz other, const char *detail)
 {
-	/* timestamptz_to_str returns a buffer that the next call overwrites */
-	char	   *value_text = pstrdup(timestamptz_to_str(value));
-	char	   *other_text = pstrdup(timestamptz_to_str(other));
-
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("%s: %s %s %s %s", kpi_caller_name(fcinfo), name, value_text,
-					relation, other_text),
+			 errmsg("%s: %s %s %s %s", kpi_caller_name(fcinfo), name, kpi_timestamptz_text(value),
+					relation, kpi_timestamptz_text(other)),
 			 detail != NULL ? errdetail("%s", detail) : 0));
 }
 

@@ -42,6 +42,11 @@ static const char *const MRR_TYPE = "mrr_summary";
  *----------------------------------------------------------------------
  */
 
+/*
+ * integer and bigint customer ids are one kind, both kept as int64: the same
+ * number names the same customer whichever column type it came from, so
+ * summaries of either merge.
+ */
 typedef enum ClvKeyKind
 {
 	CLV_KEY_INTEGER = 1,		/* integer and bigint customer ids */
@@ -49,7 +54,11 @@ typedef enum ClvKeyKind
 	CLV_KEY_UUID = 3
 } ClvKeyKind;
 
+/* the text form's names: "integer" stands for bigint ids too */
 static const char *const KEY_KIND_NAMES[] = {NULL, "integer", "text", "uuid"};
+
+/* the same kinds in messages */
+static const char *const KEY_KIND_WORDS[] = {NULL, "integer or bigint", "text", "uuid"};
 
 typedef struct ClvCustomer
 {
@@ -94,6 +103,8 @@ typedef struct ClvKey
 #define CLV_MIN_CAPACITY	8
 /* the largest table whose slots stay under the 1 GB varlena limit */
 #define CLV_MAX_CAPACITY	(1 << 24)
+StaticAssertDecl(CLV_HEADER_SIZE + (Size) CLV_MAX_CAPACITY * sizeof(ClvCustomer) <= MaxAllocSize,
+				 "CLV_MAX_CAPACITY slots must fit in one allocation");
 
 #define PG_GETARG_CLV_SUMMARY(n)	((ClvSummary *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
 
@@ -124,7 +135,14 @@ clv_new(ClvKeyKind kind, int scale, bool hashed, int32 capacity, int32 keys_capa
 	return s;
 }
 
-/* Structural checks for a summary that came from outside this file. */
+/*
+ * Structural checks for a summary that came from outside this file: the
+ * header against the size.  The records are not checked one by one,
+ * because every clv_summary SQL can hold was made by in, recv or the
+ * functions here, which check each record as they add it; this catches a
+ * value from another format version or damaged on disk (text keys are
+ * still bounds-checked where they are read).
+ */
 static void
 clv_check(const ClvSummary *s)
 {
@@ -285,21 +303,26 @@ clv_hashed_copy(FunctionCallInfo fcinfo, ClvSummary *s, int64 extra_customers, i
 {
 	int64		wanted = s->customers + extra_customers;
 	int64		capacity = CLV_MIN_CAPACITY;
-	int64		keys_capacity = Max(s->keys_used + extra_key_bytes, 2 * (int64) s->keys_used);
+	int64		keys_wanted = s->keys_used + extra_key_bytes;
+	int64		keys_room;
+	int64		keys_capacity;
 	ClvSummary *copy;
 
 	/* at most three quarters full */
 	while (capacity * 3 < wanted * 4)
 		capacity *= 2;
-	if (capacity > CLV_MAX_CAPACITY ||
-		clv_size((int32) capacity, 0) + keys_capacity > MaxAllocSize)
+	/* text keys double too, but only as far as the room the slots leave */
+	keys_room = capacity > CLV_MAX_CAPACITY ? 0 :
+		(int64) MaxAllocSize - (int64) clv_size((int32) capacity, 0);
+	if (capacity > CLV_MAX_CAPACITY || keys_wanted > keys_room)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("%s: a clv_summary cannot hold " INT64_FORMAT " customers",
 						kpi_caller_name(fcinfo), wanted),
-				 errdetail("One summary holds at most %d customers and 1 GB.",
+				 errdetail("One summary holds at most %d customers in at most 1 GB, keys included.",
 						   CLV_MAX_CAPACITY / 4 * 3),
 				 errhint("Group the rows more finely, for example by segment or month.")));
+	keys_capacity = Max(keys_wanted, Min(2 * (int64) s->keys_used, keys_room));
 
 	copy = clv_new(s->key_kind, s->scale, true, (int32) capacity, (int32) keys_capacity);
 	copy->customers = s->customers;
@@ -412,7 +435,7 @@ clv_result(FunctionCallInfo fcinfo, ClvSummary *s)
 	PG_RETURN_POINTER(kpi_in_aggregate(fcinfo) ? s : clv_sorted(s));
 }
 
-/* Purchases are dated within years 1..9999, which the text form spells. */
+/* Purchases are dated within years 1..9999 in UTC, which the text form spells. */
 static bool
 purchase_time_valid(TimestampTz at)
 {
@@ -426,8 +449,8 @@ check_purchase_time(FunctionCallInfo fcinfo, TimestampTz at)
 	if (!purchase_time_valid(at))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: purchased_at %s is outside the years 1 to 9999",
-						kpi_caller_name(fcinfo), timestamptz_to_str(at))));
+				 errmsg("%s: purchased_at %s is outside the years 1 to 9999 (UTC)",
+						kpi_caller_name(fcinfo), kpi_timestamptz_text(at))));
 }
 
 /* The amount as units at the summary's scale, raising the summary's scale if needed. */
@@ -480,7 +503,7 @@ clv_transition(FunctionCallInfo fcinfo, ClvKeyKind kind, const ClvKey *key)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s: this clv_summary is keyed by %s, not %s",
-							kpi_caller_name(fcinfo), KEY_KIND_NAMES[s->key_kind], KEY_KIND_NAMES[kind])));
+							kpi_caller_name(fcinfo), KEY_KIND_WORDS[s->key_kind], KEY_KIND_WORDS[kind])));
 	}
 
 	units = amount_units(fcinfo, s, PG_GETARG_DATUM(2));
@@ -591,7 +614,7 @@ check_same_kind(FunctionCallInfo fcinfo, const ClvSummary *a, const ClvSummary *
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: cannot merge a clv_summary keyed by %s with one keyed by %s",
-						kpi_caller_name(fcinfo), KEY_KIND_NAMES[a->key_kind], KEY_KIND_NAMES[b->key_kind]),
+						kpi_caller_name(fcinfo), KEY_KIND_WORDS[a->key_kind], KEY_KIND_WORDS[b->key_kind]),
 				 errdetail("Customer ids of different types never name the same customer.")));
 }
 
@@ -909,7 +932,7 @@ clv_summary_in(PG_FUNCTION_ARGS)
 	else if (kpi_text_accept(&cur, KEY_KIND_NAMES[CLV_KEY_UUID]))
 		kind = CLV_KEY_UUID;
 	else
-		kpi_text_error(&cur, "the customer key type: integer, text or uuid");
+		kpi_text_error(&cur, "the customer key type: integer (for integer and bigint ids), text or uuid");
 	kpi_text_skip_space(&cur);
 	expect(&cur, "scale=");
 	scale = kpi_text_count(&cur);
@@ -993,22 +1016,6 @@ clv_summary_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-static int32
-recv_int32(StringInfo buf)
-{
-	if (buf->len - buf->cursor < (int) sizeof(int32))
-		kpi_recv_error(CLV_TYPE, "The data ends early.");
-	return (int32) pq_getmsgint(buf, sizeof(int32));
-}
-
-static const uint8 *
-recv_bytes(StringInfo buf, int64 len)
-{
-	if (len < 0 || buf->len - buf->cursor < len)
-		kpi_recv_error(CLV_TYPE, "The data ends early.");
-	return (const uint8 *) pq_getmsgbytes(buf, (int) len);
-}
-
 PG_FUNCTION_INFO_V1(clv_summary_recv);
 Datum
 clv_summary_recv(PG_FUNCTION_ARGS)
@@ -1027,7 +1034,7 @@ clv_summary_recv(PG_FUNCTION_ARGS)
 	kind = kpi_recv_uint8(buf, CLV_TYPE);
 	if (kind < CLV_KEY_INTEGER || kind > CLV_KEY_UUID)
 		kpi_recv_error(CLV_TYPE, psprintf("Customer key type %d is unknown.", kind));
-	scale = recv_int32(buf);
+	scale = kpi_recv_int32(buf, CLV_TYPE);
 	if (scale < 0 || scale > KPI_MONEY_MAX_SCALE)
 		kpi_recv_error(CLV_TYPE, psprintf("Scale %d is outside 0..%d.", scale, KPI_MONEY_MAX_SCALE));
 	customers = kpi_recv_int64(buf, CLV_TYPE);
@@ -1047,8 +1054,9 @@ clv_summary_recv(PG_FUNCTION_ARGS)
 			key.integer = kpi_recv_int64(buf, CLV_TYPE);
 		else
 		{
-			key.len = kind == CLV_KEY_UUID ? UUID_LEN : (uint32) recv_int32(buf);
-			key.bytes = recv_bytes(buf, kind == CLV_KEY_UUID ? UUID_LEN : (int64) (int32) key.len);
+			key.len = kind == CLV_KEY_UUID ? UUID_LEN : (uint32) kpi_recv_int32(buf, CLV_TYPE);
+			key.bytes = (const uint8 *) kpi_recv_bytes(buf, kind == CLV_KEY_UUID ? UUID_LEN : (int64) (int32) key.len,
+													   CLV_TYPE);
 		}
 		purchases = kpi_recv_int64(buf, CLV_TYPE);
 		first = kpi_recv_int64(buf, CLV_TYPE);
@@ -1593,9 +1601,7 @@ mrr_summary_recv(PG_FUNCTION_ARGS)
 					   psprintf("Format version %d is not supported; this kpi_ext reads version %d.",
 								version, MRR_SUMMARY_VERSION));
 	s->version = MRR_SUMMARY_VERSION;
-	if (buf->len - buf->cursor < (int) sizeof(int32))
-		kpi_recv_error(MRR_TYPE, "The data ends early.");
-	s->scale = (int32) pq_getmsgint(buf, sizeof(int32));
+	s->scale = kpi_recv_int32(buf, MRR_TYPE);
 	s->rows = kpi_recv_int64(buf, MRR_TYPE);
 	for (int m = 0; m < MRR_MOVEMENTS; m++)
 	{
