@@ -7,7 +7,9 @@ EXTVERSION = 1.0
 MODULE_big = kpi_ext
 OBJS = src/common.o src/scores.o src/rates.o src/durations.o src/revenue.o src/health.o
 
-DATA = $(EXTENSION)--$(EXTVERSION).sql
+# every release's install script and every upgrade script kpi_ext--A--B.sql,
+# so ALTER EXTENSION UPDATE and the upgrade-chain test find them
+DATA = $(wildcard $(EXTENSION)--*.sql)
 DOCS = README.md
 
 # pg_regress suite: one file per KPI family, in sql/ and expected/.
