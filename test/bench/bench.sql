@@ -39,6 +39,11 @@ SELECT i AS customer, date '2024-01-01' + (i % 24) * interval '1 month' AS month
             WHEN (i * 31) % 10 < 7 THEN ((i * 104729) % 100000 / 100.0)::numeric(12, 2)
             ELSE ((i * 15485863) % 100000 / 100.0)::numeric(12, 2) END AS curr_mrr
   FROM generate_series(1, :rows::bigint) AS i;
+-- health metrics in long format: four components for each of rows / 40 accounts
+CREATE TABLE metrics AS
+SELECT i / 4 AS account, (ARRAY['usage', 'nps', 'support', 'renewal'])[1 + i % 4] AS name,
+       ((i * 7919) % 1001) / 10.0::float8 AS value, (1 + i % 3)::float8 AS weight
+  FROM generate_series(0, :rows::bigint / 10 - 1) AS i;
 -- the months of a churn curve
 CREATE TABLE periods AS
 SELECT m AS starts, m + interval '1 month' AS ends
@@ -47,8 +52,9 @@ VACUUM ANALYZE facts;
 VACUUM ANALYZE customers;
 VACUUM ANALYZE orders;
 VACUUM ANALYZE mrr;
+VACUUM ANALYZE metrics;
 SELECT pg_prewarm('facts') >= 0 AND pg_prewarm('customers') >= 0 AND pg_prewarm('orders') >= 0
-       AND pg_prewarm('mrr') >= 0 AS warmed \gset
+       AND pg_prewarm('mrr') >= 0 AND pg_prewarm('metrics') >= 0 AS warmed \gset
 
 CREATE TEMP TABLE bench_case (id serial, name text, workers int, query text);
 INSERT INTO bench_case (name, workers, query) VALUES
@@ -59,10 +65,6 @@ INSERT INTO bench_case (name, workers, query) VALUES
     ('count(score) by month',         0, 'SELECT month, count(score) FROM facts GROUP BY month'),
     ('nps_agg(score) by month',       0, 'SELECT month, nps_agg(score) FROM facts GROUP BY month'),
     ('hand-written NPS by month',     0, 'SELECT month, 100.0 * (count(*) FILTER (WHERE score >= 9) - count(*) FILTER (WHERE score <= 6)) / count(score) FROM facts GROUP BY month'),
-    ('count(score), 2 workers',       2, 'SELECT count(score) FROM facts'),
-    ('nps_agg(score), 2 workers',     2, 'SELECT nps_agg(score) FROM facts'),
-    ('count(score) by month, 2 workers',   2, 'SELECT month, count(score) FROM facts GROUP BY month'),
-    ('nps_agg(score) by month, 2 workers', 2, 'SELECT month, nps_agg(score) FROM facts GROUP BY month'),
     ('nps_agg window 30 rows',        0, 'SELECT count(x) FROM (SELECT nps_agg(score) OVER (ORDER BY id ROWS 29 PRECEDING) AS x FROM facts WHERE id <= 1000000) AS w'),
     ('nps_agg window 300 rows',       0, 'SELECT count(x) FROM (SELECT nps_agg(score) OVER (ORDER BY id ROWS 299 PRECEDING) AS x FROM facts WHERE id <= 1000000) AS w'),
     -- rates
@@ -130,24 +132,11 @@ INSERT INTO bench_case (name, workers, query) VALUES
                                                     FROM mrr GROUP BY month) AS t$$),
     -- parallel speedup of every family, next to count(*) on the same table
     ('count(*) on facts',             0, 'SELECT count(*) FROM facts'),
-    ('count(*) on facts, 1 worker',   1, 'SELECT count(*) FROM facts'),
-    ('count(*) on facts, 2 workers',  2, 'SELECT count(*) FROM facts'),
-    ('nps_agg(score), 1 worker',      1, 'SELECT nps_agg(score) FROM facts'),
-    ('churn_rate(churned), 1 worker', 1, 'SELECT churn_rate(churned) FROM facts'),
-    ('churn_rate(churned), 2 workers', 2, 'SELECT churn_rate(churned) FROM facts'),
-    ('median_duration, 1 worker',     1, 'SELECT median_duration(response) FROM facts'),
-    ('median_duration, 2 workers',    2, 'SELECT median_duration(response) FROM facts'),
     ('count(*) on orders',            0, 'SELECT count(*) FROM orders'),
-    ('count(*) on orders, 1 worker',  1, 'SELECT count(*) FROM orders'),
-    ('count(*) on orders, 2 workers', 2, 'SELECT count(*) FROM orders'),
-    ('clv(customer, amount, purchased_at), 1 worker',                 1, 'SELECT clv(customer, amount, purchased_at) FROM orders'),
-    ('clv(customer, amount, purchased_at), 2 workers',                2, 'SELECT clv(customer, amount, purchased_at) FROM orders'),
     ('count(*) on mrr',               0, 'SELECT count(*) FROM mrr'),
-    ('count(*) on mrr, 1 worker',     1, 'SELECT count(*) FROM mrr'),
-    ('count(*) on mrr, 2 workers',    2, 'SELECT count(*) FROM mrr'),
     ('mrr_summary',                   0, 'SELECT mrr_summary(prev_mrr, curr_mrr) FROM mrr'),
-    ('mrr_summary, 1 worker',         1, 'SELECT mrr_summary(prev_mrr, curr_mrr) FROM mrr'),
-    ('mrr_summary, 2 workers',        2, 'SELECT mrr_summary(prev_mrr, curr_mrr) FROM mrr'),
+    ('count(*) by account',           0, 'SELECT account, count(*) FROM metrics GROUP BY account'),
+    ('health_score_agg by account',   0, 'SELECT account, health_score_agg(name, value, weight) FROM metrics GROUP BY account'),
     -- durations
     ('median_duration',               0, 'SELECT median_duration(response) FROM facts'),
     ('percentile_cont median',        0, 'SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY response) FROM facts'),
@@ -161,6 +150,16 @@ INSERT INTO bench_case (name, workers, query) VALUES
     ('duration_summary 3 percentiles by day', 0, 'SELECT day, percentiles(duration_summary(response), ARRAY[0.5, 0.9, 0.99]) FROM facts GROUP BY day'),
     ('percentile_cont 3 percentiles by day',  0, 'SELECT day, percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY response) FROM facts GROUP BY day'),
     ('tdigest 3 percentiles by day',  0, 'SELECT day, tdigest_percentile(extract(epoch FROM response)::float8, 100, ARRAY[0.5, 0.9, 0.99]) FROM facts GROUP BY day');
+
+-- Parallel speedup: these cases also run with 1 and 2 workers
+INSERT INTO bench_case (name, workers, query)
+SELECT c.name || CASE w WHEN 1 THEN ', 1 worker' ELSE ', 2 workers' END, w, c.query
+  FROM bench_case AS c, (VALUES (1), (2)) AS v(w)
+ WHERE c.name IN ('count(score)', 'nps_agg(score)', 'count(score) by month', 'nps_agg(score) by month',
+                  'count(*) on facts', 'churn_rate(churned)', 'median_duration',
+                  'count(*) on orders', 'clv(customer, amount, purchased_at)', 'two-stage CLV',
+                  'count(*) on mrr', 'mrr_summary', 'count(*) by account', 'health_score_agg by account')
+ ORDER BY c.id, w;
 
 -- Every repetition runs every case once, in order, so that noise on this
 -- shared machine falls on all of them alike; times are taken in the server.
@@ -257,7 +256,7 @@ SELECT ratio, round(value::numeric, 3) AS value, target,
   ) AS r(ratio, value, target, meets);
 
 \echo
-\echo 'Parallel speedup (time with 0 workers / time with n workers), next to count(*) on the same table'
+\echo 'Parallel speedup (time with 0 workers / time with n workers), next to count(*) on the same table (grouped the same way for health)'
 SELECT family, aggregate, round((pg_temp.ms(serial) / pg_temp.ms(serial || ', 1 worker'))::numeric, 2) AS "1 worker",
        round((pg_temp.ms(serial) / pg_temp.ms(serial || ', 2 workers'))::numeric, 2) AS "2 workers",
        round((pg_temp.ms(reference) / pg_temp.ms(reference || ', 1 worker'))::numeric, 2) AS "count(*) 1 worker",
@@ -266,7 +265,10 @@ SELECT family, aggregate, round((pg_temp.ms(serial) / pg_temp.ms(serial || ', 1 
                ('rates', 'churn_rate(churned)', 'churn_rate(churned)', 'count(*) on facts'),
                ('durations', 'median_duration(response)', 'median_duration', 'count(*) on facts'),
                ('revenue', 'clv(customer, amount, purchased_at)', 'clv(customer, amount, purchased_at)', 'count(*) on orders'),
-               ('revenue', 'mrr_summary(prev_mrr, curr_mrr)', 'mrr_summary', 'count(*) on mrr')) AS f(family, aggregate, serial, reference);
+               ('revenue', 'two-stage CLV SQL (GROUP BY customer, then aggregate)', 'two-stage CLV', 'count(*) on orders'),
+               ('revenue', 'mrr_summary(prev_mrr, curr_mrr)', 'mrr_summary', 'count(*) on mrr'),
+               ('health', 'health_score_agg(name, value, weight) by account', 'health_score_agg by account', 'count(*) by account'))
+       AS f(family, aggregate, serial, reference);
 
 \echo
 \echo 'Accuracy of the duration percentiles against percentile_disc (target: within 1 %)'
