@@ -1380,15 +1380,26 @@ mrr_units(FunctionCallInfo fcinfo, int argno, const char *name, int *scale)
 	return units;
 }
 
+/*
+ * The aggregates start from INITCOND, so the state is NULL only when the
+ * function is called by hand: the answer is NULL, as for a strict function.
+ */
 static Datum
 mrr_step(FunctionCallInfo fcinfo, int sign)
 {
-	MrrSummary *s = mrr_mutable(fcinfo);
+	MrrSummary *s;
 	int			prev_scale;
 	int			curr_scale;
-	int128		prev = mrr_units(fcinfo, 1, "prev_mrr", &prev_scale);
-	int128		curr = mrr_units(fcinfo, 2, "curr_mrr", &curr_scale);
-	int			scale = Max(s->scale, Max(prev_scale, curr_scale));
+	int128		prev;
+	int128		curr;
+	int			scale;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = mrr_mutable(fcinfo);
+	prev = mrr_units(fcinfo, 1, "prev_mrr", &prev_scale);
+	curr = mrr_units(fcinfo, 2, "curr_mrr", &curr_scale);
+	scale = Max(s->scale, Max(prev_scale, curr_scale));
 
 	if (scale > s->scale)
 		mrr_rescale(fcinfo, s, scale);
