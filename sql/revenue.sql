@@ -308,3 +308,6 @@ SELECT sqlstate_of($$SELECT grr('NaN', 1)$$);
 SELECT sqlstate_of($$SELECT expansion_revenue(1, 'Infinity')$$);
 SELECT sqlstate_of($$SELECT rollup(s) FROM (VALUES ('v1 scale=0 rows=1 starting=1/99999999999999999999999999999999999999 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'::mrr_summary), ('v1 scale=0 rows=1 starting=1/99999999999999999999999999999999999999 new=0/0 expansion=0/0 contraction=0/0 churned=0/0')) AS v(s)$$);
 SELECT sqlstate_of($$SELECT mrr_summary(p, c) FROM (VALUES (1e30, 1), (0.00000000001, 1)) AS v(p, c)$$);
+-- the transition functions called by hand with a NULL state give NULL, as
+-- a strict function would (found by sqlsmith, test/t/013: this crashed)
+SELECT mrr_summary_add(NULL, 1.5, 5) IS NULL AS add_null, mrr_summary_remove(NULL, 1.5, NULL) IS NULL AS remove_null;

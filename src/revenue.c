@@ -1391,6 +1391,10 @@ mrr_units(FunctionCallInfo fcinfo, int argno, const char *name, int *scale)
 	return units;
 }
 
+/*
+ * The aggregates start from INITCOND, so the state is NULL only when the
+ * function is called by hand: the answer is NULL, as for a strict function.
+ */
 static Datum
 mrr_step(FunctionCallInfo fcinfo, int sign)
 {
@@ -1401,7 +1405,6 @@ mrr_step(FunctionCallInfo fcinfo, int sign)
 	int128		curr;
 	int			scale;
 
-	/* not strict for the MRR arguments; a NULL state (a direct call) gives NULL */
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	s = mrr_mutable(fcinfo);

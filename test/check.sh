@@ -6,7 +6,7 @@
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-kpi_require_build_packages libipc-run-perl python3-psycopg2
+kpi_require_build_packages libipc-run-perl python3-psycopg2 sqlsmith
 # CI holds the code to a warning-free build; users' builds never get -Werror.
 [ -n "${CI:-}" ] && KPI_COPT=-Werror
 kpi_build_install
