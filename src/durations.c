@@ -444,9 +444,9 @@ add_duration(FunctionCallInfo fcinfo, DurationSummary *state, Interval *span)
 {
 	int64		us = interval_microseconds(fcinfo, span);
 
-	state = add_to_bucket(state, bucket_of(us), 1);
+	/* totals first: their count check keeps every bucket's count from wrapping */
 	add_totals(state, 1, us, us, us / USECS_PER_SEC_I, us % USECS_PER_SEC_I);
-	return state;
+	return add_to_bucket(state, bucket_of(us), 1);
 }
 
 PG_FUNCTION_INFO_V1(duration_summary_add);
@@ -514,9 +514,10 @@ duration_summary_merge(PG_FUNCTION_ARGS)
 		if (state->percentile == NO_PERCENTILE)
 			state->percentile = other->percentile;
 	}
-	FOR_EACH_BUCKET(other, bucket, count, state = add_to_bucket(state, bucket, count));
+	/* totals first: a bucket never counts more than the checked total */
 	add_totals(state, other->count, other->min_us, other->max_us,
 			   other->sum_seconds, other->sum_micros);
+	FOR_EACH_BUCKET(other, bucket, count, state = add_to_bucket(state, bucket, count));
 	return return_state(fcinfo, state);
 }
 

@@ -62,10 +62,19 @@ for f in "$san_dir"/*; do
 		head -n 5 "$f"
 	fi
 done
+# UBSan writes to stderr, the server log, whatever log_path says
+server_reports=$(grep -cE 'ERROR: AddressSanitizer|runtime error:' "$KPI_TMP/server.log" || true)
+if [ "$server_reports" != 0 ]; then
+	reports=$((reports + server_reports))
+	ours=$((ours + $(grep -E 'ERROR: AddressSanitizer|runtime error:' "$KPI_TMP/server.log" |
+		grep -cE 'kpi_ext|src/[a-z]+\.c' || true)))
+	kpi_log "sanitizer reports in the server log:"
+	grep -E -A20 'ERROR: AddressSanitizer|runtime error:' "$KPI_TMP/server.log" | head -n 80
+fi
 crashes=$(kpi_count_crashes)
 if [ "$crashes" != 0 ]; then
 	kpi_log "backends that died (server log):"
-	grep -E -B2 -A3 'terminated by signal|terminated by exception' "$KPI_TMP/server.log" | head -n 60
+	grep -E -B2 -A3 'terminated by signal|terminated by exception|exited with exit code' "$KPI_TMP/server.log" | head -n 60
 fi
 
 echo "sanitize: pg_regress $KPI_REGRESS_OK passed, $KPI_REGRESS_BAD failed;" \

@@ -124,7 +124,7 @@ fi
 crashes=$(kpi_count_crashes)
 if [ "$crashes" != 0 ]; then
 	kpi_log "backends that died (server log):"
-	grep -E -B2 -A3 'terminated by signal|terminated by exception' "$KPI_TMP/server.log" | head -n 60
+	grep -E -B2 -A3 'terminated by signal|terminated by exception|exited with exit code' "$KPI_TMP/server.log" | head -n 60
 fi
 
 echo "valgrind: pg_regress $KPI_REGRESS_OK passed, $KPI_REGRESS_BAD failed;" \
