@@ -363,11 +363,16 @@ static void append_key(StringInfo buf, ClvKeyKind kind, const ClvKey *key);
 /*
  * Adds a customer's purchases (one row, or a whole record when merging) to
  * a hashed summary at its scale, growing it if needed.  Text and binary
- * input, where each customer appears once, pass the errcode for a repeat.
+ * input, where each customer appears once, pass the errcode for a repeat
+ * and a wrap counter for the total revenue: input may list customers in any
+ * order, and a running total can overflow in one order but not in another,
+ * so input adds with wrap-around and counts the wraps, which gives the
+ * exact total whatever the order; it fits if the wraps cancel out.
  */
 static ClvSummary *
 clv_add(FunctionCallInfo fcinfo, ClvSummary *s, const ClvKey *key, int64 purchases,
-		TimestampTz first, TimestampTz last, int128 revenue, int duplicate_errcode)
+		TimestampTz first, TimestampTz last, int128 revenue, int duplicate_errcode,
+		int64 *revenue_wraps)
 {
 	ClvCustomer *slot;
 	int128		old_span = 0;
@@ -421,7 +426,12 @@ clv_add(FunctionCallInfo fcinfo, ClvSummary *s, const ClvKey *key, int64 purchas
 	s->last = Max(s->last, last);
 	s->purchases = kpi_add_count(s->purchases, purchases, CLV_TYPE);
 	s->lifespan_usecs += (int128) (slot->last - slot->first) - old_span;
-	if (!kpi_money_add(&s->revenue, revenue))
+	if (revenue_wraps != NULL)
+	{
+		if (__builtin_add_overflow(s->revenue, revenue, &s->revenue))
+			*revenue_wraps += revenue > 0 ? 1 : -1;
+	}
+	else if (!kpi_money_add(&s->revenue, revenue))
 		kpi_money_overflow(fcinfo, "total revenue");
 	return s;
 }
@@ -507,7 +517,7 @@ clv_transition(FunctionCallInfo fcinfo, ClvKeyKind kind, const ClvKey *key)
 	}
 
 	units = amount_units(fcinfo, s, PG_GETARG_DATUM(2));
-	return clv_result(fcinfo, clv_add(fcinfo, s, key, 1, at, at, units, 0));
+	return clv_result(fcinfo, clv_add(fcinfo, s, key, 1, at, at, units, 0, NULL));
 }
 
 PG_FUNCTION_INFO_V1(clv_summary_add_int8);
@@ -649,7 +659,7 @@ clv_summary_merge(PG_FUNCTION_ARGS)
 		key = slot_key(other, c);
 		if (!kpi_money_rescale(&revenue, other->scale, s->scale))
 			kpi_money_overflow(fcinfo, "a customer's revenue");
-		s = clv_add(fcinfo, s, &key, c->purchases, c->first, c->last, revenue, 0);
+		s = clv_add(fcinfo, s, &key, c->purchases, c->first, c->last, revenue, 0, NULL);
 	}
 	return clv_result(fcinfo, s);
 }
@@ -920,6 +930,7 @@ clv_summary_in(PG_FUNCTION_ARGS)
 	int64		scale;
 	ClvSummary *s;
 	StringInfoData scratch;
+	int64		revenue_wraps = 0;
 
 	kpi_text_init(&cur, CLV_TYPE, input);
 	kpi_text_version(&cur, CLV_SUMMARY_VERSION);
@@ -969,9 +980,11 @@ clv_summary_in(PG_FUNCTION_ARGS)
 		if (purchases < 1 || first > last)
 			kpi_text_invalid(&cur, "Every customer needs at least one purchase and a first purchase no later than the last.");
 		s = clv_add(fcinfo, s, &key, purchases, first, last, revenue,
-					ERRCODE_INVALID_TEXT_REPRESENTATION);
+					ERRCODE_INVALID_TEXT_REPRESENTATION, &revenue_wraps);
 	}
 	kpi_text_end(&cur);
+	if (revenue_wraps != 0)
+		kpi_text_invalid(&cur, "The customers' revenues add up to more than 38 digits hold.");
 	PG_RETURN_POINTER(clv_sorted(s));
 }
 
@@ -1026,6 +1039,7 @@ clv_summary_recv(PG_FUNCTION_ARGS)
 	int32		scale;
 	int64		customers;
 	ClvSummary *s;
+	int64		revenue_wraps = 0;
 
 	if (version != CLV_SUMMARY_VERSION)
 		kpi_recv_error(CLV_TYPE,
@@ -1067,8 +1081,10 @@ clv_summary_recv(PG_FUNCTION_ARGS)
 		if (kind == CLV_KEY_TEXT)
 			pg_verify_mbstr(GetDatabaseEncoding(), (const char *) key.bytes, (int) key.len, false);
 		s = clv_add(fcinfo, s, &key, purchases, first, last, revenue,
-					ERRCODE_INVALID_BINARY_REPRESENTATION);
+					ERRCODE_INVALID_BINARY_REPRESENTATION, &revenue_wraps);
 	}
+	if (revenue_wraps != 0)
+		kpi_recv_error(CLV_TYPE, "The customers' revenues add up to more than 38 digits hold.");
 	PG_RETURN_POINTER(clv_sorted(s));
 }
 
