@@ -178,6 +178,9 @@ SELECT s::clv_summary::text = s::clv_summary::text::clv_summary::text AS rereads
                 || ' 3 purchases=1 revenue=90000000000000000000000000000000000000 first=2024-01-01T00:00:00Z last=2024-01-01T00:00:00Z;'
                 || ' 1 purchases=1 revenue=-90000000000000000000000000000000000000 first=2024-01-01T00:00:00Z last=2024-01-01T00:00:00Z')) AS v(s);
 SELECT sqlstate_of($$SELECT 'v1 integer scale=0; 2 purchases=1 revenue=90000000000000000000000000000000000000 first=2024-01-01T00:00:00Z last=2024-01-01T00:00:00Z; 3 purchases=1 revenue=90000000000000000000000000000000000000 first=2024-01-01T00:00:00Z last=2024-01-01T00:00:00Z'::clv_summary$$);
+-- amounts stay within +-(2^127 - 1) units, where -2^127 would not re-read
+SELECT sqlstate_of($$SELECT 'v1 integer scale=0; 1 purchases=1 revenue=-170141183460469231731687303715884105727 first=2024-01-01T00:00:00Z last=2024-01-01T00:00:00Z; 2 purchases=1 revenue=-1 first=2024-01-01T00:00:00Z last=2024-01-01T00:00:00Z'::clv_summary$$);
+SELECT sqlstate_of($$SELECT clv_summary(c, a, '2024-01-01') FROM (VALUES (1, -170141183460469231731687303715884105727), (1, -1)) AS v(c, a)$$);
 SELECT t AS input, sqlstate_of(format('SELECT %L::clv_summary', t)) AS error
   FROM (VALUES (''), ('v2 integer scale=0'), ('v1 bigint scale=0'), ('v1 integer'), ('v1 integer scale=39'),
                ('v1 integer scale=0;'), ('v1 integer scale=0; 1 purchases=1'),

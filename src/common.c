@@ -521,6 +521,9 @@ kpi_recv_money(StringInfo buf, const char *type_name)
 {
 	int64		high = kpi_recv_int64(buf, type_name);
 	uint64		low = (uint64) kpi_recv_int64(buf, type_name);
+	int128		units = (int128) ((uint128) high << 64 | low);
 
-	return (int128) ((uint128) high << 64 | low);
+	if (units < -KPI_MONEY_LIMIT)
+		kpi_recv_error(type_name, "An amount is below -(2^127 - 1) units, the smallest kpi_ext keeps.");
+	return units;
 }

@@ -133,6 +133,12 @@ extern pg_attribute_noreturn() void kpi_recv_error(const char *type_name, const 
 
 #define KPI_MONEY_MAX_SCALE 38
 
+/*
+ * Amounts lie within +-(2^127 - 1): -2^127 has no positive twin, so its
+ * text form could not be read back, and negating it would overflow.
+ */
+#define KPI_MONEY_LIMIT ((int128) (((uint128) 1 << 127) - 1))
+
 /* numeric -> units at the numeric's own display scale; false if it is NaN,
  * an infinity or does not fit. */
 extern bool kpi_numeric_units(Datum value, int128 *units, int *scale);
@@ -143,7 +149,7 @@ extern bool kpi_money_rescale(int128 *units, int from_scale, int to_scale);
 static inline bool
 kpi_money_add(int128 *sum, int128 amount)
 {
-	return !__builtin_add_overflow(*sum, amount, sum);
+	return !__builtin_add_overflow(*sum, amount, sum) && *sum >= -KPI_MONEY_LIMIT;
 }
 
 extern Datum kpi_money_numeric(int128 units, int scale);

@@ -983,8 +983,8 @@ clv_summary_in(PG_FUNCTION_ARGS)
 					ERRCODE_INVALID_TEXT_REPRESENTATION, &revenue_wraps);
 	}
 	kpi_text_end(&cur);
-	if (revenue_wraps != 0)
-		kpi_text_invalid(&cur, "The customers' revenues add up to more than 38 digits hold.");
+	if (revenue_wraps != 0 || s->revenue < -KPI_MONEY_LIMIT)
+		kpi_text_invalid(&cur, "The customers' revenues add up to more than 38 significant digits.");
 	PG_RETURN_POINTER(clv_sorted(s));
 }
 
@@ -1083,8 +1083,8 @@ clv_summary_recv(PG_FUNCTION_ARGS)
 		s = clv_add(fcinfo, s, &key, purchases, first, last, revenue,
 					ERRCODE_INVALID_BINARY_REPRESENTATION, &revenue_wraps);
 	}
-	if (revenue_wraps != 0)
-		kpi_recv_error(CLV_TYPE, "The customers' revenues add up to more than 38 digits hold.");
+	if (revenue_wraps != 0 || s->revenue < -KPI_MONEY_LIMIT)
+		kpi_recv_error(CLV_TYPE, "The customers' revenues add up to more than 38 significant digits.");
 	PG_RETURN_POINTER(clv_sorted(s));
 }
 
