@@ -23,22 +23,8 @@ kpi_start_cluster
 
 passed=0 failed=0
 
-kpi_log "pg_regress"
-regress_status=0
-kpi_as_test_user make -C "$work" -s installcheck TAP_TESTS= PG_CONFIG="$PG_CONFIG" \
-	>"$KPI_TMP/regress.log" 2>&1 || regress_status=$?
-cat "$KPI_TMP/regress.log"
-# PostgreSQL 15 prints "test name ... ok", 16 and later "ok N - name"
-regress_ok=$(grep -cE '\.\.\. ok|^ok [0-9]+ ' "$KPI_TMP/regress.log" || true)
-regress_bad=$(grep -cE '\.\.\. FAILED|\.\.\. failed|^not ok [0-9]+ ' "$KPI_TMP/regress.log" || true)
-if [ "$regress_status" != 0 ] && [ "$regress_bad" = 0 ]; then regress_bad=1; fi
-if [ -f "$work/regression.diffs" ]; then
-	# leave them where a plain `make installcheck` would
-	rm -rf "$KPI_ROOT/results" && cp -r "$work/results" "$work/regression.diffs" "$KPI_ROOT"/
-	kpi_log "regression.diffs (first 200 lines; all of it and results/ are in $KPI_ROOT)"
-	head -n 200 "$work/regression.diffs"
-fi
-passed=$((passed + regress_ok)) failed=$((failed + regress_bad))
+kpi_run_regress "$work"
+passed=$((passed + KPI_REGRESS_OK)) failed=$((failed + KPI_REGRESS_BAD))
 
 kpi_log "TAP tests"
 tap_status=0

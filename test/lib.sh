@@ -91,3 +91,25 @@ kpi_start_cluster() {
 kpi_psql() {
 	"$PG_BINDIR/psql" -X -v ON_ERROR_STOP=1 "$@"
 }
+
+# Runs the pg_regress suite (REGRESS from the Makefile, no TAP; KPI_REGRESS
+# may name some files instead, install first) in the copy of the tree at $1,
+# against the server libpq's variables point at, and sets KPI_REGRESS_OK and
+# KPI_REGRESS_BAD.  On failure regression.diffs and results/ are copied back
+# into the tree, where a plain `make installcheck` would leave them.
+kpi_run_regress() {
+	local work=$1 status=0
+	kpi_log "pg_regress"
+	kpi_as_test_user make -C "$work" -s installcheck TAP_TESTS= PG_CONFIG="$PG_CONFIG" \
+		${KPI_REGRESS:+REGRESS="$KPI_REGRESS"} >"$KPI_TMP/regress.log" 2>&1 || status=$?
+	cat "$KPI_TMP/regress.log"
+	# PostgreSQL 15 prints "test name ... ok", 16 and later "ok N - name"
+	KPI_REGRESS_OK=$(grep -cE '\.\.\. ok|^ok [0-9]+ ' "$KPI_TMP/regress.log" || true)
+	KPI_REGRESS_BAD=$(grep -cE '\.\.\. FAILED|\.\.\. failed|^not ok [0-9]+ ' "$KPI_TMP/regress.log" || true)
+	if [ "$status" != 0 ] && [ "$KPI_REGRESS_BAD" = 0 ]; then KPI_REGRESS_BAD=1; fi
+	if [ -f "$work/regression.diffs" ]; then
+		rm -rf "$KPI_ROOT/results" && cp -r "$work/results" "$work/regression.diffs" "$KPI_ROOT"/
+		kpi_log "regression.diffs (first 200 lines; all of it and results/ are in $KPI_ROOT)"
+		head -n 200 "$work/regression.diffs"
+	fi
+}

@@ -72,39 +72,25 @@ kpi_start_instrumented() {
 	kpi_log "instrumented server running on socket $KPI_TMP"
 }
 
-# Runs the whole pg_regress suite (REGRESS from the Makefile, no TAP; for a
-# quicker look KPI_REGRESS names some files, install first) and sets
-# KPI_REGRESS_OK, KPI_REGRESS_BAD.  Copies regression.diffs and
-# results/ back into the tree on failure, as test/check.sh does.
-kpi_run_regress() {
-	local status=0
-	kpi_log "pg_regress"
-	kpi_as_test_user make -C "$KPI_WORK" -s installcheck TAP_TESTS= PG_CONFIG="$PG_CONFIG" \
-		${KPI_REGRESS:+REGRESS="$KPI_REGRESS"} >"$KPI_TMP/regress.log" 2>&1 || status=$?
-	cat "$KPI_TMP/regress.log"
-	# PostgreSQL 15 prints "test name ... ok", 16 and later "ok N - name"
-	KPI_REGRESS_OK=$(grep -cE '\.\.\. ok|^ok [0-9]+ ' "$KPI_TMP/regress.log" || true)
-	KPI_REGRESS_BAD=$(grep -cE '\.\.\. FAILED|\.\.\. failed|^not ok [0-9]+ ' "$KPI_TMP/regress.log" || true)
-	if [ "$status" != 0 ] && [ "$KPI_REGRESS_BAD" = 0 ]; then KPI_REGRESS_BAD=1; fi
-	if [ -f "$KPI_WORK/regression.diffs" ]; then
-		rm -rf "$KPI_ROOT/results" && cp -r "$KPI_WORK/results" "$KPI_WORK/regression.diffs" "$KPI_ROOT"/
-		kpi_log "regression.diffs (first 100 lines; all of it and results/ are in $KPI_ROOT)"
-		head -n 100 "$KPI_WORK/regression.diffs"
-	fi
-}
-
 # Stops the server cleanly so every process writes its last reports.
 kpi_stop_instrumented() {
 	kpi_as_test_user "$PG_BINDIR/pg_ctl" -D "$KPI_PGDATA" -m fast -w -t "${1:-60}" stop >/dev/null ||
 		kpi_log "server did not stop cleanly"
 }
 
-# Backends that died of a signal: the postmaster logs each one.
+# Prints how many backends died, from the server log, and shows how on
+# stderr.  A sanitizer that halts a backend makes it exit with code 1, which
+# the postmaster still answers with a crash restart.
 kpi_count_crashes() {
-	# A sanitizer that halts a backend makes it exit with code 1, which the
-	# postmaster still answers with a crash restart
-	grep -cE 'terminated by signal|was terminated by exception|terminating any other active server processes' \
-		"$KPI_TMP/server.log" || true
+	local crashes
+	crashes=$(grep -cE 'terminated by signal|was terminated by exception|terminating any other active server processes' \
+		"$KPI_TMP/server.log" || true)
+	if [ "$crashes" != 0 ]; then
+		kpi_log "backends that died (server log):"
+		grep -E -B2 -A3 'terminated by signal|terminated by exception|exited with exit code' "$KPI_TMP/server.log" |
+			head -n 60 >&2
+	fi
+	echo "$crashes"
 }
 
 kpi_elapsed() {

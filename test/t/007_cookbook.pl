@@ -3,21 +3,13 @@
 # exactly the output shown under it.
 use strict;
 use warnings;
-use PostgreSQL::Test::Cluster;
-use PostgreSQL::Test::Utils;
 use IPC::Run;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use KpiSample;
 
-my $node = PostgreSQL::Test::Cluster->new('cookbook');
-$node->init;
-$node->start;
-$node->safe_psql('postgres', 'CREATE EXTENSION kpi_ext');
-for my $script ('test/sample-data.sql', 'test/bi/views.sql')
-{
-	my ($status, $stdout, $stderr) = $node->psql('postgres', undef,
-		extra_params => [ '-v', 'ON_ERROR_STOP=1', '-f', $script ]);
-	is($status, 0, "$script loads") or diag($stderr);
-}
+my $node = sample_node('cookbook');
 
 # The section from "## Cookbook" to the next "## " heading, as
 # (title, query, expected output) for every ```sql block followed by an

@@ -3,21 +3,13 @@
 # values that agree with hand-written SQL (test/bi/check_views.py).
 use strict;
 use warnings;
-use PostgreSQL::Test::Cluster;
-use PostgreSQL::Test::Utils;
 use IPC::Run;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use KpiSample;
 
-my $node = PostgreSQL::Test::Cluster->new('bi_views');
-$node->init;
-$node->start;
-$node->safe_psql('postgres', 'CREATE EXTENSION kpi_ext');
-for my $script ('test/sample-data.sql', 'test/bi/views.sql')
-{
-	my ($status, $stdout, $stderr) = $node->psql('postgres', undef,
-		extra_params => [ '-v', 'ON_ERROR_STOP=1', '-f', $script ]);
-	is($status, 0, "$script loads") or diag($stderr);
-}
+my $node = sample_node('bi_views');
 
 my ($out, $err) = ('', '');
 my $finished = IPC::Run::run([ '/usr/bin/python3', 'test/bi/check_views.py', $node->connstr('postgres') ],

@@ -11,17 +11,11 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use KpiSample;
 
-my $source = PostgreSQL::Test::Cluster->new('dump_source');
-$source->init;
-$source->start;
-$source->safe_psql('postgres', 'CREATE EXTENSION kpi_ext');
-for my $script ('test/sample-data.sql', 'test/bi/views.sql')
-{
-	my ($status, $stdout, $stderr) = $source->psql('postgres', undef,
-		extra_params => [ '-v', 'ON_ERROR_STOP=1', '-f', $script ]);
-	is($status, 0, "$script loads") or diag($stderr);
-}
+my $source = sample_node('dump_source');
 
 $source->safe_psql('postgres', q{
 	CREATE SCHEMA kpis;

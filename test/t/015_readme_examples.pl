@@ -6,10 +6,11 @@
 # with "-- abridged" is an excerpt of a longer query and is not run.
 use strict;
 use warnings;
-use PostgreSQL::Test::Cluster;
-use PostgreSQL::Test::Utils;
 use IPC::Run;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use KpiSample;
 
 my @sections = (
 	'Using kpi_ext', 'BI tools: boards as plain views',
@@ -18,16 +19,7 @@ my @sections = (
 	'Reference: health score', 'Reference: support functions',
 	'Discoverability', 'Summaries as data');
 
-my $node = PostgreSQL::Test::Cluster->new('readme_examples');
-$node->init;
-$node->start;
-$node->safe_psql('postgres', 'CREATE EXTENSION kpi_ext');
-for my $script ('test/sample-data.sql', 'test/bi/views.sql')
-{
-	my ($status, $stdout, $stderr) = $node->psql('postgres', undef,
-		extra_params => [ '-v', 'ON_ERROR_STOP=1', '-f', $script ]);
-	is($status, 0, "$script loads") or diag($stderr);
-}
+my $node = sample_node('readme_examples');
 
 open my $fh, '<', 'README.md' or die "cannot read README.md: $!";
 my $readme = do { local $/; <$fh> };
