@@ -235,6 +235,29 @@ kpi_text_count(KpiTextCursor *cur)
 	return value;
 }
 
+double
+kpi_text_float8(KpiTextCursor *cur, const char *expected)
+{
+	const char *start = cur->pos;
+	char	   *token;
+	char	   *end;
+	double		value;
+
+	while ((*cur->pos >= '0' && *cur->pos <= '9') || *cur->pos == '.' || *cur->pos == '-' ||
+		   *cur->pos == '+' || *cur->pos == 'e' || *cur->pos == 'E')
+		cur->pos++;
+	token = pnstrdup(start, cur->pos - start);
+	errno = 0;
+	value = strtod(token, &end);
+	/* as float8in does, a subnormal result is a number; only underflow to 0 is not */
+	if (cur->pos == start || *end != '\0' || (errno == ERANGE && value == 0.0) || !isfinite(value))
+	{
+		cur->pos = start;
+		kpi_text_error(cur, expected);
+	}
+	return value;
+}
+
 void
 kpi_text_version(KpiTextCursor *cur, int supported_version)
 {

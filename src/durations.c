@@ -759,15 +759,14 @@ duration_summary_in(PG_FUNCTION_ARGS)
 	more = kpi_text_skip_space(&cur);
 	if (more && kpi_text_accept(&cur, "p="))
 	{
-		char	   *end;
+		const char *start = cur.pos;
 
-		errno = 0;
-		s->percentile = strtod(cur.pos, &end);
-		/* a subnormal p is a number (ERANGE but not 0), as float8in reads it */
-		if (end == cur.pos || (errno == ERANGE && s->percentile == 0.0) ||
-			!(s->percentile >= 0.0 && s->percentile <= 1.0))
+		s->percentile = kpi_text_float8(&cur, "a percentile between 0 and 1");
+		if (!(s->percentile >= 0.0 && s->percentile <= 1.0))
+		{
+			cur.pos = start;
 			kpi_text_error(&cur, "a percentile between 0 and 1");
-		cur.pos = end;
+		}
 		more = kpi_text_skip_space(&cur);
 	}
 	if (more && kpi_text_accept(&cur, "count="))

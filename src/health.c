@@ -307,30 +307,6 @@ health_score_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
-/* A decimal number such as 55.5 or 1e-3; no NaN, infinities or hex. */
-static double
-read_number(KpiTextCursor *cur, const char *what)
-{
-	const char *start = cur->pos;
-	char	   *token;
-	char	   *end;
-	double		value;
-
-	while ((*cur->pos >= '0' && *cur->pos <= '9') || *cur->pos == '.' || *cur->pos == '-' ||
-		   *cur->pos == '+' || *cur->pos == 'e' || *cur->pos == 'E')
-		cur->pos++;
-	token = pnstrdup(start, cur->pos - start);
-	errno = 0;
-	value = strtod(token, &end);
-	/* as float8in does, a subnormal result is a number; only underflow to 0 is not */
-	if (cur->pos == start || *end != '\0' || (errno == ERANGE && value == 0.0) || !isfinite(value))
-	{
-		cur->pos = start;
-		kpi_text_error(cur, what);
-	}
-	return value;
-}
-
 static void
 read_name(KpiTextCursor *cur, StringInfo name)
 {
@@ -384,10 +360,10 @@ health_score_in(PG_FUNCTION_ARGS)
 		if (!kpi_text_accept(&cur, "="))
 			kpi_text_error(&cur, "\"=\" and the component's value");
 		kpi_text_skip_space(&cur);
-		components[count].value = read_number(&cur, "the component's value, a number from 0 to 100");
+		components[count].value = kpi_text_float8(&cur, "the component's value, a number from 0 to 100");
 		if (!kpi_text_skip_space(&cur) || !kpi_text_accept(&cur, "weight="))
 			kpi_text_error(&cur, "a space and weight=, such as weight=1");
-		components[count].weight = read_number(&cur, "the component's weight, a positive number");
+		components[count].weight = kpi_text_float8(&cur, "the component's weight, a positive number");
 		count++;
 		kpi_text_skip_space(&cur);
 	} while (kpi_text_accept(&cur, ","));

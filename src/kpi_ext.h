@@ -102,6 +102,10 @@ extern bool kpi_text_accept(KpiTextCursor *cur, const char *literal);
 /* Reads a non-negative decimal integer that fits in int64. */
 extern int64 kpi_text_count(KpiTextCursor *cur);
 
+/* Reads a finite decimal number such as 55.5 or 1e-3 (no NaN, infinities or
+ * hex); expected says what should have been there. */
+extern double kpi_text_float8(KpiTextCursor *cur, const char *expected);
+
 /* Reads the leading "v<N>" and rejects versions this build cannot read. */
 extern void kpi_text_version(KpiTextCursor *cur, int supported_version);
 
