@@ -6,6 +6,8 @@ EXTVERSION = 1.0
 
 MODULE_big = kpi_ext
 OBJS = src/common.o src/scores.o src/rates.o src/durations.o src/revenue.o src/health.o
+# PostgreSQL 18 and later report it for the loaded library (PG_MODULE_MAGIC_EXT)
+PG_CPPFLAGS = -DKPI_EXT_VERSION='"$(EXTVERSION)"'
 
 # every release's install script and every upgrade script kpi_ext--A--B.sql,
 # so ALTER EXTENSION UPDATE and the upgrade-chain test find them

@@ -17,7 +17,11 @@
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
+#ifdef PG_MODULE_MAGIC_EXT
+PG_MODULE_MAGIC_EXT(.name = "kpi_ext",.version = KPI_EXT_VERSION);
+#else
 PG_MODULE_MAGIC;
+#endif
 
 const char *
 kpi_caller_name(FunctionCallInfo fcinfo)

@@ -16,6 +16,17 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "nodes/nodes.h"
+#if PG_VERSION_NUM >= 160000
+#include "varatt.h"				/* VARDATA_ANY and friends moved here in 16 */
+#endif
+
+/*
+ * PostgreSQL 18 replaced pg_attribute_noreturn() with pg_noreturn, written
+ * before the declaration; older servers' attribute goes there too.
+ */
+#ifndef pg_noreturn
+#define pg_noreturn pg_attribute_noreturn()
+#endif
 
 /*
  * The name to put in a message: the aggregate being computed when we are a
@@ -85,13 +96,13 @@ typedef struct KpiTextCursor
 } KpiTextCursor;
 
 /* A summary that fails its own consistency checks: 22P02 for text input. */
-extern pg_attribute_noreturn() void kpi_text_invalid(const KpiTextCursor *cur, const char *problem);
+pg_noreturn extern void kpi_text_invalid(const KpiTextCursor *cur, const char *problem);
 
 /* A summary handed to a function that is not one kpi_ext could have built. */
-extern pg_attribute_noreturn() void kpi_corrupt(const char *type_name, const char *problem);
+pg_noreturn extern void kpi_corrupt(const char *type_name, const char *problem);
 
 extern void kpi_text_init(KpiTextCursor *cur, const char *type_name, const char *input);
-extern pg_attribute_noreturn() void kpi_text_error(const KpiTextCursor *cur, const char *expected);
+pg_noreturn extern void kpi_text_error(const KpiTextCursor *cur, const char *expected);
 
 /* Skips whitespace; true if anything was skipped. */
 extern bool kpi_text_skip_space(KpiTextCursor *cur);
@@ -122,7 +133,7 @@ extern int64 kpi_recv_int64(StringInfo buf, const char *type_name);
 extern float8 kpi_recv_float8(StringInfo buf, const char *type_name);
 /* len bytes in place; a negative len is an error too */
 extern const char *kpi_recv_bytes(StringInfo buf, int64 len, const char *type_name);
-extern pg_attribute_noreturn() void kpi_recv_error(const char *type_name, const char *detail);
+pg_noreturn extern void kpi_recv_error(const char *type_name, const char *detail);
 
 /*
  * Exact money.  Amounts are 128-bit integers of units at a decimal scale
@@ -158,7 +169,7 @@ kpi_money_add(int128 *sum, int128 amount)
 
 extern Datum kpi_money_numeric(int128 units, int scale);
 extern void kpi_money_append(StringInfo buf, int128 units, int scale);
-extern pg_attribute_noreturn() void kpi_money_overflow(FunctionCallInfo fcinfo, const char *what);
+pg_noreturn extern void kpi_money_overflow(FunctionCallInfo fcinfo, const char *what);
 
 /* Reads [-]digits[.digits] with at most scale decimals, as units at scale. */
 extern int128 kpi_text_money(KpiTextCursor *cur, int scale);

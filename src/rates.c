@@ -258,7 +258,7 @@ count_clicks(FunctionCallInfo fcinfo, int sign)
 }
 
 /* "<fn>: <name> <time> <relation> <time>", times in UTC */
-static pg_attribute_noreturn() void
+pg_noreturn static void
 report_bad_order(FunctionCallInfo fcinfo, const char *name, TimestampTz value,
 				 const char *relation, TimestampTz other, const char *detail)
 {
