@@ -11,7 +11,7 @@ PG_CPPFLAGS = -DKPI_EXT_VERSION='"$(EXTVERSION)"'
 
 # every release's install script and every upgrade script kpi_ext--A--B.sql,
 # so ALTER EXTENSION UPDATE and the upgrade-chain test find them
-DATA = $(wildcard $(EXTENSION)--*.sql)
+DATA = $(notdir $(wildcard $(srcdir)/$(EXTENSION)--*.sql))
 DOCS = README.md
 
 # pg_regress suite: one file per KPI family, in sql/ and expected/.
@@ -21,6 +21,24 @@ REGRESS = install scores rates durations revenue health statefuncs extremes scal
 TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
 
+# making the archive needs git, not a PostgreSQL installation
+ifneq ($(MAKECMDGOALS),dist)
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+endif
+
+# PGXN release archive: `make dist` zips the committed tree (DIST_REF,
+# HEAD by default) as kpi_ext-<version>/; META.json carries the same version.
+DISTVERSION = $(EXTVERSION).0
+DIST_REF ?= HEAD
+DISTFILE = $(EXTENSION)-$(DISTVERSION).zip
+
+.PHONY: dist
+dist:
+	git archive --format=zip --prefix=$(EXTENSION)-$(DISTVERSION)/ -o $(DISTFILE) $(DIST_REF)
+
+# Out-of-tree builds (pg_buildext sets VPATH) put objects in ./src.
+ifdef VPATH
+$(shell mkdir -p src)
+endif

@@ -15,6 +15,21 @@ SELECT extname, extowner::regrole AS owner, extversion
 SELECT nps_agg(score) FROM (VALUES (10), (9), (3)) AS answers(score);
 RESET ROLE;
 
+-- From PostgreSQL 18 the loaded library reports its name and version
+-- (PG_MODULE_MAGIC_EXT), which must be the extension's.
+DO $$
+DECLARE
+    loaded text;
+BEGIN
+    IF current_setting('server_version_num')::int >= 180000 THEN
+        EXECUTE $q$SELECT module_name || ' ' || version FROM pg_get_loaded_modules()
+                    WHERE file_name LIKE 'kpi_ext%'$q$ INTO loaded;
+        IF loaded IS DISTINCT FROM (SELECT 'kpi_ext ' || extversion FROM pg_extension WHERE extname = 'kpi_ext') THEN
+            RAISE EXCEPTION 'the loaded library reports %', coalesce(loaded, 'nothing');
+        END IF;
+    END IF;
+END $$;
+
 DROP EXTENSION kpi_ext;
 DO $$ BEGIN EXECUTE format('REVOKE CREATE ON DATABASE %I FROM kpi_analyst', current_database()); END $$;
 DROP ROLE kpi_analyst;

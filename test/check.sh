@@ -4,11 +4,14 @@
 # throwaway cluster.  Run as root on Debian 12: it installs what is missing.
 # Ends with one line "kpi_ext: N passed, N failed"; exits non-zero on failure.
 # KPI_CHECK_PARTS names the parts to run (default: all of them):
-#   regress tap fuzz sanitize
+#   regress tap fuzz sanitize pg18
+# pg18 is the version matrix's PostgreSQL 18 leg (test/matrix/run.sh): the
+# Debian package built and the pg_regress suite run in a Debian unstable
+# root, so a break on the newest major fails here too.
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-KPI_CHECK_PARTS=${KPI_CHECK_PARTS:-regress tap fuzz sanitize}
+KPI_CHECK_PARTS=${KPI_CHECK_PARTS:-regress tap fuzz sanitize pg18}
 part() { [[ " $KPI_CHECK_PARTS " == *" $1 "* ]]; }
 
 kpi_require_build_packages libipc-run-perl python3-psycopg2 sqlsmith
@@ -60,6 +63,11 @@ fi
 if part sanitize; then
 	kpi_log "pg_regress under AddressSanitizer and UBSan"
 	if bash "$KPI_ROOT/test/memcheck/sanitize.sh"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+fi
+
+if part pg18; then
+	kpi_log "PostgreSQL 18 in a Debian unstable root (test/matrix/run.sh --parts regress 18)"
+	if bash "$KPI_ROOT/test/matrix/run.sh" --parts regress 18; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 fi
 
 echo "kpi_ext: $passed passed, $failed failed"

@@ -38,4 +38,12 @@ ok(-f $provided->{file}, 'that install script exists');
 ok(-f $provided->{docfile}, 'its documentation file exists');
 is($meta->{version}, $provided->{version}, 'distribution and extension versions agree');
 
+# the Debian package carries the same version, and its control template
+# builds one package per PostgreSQL major
+my ($deb_version) = slurp('debian/changelog') =~ /^kpi-ext \(([^)-]+)(?:-[^)]*)?\)/;
+is($deb_version, $meta->{version}, 'debian/changelog names the distribution version');
+like(slurp('debian/control.in'), qr/^Package: postgresql-PGVERSION-kpi-ext$/m,
+	'debian/control.in builds postgresql-NN-kpi-ext');
+like(slurp('debian/pgversions'), qr/^\d+\+?$/m, 'debian/pgversions names the supported majors');
+
 done_testing();

@@ -46,7 +46,8 @@ my %prose_types = (
 	score => [ 'smallint', 'integer', 'bigint' ],      # "`score` is `smallint`, `integer` or `bigint`"
 	customer => [ 'integer', 'bigint', 'text', 'uuid' ], # "The customer key may be `integer`, `bigint`, `text` or `uuid`"
 );
-my @own_types = extension_objects('pg_type', 'typname', q{AND o.typcategory <> 'A'});
+# not array types, nor (from PostgreSQL 17 on) kpi_catalog's row type
+my @own_types = extension_objects('pg_type', 'typname', q{AND o.typcategory <> 'A' AND o.typtype <> 'c'});
 $prose_types{$_} = \@own_types for qw(s a b h);
 
 my @calls;    # [ name, [ [ argument name or '', type or '' ], ... ] ]
