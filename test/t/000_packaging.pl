@@ -45,5 +45,8 @@ is($deb_version, $meta->{version}, 'debian/changelog names the distribution vers
 like(slurp('debian/control.in'), qr/^Package: postgresql-PGVERSION-kpi-ext$/m,
 	'debian/control.in builds postgresql-NN-kpi-ext');
 like(slurp('debian/pgversions'), qr/^\d+\+?$/m, 'debian/pgversions names the supported majors');
+(my $unstable_control = slurp('debian/control.in')) =~ s/PGVERSION/18/g;
+is(slurp('debian/control'), $unstable_control,
+	'debian/control is control.in for Debian unstable (pg_buildext updatecontrol there)');
 
 done_testing();
