@@ -5,7 +5,8 @@ EXTENSION = kpi_ext
 EXTVERSION = 1.0
 
 MODULE_big = kpi_ext
-OBJS = src/common.o src/scores.o src/rates.o src/durations.o src/revenue.o src/health.o
+OBJS = src/common.o src/stats.o src/textin.o src/binin.o src/money.o \
+	src/scores.o src/rates.o src/durations.o src/clv.o src/mrr.o src/health.o
 # PostgreSQL 18 and later report it for the loaded library (PG_MODULE_MAGIC_EXT)
 PG_CPPFLAGS = -DKPI_EXT_VERSION='"$(EXTVERSION)"'
 
