@@ -105,188 +105,35 @@ COMMENT ON FUNCTION retention_rate(bigint, bigint, bigint) IS 'customer retentio
 -- Aggregates: every named rate is the same state with its own way of
 -- counting a row, and rate() as the final function.
 
-CREATE AGGREGATE rate_summary(hit boolean) (
-    SFUNC = rate_summary_add,
+--@ each name               | args                                                                                              | sfunc                      | minvfunc                      | final              | comment
+--@      rate_summary       | hit boolean                                                                                       | rate_summary_add           | rate_summary_remove           | rate_summary_final | summary of hits out of non-NULL rows, for rollup() and the accessors
+--@      churn_rate         | churned boolean                                                                                   | rate_summary_add           | rate_summary_remove           | rate               | churn rate: percent of customers (rows) that churned (TRUE among non-NULL rows)
+--@      renewal_rate       | renewed boolean                                                                                   | rate_summary_add           | rate_summary_remove           | rate               | renewal rate: percent of contracts up for renewal that renewed (TRUE among non-NULL rows)
+--@      conversion_rate    | converted boolean                                                                                 | rate_summary_add           | rate_summary_remove           | rate               | conversion rate: percent of leads or opportunities that converted (TRUE among non-NULL rows)
+--@      resolution_rate    | resolved boolean                                                                                  | rate_summary_add           | rate_summary_remove           | rate               | resolution rate: percent of issues resolved (TRUE among non-NULL rows)
+--@      response_rate      | responded boolean                                                                                 | rate_summary_add           | rate_summary_remove           | rate               | response rate: percent of outbound contacts that got a reply (TRUE among non-NULL rows)
+--@      opt_out_rate       | opted_out boolean                                                                                 | rate_summary_add           | rate_summary_remove           | rate               | opt-out rate: percent of customers reached who opted out (TRUE among non-NULL rows)
+--@      support_usage_rate | used boolean                                                                                      | rate_summary_add           | rate_summary_remove           | rate               | support usage rate: percent of customers who used the support system (TRUE among non-NULL rows)
+--@      fcr_rate           | contacts integer                                                                                  | rate_summary_add_fcr       | rate_summary_remove_fcr       | rate               | first-contact resolution: percent of issues solved at the first contact (contacts = 1)
+--@      sla_rate           | actual interval, target interval                                                                  | rate_summary_add_sla       | rate_summary_remove_sla       | rate               | SLA attainment: percent of rows whose actual time is within their target
+--@      ctr                | clicks bigint, impressions bigint                                                                 | rate_summary_add_ctr       | rate_summary_remove_ctr       | rate               | click-through rate: 100 * sum(clicks) / sum(impressions)
+--@      churn_rate         | active_from timestamptz, churned_at timestamptz, period_start timestamptz, period_end timestamptz | rate_summary_add_churn     | rate_summary_remove_churn     | rate               | logo churn over a period: percent of customers active at period_start who churned by period_end
+--@      retention_rate     | active_from timestamptz, churned_at timestamptz, period_start timestamptz, period_end timestamptz | rate_summary_add_retention | rate_summary_remove_retention | rate               | retention over a period: percent of customers active at period_start still active at period_end
+CREATE AGGREGATE {name}({args}) (
+    SFUNC = {sfunc},
     STYPE = rate_summary,
     INITCOND = 'v1 0/0',
-    FINALFUNC = rate_summary_final,
+    FINALFUNC = {final},
     COMBINEFUNC = rate_summary_merge,
-    MSFUNC = rate_summary_add,
-    MINVFUNC = rate_summary_remove,
+    MSFUNC = {sfunc},
+    MINVFUNC = {minvfunc},
     MSTYPE = rate_summary,
     MINITCOND = 'v1 0/0',
-    MFINALFUNC = rate_summary_final,
+    MFINALFUNC = {final},
     PARALLEL = SAFE
 );
-COMMENT ON AGGREGATE rate_summary(hit boolean) IS 'summary of hits out of non-NULL rows, for rollup() and the accessors';
-CREATE AGGREGATE churn_rate(churned boolean) (
-    SFUNC = rate_summary_add,
-    STYPE = rate_summary,
-    INITCOND = 'v1 0/0',
-    FINALFUNC = rate,
-    COMBINEFUNC = rate_summary_merge,
-    MSFUNC = rate_summary_add,
-    MINVFUNC = rate_summary_remove,
-    MSTYPE = rate_summary,
-    MINITCOND = 'v1 0/0',
-    MFINALFUNC = rate,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE churn_rate(churned boolean) IS 'churn rate: percent of customers (rows) that churned (TRUE among non-NULL rows)';
-CREATE AGGREGATE renewal_rate(renewed boolean) (
-    SFUNC = rate_summary_add,
-    STYPE = rate_summary,
-    INITCOND = 'v1 0/0',
-    FINALFUNC = rate,
-    COMBINEFUNC = rate_summary_merge,
-    MSFUNC = rate_summary_add,
-    MINVFUNC = rate_summary_remove,
-    MSTYPE = rate_summary,
-    MINITCOND = 'v1 0/0',
-    MFINALFUNC = rate,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE renewal_rate(renewed boolean) IS 'renewal rate: percent of contracts up for renewal that renewed (TRUE among non-NULL rows)';
-CREATE AGGREGATE conversion_rate(converted boolean) (
-    SFUNC = rate_summary_add,
-    STYPE = rate_summary,
-    INITCOND = 'v1 0/0',
-    FINALFUNC = rate,
-    COMBINEFUNC = rate_summary_merge,
-    MSFUNC = rate_summary_add,
-    MINVFUNC = rate_summary_remove,
-    MSTYPE = rate_summary,
-    MINITCOND = 'v1 0/0',
-    MFINALFUNC = rate,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE conversion_rate(converted boolean) IS 'conversion rate: percent of leads or opportunities that converted (TRUE among non-NULL rows)';
-CREATE AGGREGATE resolution_rate(resolved boolean) (
-    SFUNC = rate_summary_add,
-    STYPE = rate_summary,
-    INITCOND = 'v1 0/0',
-    FINALFUNC = rate,
-    COMBINEFUNC = rate_summary_merge,
-    MSFUNC = rate_summary_add,
-    MINVFUNC = rate_summary_remove,
-    MSTYPE = rate_summary,
-    MINITCOND = 'v1 0/0',
-    MFINALFUNC = rate,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE resolution_rate(resolved boolean) IS 'resolution rate: percent of issues resolved (TRUE among non-NULL rows)';
-CREATE AGGREGATE response_rate(responded boolean) (
-    SFUNC = rate_summary_add,
-    STYPE = rate_summary,
-    INITCOND = 'v1 0/0',
-    FINALFUNC = rate,
-    COMBINEFUNC = rate_summary_merge,
-    MSFUNC = rate_summary_add,
-    MINVFUNC = rate_summary_remove,
-    MSTYPE = rate_summary,
-    MINITCOND = 'v1 0/0',
-    MFINALFUNC = rate,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE response_rate(responded boolean) IS 'response rate: percent of outbound contacts that got a reply (TRUE among non-NULL rows)';
-CREATE AGGREGATE opt_out_rate(opted_out boolean) (
-    SFUNC = rate_summary_add,
-    STYPE = rate_summary,
-    INITCOND = 'v1 0/0',
-    FINALFUNC = rate,
-    COMBINEFUNC = rate_summary_merge,
-    MSFUNC = rate_summary_add,
-    MINVFUNC = rate_summary_remove,
-    MSTYPE = rate_summary,
-    MINITCOND = 'v1 0/0',
-    MFINALFUNC = rate,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE opt_out_rate(opted_out boolean) IS 'opt-out rate: percent of customers reached who opted out (TRUE among non-NULL rows)';
-CREATE AGGREGATE support_usage_rate(used boolean) (
-    SFUNC = rate_summary_add,
-    STYPE = rate_summary,
-    INITCOND = 'v1 0/0',
-    FINALFUNC = rate,
-    COMBINEFUNC = rate_summary_merge,
-    MSFUNC = rate_summary_add,
-    MINVFUNC = rate_summary_remove,
-    MSTYPE = rate_summary,
-    MINITCOND = 'v1 0/0',
-    MFINALFUNC = rate,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE support_usage_rate(used boolean) IS 'support usage rate: percent of customers who used the support system (TRUE among non-NULL rows)';
-CREATE AGGREGATE fcr_rate(contacts integer) (
-    SFUNC = rate_summary_add_fcr,
-    STYPE = rate_summary,
-    INITCOND = 'v1 0/0',
-    FINALFUNC = rate,
-    COMBINEFUNC = rate_summary_merge,
-    MSFUNC = rate_summary_add_fcr,
-    MINVFUNC = rate_summary_remove_fcr,
-    MSTYPE = rate_summary,
-    MINITCOND = 'v1 0/0',
-    MFINALFUNC = rate,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE fcr_rate(contacts integer) IS 'first-contact resolution: percent of issues solved at the first contact (contacts = 1)';
-CREATE AGGREGATE sla_rate(actual interval, target interval) (
-    SFUNC = rate_summary_add_sla,
-    STYPE = rate_summary,
-    INITCOND = 'v1 0/0',
-    FINALFUNC = rate,
-    COMBINEFUNC = rate_summary_merge,
-    MSFUNC = rate_summary_add_sla,
-    MINVFUNC = rate_summary_remove_sla,
-    MSTYPE = rate_summary,
-    MINITCOND = 'v1 0/0',
-    MFINALFUNC = rate,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE sla_rate(actual interval, target interval) IS 'SLA attainment: percent of rows whose actual time is within their target';
-CREATE AGGREGATE ctr(clicks bigint, impressions bigint) (
-    SFUNC = rate_summary_add_ctr,
-    STYPE = rate_summary,
-    INITCOND = 'v1 0/0',
-    FINALFUNC = rate,
-    COMBINEFUNC = rate_summary_merge,
-    MSFUNC = rate_summary_add_ctr,
-    MINVFUNC = rate_summary_remove_ctr,
-    MSTYPE = rate_summary,
-    MINITCOND = 'v1 0/0',
-    MFINALFUNC = rate,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE ctr(clicks bigint, impressions bigint) IS 'click-through rate: 100 * sum(clicks) / sum(impressions)';
-CREATE AGGREGATE churn_rate(active_from timestamptz, churned_at timestamptz, period_start timestamptz, period_end timestamptz) (
-    SFUNC = rate_summary_add_churn,
-    STYPE = rate_summary,
-    INITCOND = 'v1 0/0',
-    FINALFUNC = rate,
-    COMBINEFUNC = rate_summary_merge,
-    MSFUNC = rate_summary_add_churn,
-    MINVFUNC = rate_summary_remove_churn,
-    MSTYPE = rate_summary,
-    MINITCOND = 'v1 0/0',
-    MFINALFUNC = rate,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE churn_rate(active_from timestamptz, churned_at timestamptz, period_start timestamptz, period_end timestamptz) IS 'logo churn over a period: percent of customers active at period_start who churned by period_end';
-CREATE AGGREGATE retention_rate(active_from timestamptz, churned_at timestamptz, period_start timestamptz, period_end timestamptz) (
-    SFUNC = rate_summary_add_retention,
-    STYPE = rate_summary,
-    INITCOND = 'v1 0/0',
-    FINALFUNC = rate,
-    COMBINEFUNC = rate_summary_merge,
-    MSFUNC = rate_summary_add_retention,
-    MINVFUNC = rate_summary_remove_retention,
-    MSTYPE = rate_summary,
-    MINITCOND = 'v1 0/0',
-    MFINALFUNC = rate,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE retention_rate(active_from timestamptz, churned_at timestamptz, period_start timestamptz, period_end timestamptz) IS 'retention over a period: percent of customers active at period_start still active at period_end';
+COMMENT ON AGGREGATE {name}({args}) IS '{comment}';
+--@ end
 CREATE AGGREGATE rollup(rate_summary) (
     SFUNC = rate_summary_merge,
     STYPE = rate_summary,

@@ -24,7 +24,9 @@
 #   --@ end
 #       The template once for every combination of the tables' rows, the
 #       first table outermost, each {column} replaced by the row's cell
-#       (a {word} that names no column is an error).
+#       (a {word} that names no column is an error).  A row written
+#       "--@ since 1.1: numeric | ..." is new in 1.1: the upgrade script
+#       gets the combinations with it.
 
 function fail(message) {
 	printf "%s:%d: %s\n", FILENAME, FNR, message > "/dev/stderr"
@@ -48,8 +50,9 @@ function replace_all(s, from, to,    out, at) {
 	return out s
 }
 
-function emit(line,    name) {
-	if (mode == "upgrade" && !new_paragraph)
+# new: the line is part of what version adds
+function emit(line, new,    name) {
+	if (mode == "upgrade" && !new)
 		return
 	if (mode == "upgrade" && labelled != FILENAME) {
 		name = FILENAME
@@ -60,13 +63,21 @@ function emit(line,    name) {
 	print line
 }
 
-function expand(    t, c, i, line, done) {
+function expand(    t, c, i, line, done, new) {
 	for (t = 1; t <= tables; t++) {
 		if (rows[t] == 0)
 			fail("a table without rows")
 		pick[t] = 1
 	}
 	for (done = 0; !done; ) {
+		# a combination is new with its paragraph or with any of its rows
+		new = new_paragraph
+		for (t = 1; t <= tables; t++)
+			new = new || row_since[t, pick[t]] == version
+		if (mode == "upgrade" && new && !new_paragraph && !spaced) {
+			print ""
+			spaced = 1
+		}
 		for (i = 1; i <= lines; i++) {
 			line = template[i]
 			for (t = 1; t <= tables; t++)
@@ -74,7 +85,7 @@ function expand(    t, c, i, line, done) {
 					line = replace_all(line, "{" column[t, c] "}", cell[t, pick[t], c])
 			if (match(line, /\{[a-z_][a-z0-9_]*\}/))
 				fail("no column " substr(line, RSTART, RLENGTH) " in the tables of this template")
-			emit(line)
+			emit(line, new)
 		}
 		# the next combination: the last table's row turns fastest
 		for (t = tables; t >= 1 && ++pick[t] > rows[t]; t--)
@@ -84,18 +95,19 @@ function expand(    t, c, i, line, done) {
 	tables = 0
 	lines = 0
 	collecting = 0
+	spaced = 0
 }
 
 BEGIN {
 	if (mode == "install") {
 		print "/* kpi_ext--" version ".sql: customer KPIs as aggregates */"
-		print "/* built by the Makefile from src/*.sql with tools/assemble.awk: edit those */"
+		print "-- built by the Makefile from the family sources src/FAMILY.sql with tools/assemble.awk: edit those"
 		print ""
 		print "-- complain if script is sourced in psql, rather than via CREATE EXTENSION"
 		print "\\echo Use \"CREATE EXTENSION kpi_ext\" to load this file. \\quit"
 	} else if (mode == "upgrade" && from != "") {
 		print "/* kpi_ext--" from "--" version ".sql: what " version " adds to " from " */"
-		print "/* built by the Makefile from src/*.sql with tools/assemble.awk: edit those */"
+		print "-- built by the Makefile from the family sources src/FAMILY.sql with tools/assemble.awk: edit those"
 		print ""
 		print "-- complain if script is sourced in psql, rather than via ALTER EXTENSION"
 		print "\\echo Use \"ALTER EXTENSION kpi_ext UPDATE TO '" version "'\" to load this file. \\quit"
@@ -146,9 +158,14 @@ FNR == 1 {
 		next
 	}
 	if (collecting && lines == 0) {
+		rows[tables]++
+		row_since[tables, rows[tables]] = ""
+		if (match(directive, /^since [0-9]+\.[0-9]+:/)) {
+			row_since[tables, rows[tables]] = substr(directive, 7, RLENGTH - 7)
+			directive = substr(directive, RLENGTH + 1)
+		}
 		if (split(directive, word, "|") != columns[tables])
 			fail("a row with " split(directive, word, "|") " cells in a table of " columns[tables] " columns")
-		rows[tables]++
 		for (c = 1; c <= columns[tables]; c++)
 			cell[tables, rows[tables], c] = trim(word[c])
 		next
@@ -168,7 +185,7 @@ collecting {
 	next
 }
 
-{ emit($0) }
+{ emit($0, new_paragraph) }
 
 END {
 	if (!failed && collecting)
