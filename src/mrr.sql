@@ -80,42 +80,21 @@ COMMENT ON FUNCTION grr(mrr_summary) IS
 
 -- MRR aggregates: sums, so they also have moving-window support.
 
-CREATE AGGREGATE mrr_summary(prev_mrr numeric, curr_mrr numeric) (
+--@ each name              | final             | comment
+--@      mrr_summary       | mrr_summary_final | MRR movements of one customer row per period, for rollup() and the accessors
+--@      expansion_revenue | expansion_mrr     | expansion MRR in one step: the increases of customers who pay more
+--@      nrr               | nrr               | net revenue retention in one step, percent
+--@      grr               | grr               | gross revenue retention in one step, percent
+CREATE AGGREGATE {name}(prev_mrr numeric, curr_mrr numeric) (
     SFUNC = mrr_summary_add, STYPE = mrr_summary,
     INITCOND = 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0',
-    FINALFUNC = mrr_summary_final, COMBINEFUNC = mrr_summary_merge,
+    FINALFUNC = {final}, COMBINEFUNC = mrr_summary_merge,
     MSFUNC = mrr_summary_add, MINVFUNC = mrr_summary_remove, MSTYPE = mrr_summary,
     MINITCOND = 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0',
-    MFINALFUNC = mrr_summary_final, PARALLEL = SAFE
+    MFINALFUNC = {final}, PARALLEL = SAFE
 );
-COMMENT ON AGGREGATE mrr_summary(numeric, numeric) IS 'MRR movements of one customer row per period, for rollup() and the accessors';
-CREATE AGGREGATE expansion_revenue(prev_mrr numeric, curr_mrr numeric) (
-    SFUNC = mrr_summary_add, STYPE = mrr_summary,
-    INITCOND = 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0',
-    FINALFUNC = expansion_mrr, COMBINEFUNC = mrr_summary_merge,
-    MSFUNC = mrr_summary_add, MINVFUNC = mrr_summary_remove, MSTYPE = mrr_summary,
-    MINITCOND = 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0',
-    MFINALFUNC = expansion_mrr, PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE expansion_revenue(numeric, numeric) IS 'expansion MRR in one step: the increases of customers who pay more';
-CREATE AGGREGATE nrr(prev_mrr numeric, curr_mrr numeric) (
-    SFUNC = mrr_summary_add, STYPE = mrr_summary,
-    INITCOND = 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0',
-    FINALFUNC = nrr, COMBINEFUNC = mrr_summary_merge,
-    MSFUNC = mrr_summary_add, MINVFUNC = mrr_summary_remove, MSTYPE = mrr_summary,
-    MINITCOND = 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0',
-    MFINALFUNC = nrr, PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE nrr(numeric, numeric) IS 'net revenue retention in one step, percent';
-CREATE AGGREGATE grr(prev_mrr numeric, curr_mrr numeric) (
-    SFUNC = mrr_summary_add, STYPE = mrr_summary,
-    INITCOND = 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0',
-    FINALFUNC = grr, COMBINEFUNC = mrr_summary_merge,
-    MSFUNC = mrr_summary_add, MINVFUNC = mrr_summary_remove, MSTYPE = mrr_summary,
-    MINITCOND = 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0',
-    MFINALFUNC = grr, PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE grr(numeric, numeric) IS 'gross revenue retention in one step, percent';
+COMMENT ON AGGREGATE {name}(numeric, numeric) IS '{comment}';
+--@ end
 CREATE AGGREGATE rollup(mrr_summary) (
     SFUNC = mrr_summary_merge, STYPE = mrr_summary,
     INITCOND = 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0',
