@@ -5,6 +5,7 @@
  *		helpers for reading summaries from text and binary input.
  *
  * Families include only this header; they never reach into each other.
+ * Each section below names the file that implements it.
  */
 #ifndef KPI_EXT_H
 #define KPI_EXT_H
@@ -28,6 +29,8 @@
 #define pg_noreturn pg_attribute_noreturn()
 #endif
 
+/* common.c: the module and what messages need */
+
 /*
  * The name to put in a message: the aggregate being computed when we are a
  * transition function, otherwise the SQL function itself.  Only call it on
@@ -46,15 +49,6 @@ kpi_in_aggregate(FunctionCallInfo fcinfo)
 	return fcinfo->context != NULL &&
 		(IsA(fcinfo->context, AggState) || IsA(fcinfo->context, WindowAggState));
 }
-
-/*
- * The z quantile of a two-sided interval at the given confidence, which must
- * lie strictly between 0 and 1 (22023 otherwise).
- */
-extern double kpi_confidence_z(FunctionCallInfo fcinfo, double confidence);
-
-/* Two-sided p-value of a standard normal test statistic. */
-extern double kpi_two_sided_pvalue(double z);
 
 /*
  * A float8 as float8out shows it by default: the shortest text that reads
@@ -84,6 +78,22 @@ kpi_add_count(int64 a, int64 b, const char *type_name)
 	return result;
 }
 
+/* A summary handed to a function that is not one kpi_ext could have built. */
+pg_noreturn extern void kpi_corrupt(const char *type_name, const char *problem);
+
+/* stats.c */
+
+/*
+ * The z quantile of a two-sided interval at the given confidence, which must
+ * lie strictly between 0 and 1 (22023 otherwise).
+ */
+extern double kpi_confidence_z(FunctionCallInfo fcinfo, double confidence);
+
+/* Two-sided p-value of a standard normal test statistic. */
+extern double kpi_two_sided_pvalue(double z);
+
+/* textin.c */
+
 /*
  * A cursor over the text form of a summary.  Every parse error reports the
  * type, the whole input and what was expected at the failing position.
@@ -98,9 +108,6 @@ typedef struct KpiTextCursor
 /* A summary that fails its own consistency checks: 22P02 for text input. */
 pg_noreturn extern void kpi_text_invalid(const KpiTextCursor *cur, const char *problem);
 
-/* A summary handed to a function that is not one kpi_ext could have built. */
-pg_noreturn extern void kpi_corrupt(const char *type_name, const char *problem);
-
 extern void kpi_text_init(KpiTextCursor *cur, const char *type_name, const char *input);
 pg_noreturn extern void kpi_text_error(const KpiTextCursor *cur, const char *expected);
 
@@ -109,6 +116,9 @@ extern bool kpi_text_skip_space(KpiTextCursor *cur);
 
 /* Consumes literal if the input continues with it. */
 extern bool kpi_text_accept(KpiTextCursor *cur, const char *literal);
+
+/* Consumes literal, or errors that it was expected there. */
+extern void kpi_text_expect(KpiTextCursor *cur, const char *literal);
 
 /* Reads a non-negative decimal integer that fits in int64. */
 extern int64 kpi_text_count(KpiTextCursor *cur);
@@ -123,6 +133,8 @@ extern void kpi_text_version(KpiTextCursor *cur, int supported_version);
 /* Errors unless only whitespace is left. */
 extern void kpi_text_end(KpiTextCursor *cur);
 
+/* binin.c */
+
 /*
  * Binary input: read with a length check first, so truncated input is a
  * clean 22P03 rather than a protocol error.
@@ -134,6 +146,8 @@ extern float8 kpi_recv_float8(StringInfo buf, const char *type_name);
 /* len bytes in place; a negative len is an error too */
 extern const char *kpi_recv_bytes(StringInfo buf, int64 len, const char *type_name);
 pg_noreturn extern void kpi_recv_error(const char *type_name, const char *detail);
+
+/* money.c */
 
 /*
  * Exact money.  Amounts are 128-bit integers of units at a decimal scale

@@ -1,7 +1,9 @@
 # The files DBAs and PGXN read agree with each other: META.json is valid
 # PGXN meta-spec 1.0.0 and names the version the control file installs.
+# Released install and upgrade scripts are as they were released.
 use strict;
 use warnings;
+use Digest::SHA qw(sha256_hex);
 use JSON::PP;
 use Test::More;
 
@@ -48,5 +50,15 @@ like(slurp('debian/pgversions'), qr/^\d+\+?$/m, 'debian/pgversions names the sup
 (my $unstable_control = slurp('debian/control.in')) =~ s/PGVERSION/18/g;
 is(slurp('debian/control'), $unstable_control,
 	'debian/control is control.in for Debian unstable (pg_buildext updatecontrol there)');
+
+# A server that has a release installed runs its script's objects; changing
+# the script would make fresh installs differ from existing ones.  New
+# objects go into src/*.sql as "--@ since" paragraphs (README, Development).
+my %released = (
+	'kpi_ext--1.0.sql' => '3934c9c9f067d810b6d2896ab773046396f86c2fc6a363e77e3c788e57cbfc5a',);
+for my $script (sort keys %released)
+{
+	is(sha256_hex(slurp($script)), $released{$script}, "$script is byte for byte as released");
+}
 
 done_testing();
