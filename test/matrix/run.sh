@@ -185,10 +185,9 @@ test_zip() {
 	local r=$1 major=$2 zip status=0
 	make -C "$root_of_tree" -s dist DIST_REF="$tree_ref" DISTFILE="$r/build/kpi_ext.zip" >/dev/null || return 1
 	rm -rf "$r/build/zip" && mkdir -p "$r/build/zip"
-	in_root "$r" sh -c 'cd /build/zip && unzip -q ../kpi_ext.zip && cd kpi_ext-* && perl test/t/000_packaging.pl' \
-		>"$r/build/zip.log" 2>&1 || status=$?
-	[ "$status" = 0 ] && { in_root "$r" sh -c 'cd /build/zip/kpi_ext-* && make -s && make -s install' \
-		>>"$r/build/zip.log" 2>&1 || status=$?; }
+	# built first: make assembles the install scripts the packaging test reads
+	in_root "$r" sh -c 'cd /build/zip && unzip -q ../kpi_ext.zip && cd kpi_ext-* && make -s &&
+		perl test/t/000_packaging.pl && make -s install' >"$r/build/zip.log" 2>&1 || status=$?
 	[ "$status" = 0 ] && { in_root "$r" env PG_MAJOR="$major" KPI_USE_INSTALLED=1 KPI_CHECK_PARTS=regress \
 		sh -c 'bash /build/zip/kpi_ext-*/test/check.sh' >>"$r/build/zip.log" 2>&1 || status=$?; }
 	in_root "$r" sh -c 'cd /build/zip/kpi_ext-* && make -s uninstall' >/dev/null 2>&1 || true

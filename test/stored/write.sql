@@ -1,55 +1,127 @@
--- Tables and materialized views holding every kpi_ext summary type and
--- health_score, built by the aggregates from deterministic sample rows.
--- Written under one kpi_ext version or PostgreSQL major and read again by
--- read.sql under another (test/matrix/cross_major.sh, the upgrade chain).
-CREATE TABLE stored_rows AS
-SELECT i,
-       i % 7 AS grp,
-       (i * 37 % 11)::int AS score,
-       (i * 13 % 5 + 1)::int AS csat,
-       i % 3 = 0 AS churned,
-       make_interval(secs => (i * 7919 % 86400) + 0.25 * (i % 4)) AS waited,
-       timestamptz '2024-01-01 00:00+00' + make_interval(days => i % 400, hours => i % 24) AS at,
-       (i % 250)::int AS customer,
-       round((i * 9973 % 50000) / 100.0, 2) AS amount,
-       round((i % 9) * 10.5, 2) AS prev_mrr,
-       round((i % 13) * 7.25, 2) AS curr_mrr
-  FROM generate_series(1, 3000) AS i;
+-- Tables and materialized views holding summaries of every kpi_ext type,
+-- built by the aggregates from the sample data set (test/sample-data.sql,
+-- loaded first), and kept.reads: every way to read a KPI off them.  Written
+-- under one kpi_ext version or PostgreSQL major; read.sql reads them under
+-- another (test/t/010_upgrade_chain.pl, test/matrix/cross_major.sh) and must
+-- print the same.
+CREATE SCHEMA kept;
 
-CREATE TABLE stored_scores AS
-SELECT grp, score_summary(score) AS nps_s, csat_agg(csat) AS csat, ces_agg(csat, 7) AS ces
-  FROM stored_rows GROUP BY grp;
-CREATE TABLE stored_rates AS
-SELECT grp, rate_summary(churned) AS churn_s,
-       sla_rate(waited, interval '8 hours') AS sla_s
-  FROM stored_rows GROUP BY grp;
-CREATE TABLE stored_durations AS
-SELECT grp, duration_summary(waited) AS waited_s FROM stored_rows GROUP BY grp;
-CREATE TABLE stored_clv AS
-SELECT grp, clv_summary(customer, amount, at) AS by_int,
-       clv_summary('c' || customer, amount, at) AS by_text,
-       clv_summary(md5(customer::text)::uuid, amount, at) AS by_uuid
-  FROM stored_rows GROUP BY grp;
-CREATE TABLE stored_mrr AS
-SELECT grp, mrr_summary(prev_mrr, curr_mrr) AS mrr_s FROM stored_rows GROUP BY grp;
-CREATE TABLE stored_health AS
-SELECT grp, health_score_agg(c.name, c.value, c.weight) AS h
-  FROM stored_rows r,
-       LATERAL (VALUES ('nps', kpi_scale(r.score, 0, 10), 2.0),
-                       ('csat', kpi_scale(r.csat, 1, 5), 1.0)) AS c(name, value, weight)
- WHERE r.i <= 7 GROUP BY grp;
+CREATE TABLE kept.clv AS
+	SELECT c.segment AS k, clv_summary(o.customer_id, o.amount, o.ordered_at) AS by_id,
+	       clv_summary(c.name, o.amount, o.ordered_at) AS by_name,
+	       clv_summary(md5(c.name)::uuid, o.amount, o.ordered_at) AS by_uuid
+	  FROM crm.orders AS o JOIN crm.customers AS c USING (customer_id) GROUP BY c.segment;
+CREATE MATERIALIZED VIEW kept.clv_view AS
+	SELECT c.segment AS k, clv_summary(o.customer_id, o.amount, o.ordered_at) AS by_id,
+	       clv_summary(c.name, o.amount, o.ordered_at) AS by_name,
+	       clv_summary(md5(c.name)::uuid, o.amount, o.ordered_at) AS by_uuid
+	  FROM crm.orders AS o JOIN crm.customers AS c USING (customer_id) GROUP BY c.segment;
 
--- materialized views: rolled up from the stored tables, as BI boards keep them
--- (grp 0: one row)
-CREATE MATERIALIZED VIEW stored_rollups AS
-SELECT 0 AS grp, rollup(nps_s) AS nps_all,
-       (SELECT rollup(churn_s) FROM stored_rates) AS churn_all,
-       (SELECT rollup(waited_s) FROM stored_durations) AS waited_all,
-       (SELECT rollup(by_int) FROM stored_clv) AS clv_all,
-       (SELECT rollup(mrr_s) FROM stored_mrr) AS mrr_all,
-       (SELECT h FROM stored_health ORDER BY grp LIMIT 1) AS h_first
-  FROM stored_scores;
-CREATE MATERIALIZED VIEW stored_monthly AS
-SELECT date_trunc('month', at, 'UTC') AS month, nps_agg(score) AS nps, churn_rate(churned) AS churn,
-       median_duration(waited) AS median_wait, clv(customer, amount, at) AS clv
-  FROM stored_rows GROUP BY 1;
+CREATE TABLE kept.durations AS
+	SELECT c.segment AS k, duration_summary(t.first_response_at - t.opened_at) AS first_response,
+	       duration_summary(t.resolved_at - t.opened_at) AS resolution
+	  FROM crm.tickets AS t JOIN crm.customers AS c USING (customer_id) GROUP BY c.segment;
+CREATE MATERIALIZED VIEW kept.durations_view AS
+	SELECT c.segment AS k, duration_summary(t.first_response_at - t.opened_at) AS first_response,
+	       duration_summary(t.resolved_at - t.opened_at) AS resolution
+	  FROM crm.tickets AS t JOIN crm.customers AS c USING (customer_id) GROUP BY c.segment;
+
+CREATE TABLE kept.health AS
+	SELECT u.customer_id AS k, health_score_agg(x.name, x.value, x.weight) AS h
+	  FROM crm.product_usage AS u
+	 CROSS JOIN LATERAL (VALUES ('logins', kpi_scale(u.logins, 0, 50), 2.0::float8),
+	                            ('active_users', kpi_scale(u.active_users, 0, 20), 1.0),
+	                            ('features', kpi_scale(u.feature_events, 0, 500), 0.5)) AS x(name, value, weight)
+	 WHERE u.week = (SELECT max(week) FROM crm.product_usage) AND u.customer_id <= 12
+	 GROUP BY u.customer_id;
+CREATE MATERIALIZED VIEW kept.health_view AS
+	SELECT u.customer_id AS k, health_score_agg(x.name, x.value, x.weight) AS h
+	  FROM crm.product_usage AS u
+	 CROSS JOIN LATERAL (VALUES ('logins', kpi_scale(u.logins, 0, 50), 2.0::float8),
+	                            ('active_users', kpi_scale(u.active_users, 0, 20), 1.0),
+	                            ('features', kpi_scale(u.feature_events, 0, 500), 0.5)) AS x(name, value, weight)
+	 WHERE u.week = (SELECT max(week) FROM crm.product_usage) AND u.customer_id <= 12
+	 GROUP BY u.customer_id;
+
+CREATE TABLE kept.mrr AS
+	SELECT c.segment AS k, mrr_summary(before.mrr, after.mrr) AS movements
+	  FROM crm.customers AS c CROSS JOIN (SELECT max(month) AS last FROM crm.mrr_monthly) AS m
+	  LEFT JOIN crm.mrr_monthly AS before
+	    ON before.customer_id = c.customer_id AND before.month = (m.last - interval '6 months')::date
+	  LEFT JOIN crm.mrr_monthly AS after ON after.customer_id = c.customer_id AND after.month = m.last
+	 GROUP BY c.segment;
+CREATE MATERIALIZED VIEW kept.mrr_view AS
+	SELECT c.segment AS k, mrr_summary(before.mrr, after.mrr) AS movements
+	  FROM crm.customers AS c CROSS JOIN (SELECT max(month) AS last FROM crm.mrr_monthly) AS m
+	  LEFT JOIN crm.mrr_monthly AS before
+	    ON before.customer_id = c.customer_id AND before.month = (m.last - interval '6 months')::date
+	  LEFT JOIN crm.mrr_monthly AS after ON after.customer_id = c.customer_id AND after.month = m.last
+	 GROUP BY c.segment;
+
+CREATE TABLE kept.rates AS
+	SELECT c.segment AS k, rate_summary(c.churned_at IS NOT NULL) AS churn,
+	       rate_summary(r.renewed) AS renewal
+	  FROM crm.customers AS c LEFT JOIN crm.renewals AS r USING (customer_id) GROUP BY c.segment;
+CREATE MATERIALIZED VIEW kept.rates_view AS
+	SELECT c.segment AS k, rate_summary(c.churned_at IS NOT NULL) AS churn,
+	       rate_summary(r.renewed) AS renewal
+	  FROM crm.customers AS c LEFT JOIN crm.renewals AS r USING (customer_id) GROUP BY c.segment;
+
+CREATE TABLE kept.scores AS
+	SELECT c.segment AS k, score_summary(s.score) AS nps, score_summary(s.csat) AS csat,
+	       score_summary(s.ces) AS ces
+	  FROM crm.surveys AS s JOIN crm.customers AS c USING (customer_id) GROUP BY c.segment;
+CREATE MATERIALIZED VIEW kept.scores_view AS
+	SELECT c.segment AS k, score_summary(s.score) AS nps, score_summary(s.csat) AS csat,
+	       score_summary(s.ces) AS ces
+	  FROM crm.surveys AS s JOIN crm.customers AS c USING (customer_id) GROUP BY c.segment;
+
+-- Every read of every stored summary: each function of the extension that
+-- takes the summary alone (accessors, text and binary output), each that
+-- takes two of them (on every pair of rows), and those with other arguments
+-- with arguments chosen here.  An error is a result too, kept with its
+-- SQLSTATE.
+CREATE FUNCTION kept.read(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	result text;
+BEGIN
+	EXECUTE query INTO result;
+	RETURN coalesce(result, '(no rows)');
+EXCEPTION WHEN others THEN
+	RETURN 'ERROR ' || SQLSTATE || ': ' || SQLERRM;
+END $$;
+
+CREATE TABLE kept.reads AS
+WITH summaries AS (
+	SELECT c.oid::regclass AS rel, a.attname AS col, a.atttypid AS typ
+	  FROM pg_class AS c
+	  JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0
+	  JOIN pg_depend AS d ON d.classid = 'pg_type'::regclass AND d.objid = a.atttypid AND d.deptype = 'e'
+	  JOIN pg_extension AS e ON e.oid = d.refobjid AND e.extname = 'kpi_ext'
+	 WHERE c.relnamespace = 'kept'::regnamespace AND c.relkind IN ('r', 'm')),
+functions AS (
+	SELECT p.* FROM pg_proc AS p
+	  JOIN pg_depend AS d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+	  JOIN pg_extension AS e ON e.oid = d.refobjid AND e.extname = 'kpi_ext'
+	 WHERE p.prokind = 'f'),
+calls AS (
+	SELECT s.*, format('%I(t.%I)', f.proname, s.col) AS call, '' AS pairs
+	  FROM summaries AS s JOIN functions AS f ON f.proargtypes[0] = s.typ AND f.pronargs - f.pronargdefaults = 1
+	UNION ALL
+	SELECT s.*, format('%I(t.%I, u.%I)', f.proname, s.col, s.col), format(', %s AS u', s.rel)
+	  FROM summaries AS s JOIN functions AS f
+	    ON f.pronargs = 2 AND f.proargtypes[0] = s.typ AND f.proargtypes[1] = s.typ
+	UNION ALL
+	SELECT s.*, format(c.call, s.col), ''
+	  FROM summaries AS s JOIN (VALUES
+	       ('score_summary', 'csat(t.%I, 10)'), ('score_summary', 'nps_ci(t.%I, 0.8)'),
+	       ('score_summary', 'nps_margin(t.%I, 0.99)'), ('rate_summary', 'rate_ci(t.%I, 0.99)'),
+	       ('duration_summary', 'percentile(t.%I, 0.9)'),
+	       ('duration_summary', 'percentiles(t.%I, ''{0, 0.25, 0.5, 0.999, 1}'')'),
+	       ('clv_summary', 'clv(t.%I, 3.5)'), ('health_score', 'band(t.%I, 40, 80)'),
+	       ('health_score', 'component(t.%I, ''logins'')'), ('health_score', 't.%I -> ''features''')
+	       ) AS c(typ, call) ON c.typ::regtype = s.typ)
+SELECT typ::regtype AS typ, format('%s.%s: %s', rel, col, call) AS label,
+       format('SELECT string_agg(x::text, '' | '' ORDER BY t.k%s, x::text) FROM %s AS t%s, LATERAL (SELECT %s) AS x',
+              CASE WHEN pairs = '' THEN '' ELSE ', u.k' END, rel, pairs, call) AS query
+  FROM calls;

@@ -34,101 +34,20 @@ $node->safe_psql('updated', "CREATE EXTENSION kpi_ext VERSION '$versions[0]'");
 # database of their own: the suite runs in "updated").
 $node->safe_psql('postgres', 'CREATE DATABASE stored');
 $node->safe_psql('stored', "CREATE EXTENSION kpi_ext VERSION '$versions[0]'");
-my ($status, $stdout, $stderr) = $node->psql('stored', undef,
-	extra_params => [ '-v', 'ON_ERROR_STOP=1', '-f', 'test/sample-data.sql' ]);
-is($status, 0, 'the sample data set loads') or diag($stderr);
-my %stored = (
-	scores => q{
-		SELECT c.segment AS k, score_summary(s.score) AS nps, score_summary(s.csat) AS csat,
-		       score_summary(s.ces) AS ces
-		  FROM crm.surveys AS s JOIN crm.customers AS c USING (customer_id) GROUP BY c.segment},
-	rates => q{
-		SELECT c.segment AS k, rate_summary(c.churned_at IS NOT NULL) AS churn,
-		       rate_summary(r.renewed) AS renewal
-		  FROM crm.customers AS c LEFT JOIN crm.renewals AS r USING (customer_id) GROUP BY c.segment},
-	durations => q{
-		SELECT c.segment AS k, duration_summary(t.first_response_at - t.opened_at) AS first_response,
-		       duration_summary(t.resolved_at - t.opened_at) AS resolution
-		  FROM crm.tickets AS t JOIN crm.customers AS c USING (customer_id) GROUP BY c.segment},
-	clv => q{
-		SELECT c.segment AS k, clv_summary(o.customer_id, o.amount, o.ordered_at) AS by_id,
-		       clv_summary(c.name, o.amount, o.ordered_at) AS by_name,
-		       clv_summary(md5(c.name)::uuid, o.amount, o.ordered_at) AS by_uuid
-		  FROM crm.orders AS o JOIN crm.customers AS c USING (customer_id) GROUP BY c.segment},
-	mrr => q{
-		SELECT c.segment AS k, mrr_summary(before.mrr, after.mrr) AS movements
-		  FROM crm.customers AS c CROSS JOIN (SELECT max(month) AS last FROM crm.mrr_monthly) AS m
-		  LEFT JOIN crm.mrr_monthly AS before
-		    ON before.customer_id = c.customer_id AND before.month = (m.last - interval '6 months')::date
-		  LEFT JOIN crm.mrr_monthly AS after ON after.customer_id = c.customer_id AND after.month = m.last
-		 GROUP BY c.segment},
-	health => q{
-		SELECT u.customer_id AS k, health_score_agg(x.name, x.value, x.weight) AS h
-		  FROM crm.product_usage AS u
-		 CROSS JOIN LATERAL (VALUES ('logins', kpi_scale(u.logins, 0, 50), 2.0::float8),
-		                            ('active_users', kpi_scale(u.active_users, 0, 20), 1.0),
-		                            ('features', kpi_scale(u.feature_events, 0, 500), 0.5)) AS x(name, value, weight)
-		 WHERE u.week = (SELECT max(week) FROM crm.product_usage) AND u.customer_id <= 12
-		 GROUP BY u.customer_id});
-$node->safe_psql('stored', 'CREATE SCHEMA kept');
-for my $name (sort keys %stored)
+for my $file ('test/sample-data.sql', 'test/stored/write.sql')
 {
-	$node->safe_psql('stored', "CREATE TABLE kept.$name AS $stored{$name}");
-	$node->safe_psql('stored', "CREATE MATERIALIZED VIEW kept.${name}_view AS $stored{$name}");
+	my ($status, $stdout, $stderr) = $node->psql('stored', undef,
+		extra_params => [ '-v', 'ON_ERROR_STOP=1', '-f', $file ]);
+	is($status, 0, "$file runs") or diag($stderr);
 }
-
-# Every read of every stored summary: each function of the extension that
-# takes the summary alone (accessors, text and binary output), each that
-# takes two of them (on every pair of rows), and those with other arguments
-# with arguments chosen here.  An error is a result too, kept with its
-# SQLSTATE.
-$node->safe_psql('stored', q{
-	CREATE FUNCTION kept.read(query text) RETURNS text LANGUAGE plpgsql AS $$
-	DECLARE
-		result text;
-	BEGIN
-		EXECUTE query INTO result;
-		RETURN coalesce(result, '(no rows)');
-	EXCEPTION WHEN others THEN
-		RETURN 'ERROR ' || SQLSTATE || ': ' || SQLERRM;
-	END $$;
-
-	CREATE TABLE kept.reads AS
-	WITH summaries AS (
-		SELECT c.oid::regclass AS rel, a.attname AS col, a.atttypid AS typ
-		  FROM pg_class AS c
-		  JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0
-		  JOIN pg_depend AS d ON d.classid = 'pg_type'::regclass AND d.objid = a.atttypid AND d.deptype = 'e'
-		  JOIN pg_extension AS e ON e.oid = d.refobjid AND e.extname = 'kpi_ext'
-		 WHERE c.relnamespace = 'kept'::regnamespace AND c.relkind IN ('r', 'm')),
-	functions AS (
-		SELECT p.* FROM pg_proc AS p
-		  JOIN pg_depend AS d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
-		  JOIN pg_extension AS e ON e.oid = d.refobjid AND e.extname = 'kpi_ext'
-		 WHERE p.prokind = 'f'),
-	calls AS (
-		SELECT s.*, format('%I(t.%I)', f.proname, s.col) AS call, '' AS pairs
-		  FROM summaries AS s JOIN functions AS f ON f.proargtypes[0] = s.typ AND f.pronargs - f.pronargdefaults = 1
-		UNION ALL
-		SELECT s.*, format('%I(t.%I, u.%I)', f.proname, s.col, s.col), format(', %s AS u', s.rel)
-		  FROM summaries AS s JOIN functions AS f
-		    ON f.pronargs = 2 AND f.proargtypes[0] = s.typ AND f.proargtypes[1] = s.typ
-		UNION ALL
-		SELECT s.*, format(c.call, s.col), ''
-		  FROM summaries AS s JOIN (VALUES
-		       ('score_summary', 'csat(t.%I, 10)'), ('score_summary', 'nps_ci(t.%I, 0.8)'),
-		       ('score_summary', 'nps_margin(t.%I, 0.99)'), ('rate_summary', 'rate_ci(t.%I, 0.99)'),
-		       ('duration_summary', 'percentile(t.%I, 0.9)'),
-		       ('duration_summary', 'percentiles(t.%I, ''{0, 0.25, 0.5, 0.999, 1}'')'),
-		       ('clv_summary', 'clv(t.%I, 3.5)'), ('health_score', 'band(t.%I, 40, 80)'),
-		       ('health_score', 'component(t.%I, ''logins'')'), ('health_score', 't.%I -> ''features''')
-		       ) AS c(typ, call) ON c.typ::regtype = s.typ)
-	SELECT typ::regtype AS typ, format('%s.%s: %s', rel, col, call) AS label,
-	       format('SELECT string_agg(x::text, '' | '' ORDER BY t.k%s, x::text) FROM %s AS t%s, LATERAL (SELECT %s) AS x',
-	              CASE WHEN pairs = '' THEN '' ELSE ', u.k' END, rel, pairs, call) AS query
-	  FROM calls});
-my $reads = q{SELECT string_agg(label || ' = ' || kept.read(query), E'\n' ORDER BY label) FROM kept.reads};
-my @before = split /\n/, $node->safe_psql('stored', $reads);
+sub stored_reads
+{
+	my ($status, $stdout, $stderr) = $node->psql('stored', undef,
+		extra_params => [ '-A', '-t', '-f', 'test/stored/read.sql' ]);
+	die "test/stored/read.sql: $stderr" if $status;
+	return split /\n/, $stdout;
+}
+my @before = stored_reads();
 # Each type is read many ways, mostly without an error: a test that found
 # no functions would compare nothing.
 is( $node->safe_psql(
@@ -149,7 +68,7 @@ for my $db ('stored', 'updated')
 		$newest, "$db: updated from $versions[0] step by step to $newest");
 }
 
-my @after = split /\n/, $node->safe_psql('stored', $reads);
+my @after = stored_reads();
 my $last = $#before > $#after ? $#before : $#after;
 my @changed = grep { ($before[$_] // '') ne ($after[$_] // '') } 0 .. $last;
 is(scalar @changed, 0, scalar(@before) . ' reads of the stored summaries read the same after the update')
