@@ -46,7 +46,10 @@ my ($deb_version) = slurp('debian/changelog') =~ /^kpi-ext \(([^)-]+)(?:-[^)]*)?
 is($deb_version, $meta->{version}, 'debian/changelog names the distribution version');
 like(slurp('debian/control.in'), qr/^Package: postgresql-PGVERSION-kpi-ext$/m,
 	'debian/control.in builds postgresql-NN-kpi-ext');
-like(slurp('debian/pgversions'), qr/^\d+\+?$/m, 'debian/pgversions names the supported majors');
+my ($oldest_major) = slurp('debian/pgversions') =~ /^(\d+)\+$/m;
+ok($oldest_major, 'debian/pgversions names the oldest supported major, and every one after it');
+is($meta->{prereqs}{runtime}{requires}{PostgreSQL}, "$oldest_major.0.0",
+	'PGXN and Debian name the same oldest PostgreSQL');
 (my $unstable_control = slurp('debian/control.in')) =~ s/PGVERSION/18/g;
 is(slurp('debian/control'), $unstable_control,
 	'debian/control is control.in for Debian unstable (pg_buildext updatecontrol there)');
