@@ -47,6 +47,10 @@ $(EXTENSION)--$(EXTVERSION).sql: tools/assemble.awk $(FAMILY_SQL)
 $(EXTENSION)--$(PREVIOUS_VERSION)--$(EXTVERSION).sql: tools/assemble.awk $(FAMILY_SQL)
 	awk -v mode=upgrade -v from=$(PREVIOUS_VERSION) -v version=$(EXTVERSION) -f $^ >$@.tmp && mv $@.tmp $@
 
+# just the scripts, for a tree whose library is installed from a package
+.PHONY: scripts
+scripts: $(DATA_built)
+
 # With VPATH the objects go to a build directory that has no src/ yet.
 .PHONY: objects-dir
 $(OBJS): | objects-dir

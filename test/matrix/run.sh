@@ -91,21 +91,27 @@ in_root() { # root command...
 		DEBIAN_FRONTEND=noninteractive "$@"
 }
 
-# Makes (or reuses) the root for a Debian suite with the packages for major $2.
+# Makes (or reuses) root $cache/$1 of Debian suite $2 with packages $3;
+# $4, if given, is one more apt source, pinned low so that only packages
+# asked for by release (name/suite) come from it.
 ensure_root() {
-	local suite=$1 major=$2 r=$cache/$1 want stamp
-	want="$suite $(root_packages "$major")"
+	local name=$1 suite=$2 packages=$3 extra=${4:-} r=$cache/$1 want stamp
+	want="$suite $packages${extra:+ + $extra}"
 	stamp=$r/.kpi_ext-root
 	if [ -z "$rebuild" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] &&
 		[ -z "$(find "$stamp" -mtime +7)" ]; then
-		log "PostgreSQL $major: reusing the Debian $suite root in $r"
+		log "reusing the Debian $suite root $r"
 		return 0
 	fi
-	log "PostgreSQL $major: making a Debian $suite root in $r"
+	log "making a Debian $suite root in $r"
 	rm -rf "$r" "$r.new"
 	mkdir -p "$cache"
-	debootstrap --variant=minbase "$suite" "$r.new" "$mirror" >"$cache/$suite.debootstrap.log" 2>&1 ||
-		{ tail -n 20 "$cache/$suite.debootstrap.log" >&2; return 1; }
+	debootstrap --variant=minbase "$suite" "$r.new" "$mirror" >"$cache/$name.debootstrap.log" 2>&1 ||
+		{ tail -n 20 "$cache/$name.debootstrap.log" >&2; return 1; }
+	if [ -n "$extra" ]; then
+		echo "deb $mirror $extra main" >"$r.new/etc/apt/sources.list.d/$extra.list"
+		printf 'Package: *\nPin: release n=%s\nPin-Priority: 100\n' "$extra" >"$r.new/etc/apt/preferences.d/$extra"
+	fi
 	mount_into proc proc "$r.new/proc"
 	# no daemon may start while packages install (the cluster postgresql-NN
 	# would create is not used)
@@ -113,16 +119,18 @@ ensure_root() {
 	chmod +x "$r.new/usr/sbin/policy-rc.d"
 	mkdir -p "$r.new/etc/postgresql-common/createcluster.d"
 	echo 'create_main_cluster = false' >"$r.new/etc/postgresql-common/createcluster.d/kpi_ext.conf"
-	# shellcheck disable=SC2046
+	# shellcheck disable=SC2086
 	if ! { in_root "$r.new" apt-get "${apt_opts[@]}" update &&
-		in_root "$r.new" apt-get "${apt_opts[@]}" -y install $(root_packages "$major"); } \
-		>"$cache/$suite.apt.log" 2>&1; then
-		tail -n 20 "$cache/$suite.apt.log" >&2
+		in_root "$r.new" apt-get "${apt_opts[@]}" -y install $packages; } \
+		>"$cache/$name.apt.log" 2>&1; then
+		tail -n 20 "$cache/$name.apt.log" >&2
 		return 1
 	fi
 	# the locales the locale-dependent tests create databases in
-	printf 'en_US.UTF-8 UTF-8\ntr_TR.UTF-8 UTF-8\nid_ID.UTF-8 UTF-8\n' >"$r.new/etc/locale.gen"
-	in_root "$r.new" locale-gen >/dev/null
+	if [ -f "$r.new/usr/sbin/locale-gen" ]; then
+		printf 'en_US.UTF-8 UTF-8\ntr_TR.UTF-8 UTF-8\nid_ID.UTF-8 UTF-8\n' >"$r.new/etc/locale.gen"
+		in_root "$r.new" locale-gen >/dev/null
+	fi
 	umount "$r.new/proc" && unset 'mounted[${#mounted[@]}-1]'
 	echo "$want" >"$r.new/.kpi_ext-root"
 	mv "$r.new" "$r"
@@ -147,16 +155,18 @@ step() { # description command...
 
 # Builds the Debian package in root $1 for major $2 and checks it with lintian:
 # errors and warnings fail, the informational tags README explains are shown.
+# The package is built in /build/pkg (updatecontrol rewrites debian/control
+# for the root's major); the tests run in the untouched copy /build/kpi_ext.
 build_deb() {
 	local r=$1 major=$2
-	rm -rf "$r/build" && mkdir -p "$r/build/kpi_ext"
+	rm -rf "$r/build" && mkdir -p "$r/build/kpi_ext" "$r/build/pkg/kpi_ext"
 	git -C "$root_of_tree" archive "$tree_ref" | tar -C "$r/build/kpi_ext" -xf -
-	in_root "$r" sh -c 'cd /build/kpi_ext && pg_buildext updatecontrol && dpkg-buildpackage -us -uc' \
+	git -C "$root_of_tree" archive "$tree_ref" | tar -C "$r/build/pkg/kpi_ext" -xf -
+	in_root "$r" sh -c 'cd /build/pkg/kpi_ext && pg_buildext updatecontrol && dpkg-buildpackage -us -uc' \
 		>"$r/build/dpkg-buildpackage.log" 2>&1 ||
 		{ tail -n 40 "$r/build/dpkg-buildpackage.log" >&2; return 1; }
-	in_root "$r" sh -c 'cd /build/kpi_ext && debian/rules clean' >/dev/null 2>&1 || true
-	debs[$major]=$(cd "$r/build" && ls postgresql-"$major"-kpi-ext_*.deb)
-	in_root "$r" runuser -u nobody -- sh -c 'lintian -I --pedantic /build/kpi-ext_*.changes' \
+	debs[$major]=pkg/$(cd "$r/build/pkg" && ls postgresql-"$major"-kpi-ext_*.deb)
+	in_root "$r" runuser -u nobody -- sh -c 'lintian -I --pedantic /build/pkg/kpi-ext_*.changes' \
 		>"$r/build/lintian.log" 2>&1 || true
 	sed 's/^/   lintian: /' "$r/build/lintian.log" >&2
 	! grep -qE '^[EW]: ' "$r/build/lintian.log"
@@ -199,7 +209,7 @@ for major in "${versions[@]}"; do
 	suite=${suite_of[$major]}
 	r=$cache/$suite
 	t0=$SECONDS
-	if ! ensure_root "$suite" "$major"; then
+	if ! ensure_root "$suite" "$suite" "$(root_packages "$major")"; then
 		failed=$((failed + 1)); printf 'matrix: %-58s FAILED\n' "PostgreSQL $major: Debian $suite root"
 		continue
 	fi
@@ -215,11 +225,21 @@ for major in "${versions[@]}"; do
 done
 
 # Summaries stored under 15 read the same under 18 after pg_dump (18's) and
-# restore, as PostgreSQL's upgrade documentation says to move a database.
+# restore, and after pg_upgrade, the two ways PostgreSQL's upgrade
+# documentation gives.  pg_upgrade needs both majors in one system: an
+# unstable root with Debian 12's postgresql-15 beside unstable's 18.
 if [[ " ${versions[*]} " == *" 15 "* && " ${versions[*]} " == *" 18 "* && -n "${debs[15]:-}" && -n "${debs[18]:-}" ]]; then
 	source "$here/cross_major.sh"
 	step "stored summaries: PostgreSQL 15 -> pg_dump 18 -> 18 read the same" \
 		cross_major "$cache/bookworm" "$cache/sid"
+	if ensure_root sid-upgrade sid "postgresql-18 postgresql-15/bookworm" bookworm; then
+		mount_into proc proc "$cache/sid-upgrade/proc"
+		mount_into tmpfs shm "$cache/sid-upgrade/dev/shm"
+		step "stored summaries: PostgreSQL 15 -> pg_upgrade -> 18 read the same" \
+			upgrade_major "$cache/sid-upgrade" "$cache/bookworm" "$cache/sid"
+	else
+		failed=$((failed + 1)); printf 'matrix: %-58s FAILED\n' "Debian unstable root with PostgreSQL 15 and 18"
+	fi
 fi
 
 echo "matrix: $passed passed, $failed failed"
