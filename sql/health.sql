@@ -74,6 +74,23 @@ SELECT t AS input, sqlstate_of(format('SELECT %L::health_score', t)) AS error
                ('v1 a=120 weight=1'), ('v1 a=-0.5 weight=1'), ('v1 a=1 weight=0'), ('v1 a=1 weight=-2'),
                ('v1 a=1 weight=1, a=2 weight=1'), ('v1 ""=1 weight=1'), ('v1 "unterminated=1 weight=1'),
                ('v1 a=1 weight=1 trailing')) AS v(t);
+-- Names print unquoted only when they are ASCII letters, digits and _, not
+-- starting with a digit, in every locale (test/t/016_locale_text.pl); any
+-- other name is quoted and re-reads exactly, names that differ in case or
+-- in the dot on the i apart
+SELECT h AS value, h::text::health_score = h AS rereads,
+       (SELECT string_agg(name || '=' || value, ' ' ORDER BY value) FROM components(h)) AS names
+  FROM (SELECT health_score(ARRAY['Iİıi', 'I', 'İ', 'ı', 'i', 'kepuasan_pelanggan', 'ÇağrıMerkezi', 'Churn', 'churn',
+                                  'é', 'x9', '9x', '_', 'a-b'],
+                            ARRAY[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14], ARRAY[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]) AS h) AS t;
+-- input also takes bytes above 127 unquoted, as 1.0 printed non-ASCII
+-- letters in single-byte locales; the name ends at the first other character
+SELECT t::health_score AS value,
+       t::health_score = 'v1 "Iİıi"=10 weight=1, "ÇağrıMerkezi"=20 weight=2, "é_9"=30 weight=1'::health_score AS same
+  FROM (VALUES ('v1 Iİıi=10 weight=1, ÇağrıMerkezi=20 weight=2, é_9=30 weight=1'),
+               ('v1 "Iİıi"=10 weight=1,ÇağrıMerkezi =20 weight=2,é_9= 30 weight=1')) AS v(t);
+SELECT t AS input, sqlstate_of(format('SELECT %L::health_score', t)) AS error
+  FROM (VALUES ('v1 9é=1 weight=1'), ('v1 é-x=1 weight=1'), ('v1 İ ı=1 weight=1')) AS v(t);
 SELECT sqlstate_of(format('SELECT %L::health_score', 'v1 ' || string_agg('c' || i || '=1 weight=1', ', '))) AS error_33_components
   FROM generate_series(1, 33) AS i;
 SELECT sqlstate_of(format('SELECT %L::health_score', 'v1 ' || repeat('n', 64) || '=1 weight=1')) AS error_long_name;

@@ -256,15 +256,33 @@ weighted_mean(const HealthScore *h, double *weight_sum, double *largest)
 	return Min(Max(total / weights, 0.0), 100.0);
 }
 
-/* Text form: v1 name=value weight=w, ... with names quoted unless plain */
+/*
+ * Text form: v1 name=value weight=w, ... with names quoted unless plain.
+ * A plain name is ASCII letters, digits and _, not starting with a digit,
+ * checked without <ctype.h> so that a score prints the same in every
+ * database whatever its LC_CTYPE; every other name is quoted, so non-ASCII
+ * names are too.  Input also takes bytes above 127 in unquoted names:
+ * kpi_ext 1.0 printed those unquoted where the locale called them letters.
+ * Such a name still ends at a whole character, because in every server
+ * encoding each byte of a multibyte character is above 127.
+ */
+
+/* May c be in an unquoted name, first or later, printed or read as input? */
+static bool
+name_char(char c, bool first, bool input)
+{
+	if (kpi_ascii_isalpha(c) || c == '_')
+		return true;
+	if (input && IS_HIGHBIT_SET(c))
+		return true;
+	return !first && kpi_ascii_isdigit(c);
+}
 
 static bool
 plain_name(const char *name, int len)
 {
-	if (!(isalpha((unsigned char) name[0]) || name[0] == '_'))
-		return false;
-	for (int i = 1; i < len; i++)
-		if (!(isalnum((unsigned char) name[i]) || name[i] == '_'))
+	for (int i = 0; i < len; i++)
+		if (!name_char(name[i], i == 0, false))
 			return false;
 	return true;
 }
@@ -325,9 +343,9 @@ read_name(KpiTextCursor *cur, StringInfo name)
 				appendStringInfoChar(name, *cur->pos++);
 		}
 	}
-	while (isalnum((unsigned char) *cur->pos) || *cur->pos == '_')
+	while (name_char(*cur->pos, false, true))
 		appendStringInfoChar(name, *cur->pos++);
-	if (name->len == 0 || !plain_name(name->data, name->len))
+	if (name->len == 0 || !name_char(name->data[0], true, true))
 		kpi_text_error(cur, "a component name: letters, digits and _ not starting with a digit, or a double-quoted name");
 }
 

@@ -95,6 +95,24 @@ extern double kpi_two_sided_pvalue(double z);
 /* textin.c */
 
 /*
+ * ASCII character classes for text forms.  <ctype.h> follows the
+ * database's LC_CTYPE (in tr_TR.ISO-8859-9 isalpha() is true for the byte
+ * of "İ"), so a text form checked with it could print in one database what
+ * another cannot read; text input and output use these instead.
+ */
+static inline bool
+kpi_ascii_isdigit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline bool
+kpi_ascii_isalpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/*
  * A cursor over the text form of a summary.  Every parse error reports the
  * type, the whole input and what was expected at the failing position.
  */

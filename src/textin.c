@@ -77,10 +77,10 @@ kpi_text_count(KpiTextCursor *cur)
 	int64		value = 0;
 	const char *start = cur->pos;
 
-	if (*cur->pos < '0' || *cur->pos > '9')
+	if (!kpi_ascii_isdigit(*cur->pos))
 		kpi_text_error(cur, "a non-negative integer");
 
-	while (*cur->pos >= '0' && *cur->pos <= '9')
+	while (kpi_ascii_isdigit(*cur->pos))
 	{
 		if (pg_mul_s64_overflow(value, 10, &value) ||
 			pg_add_s64_overflow(value, *cur->pos - '0', &value))
@@ -106,7 +106,7 @@ kpi_text_float8(KpiTextCursor *cur, const char *expected)
 	char	   *end;
 	double		value;
 
-	while ((*cur->pos >= '0' && *cur->pos <= '9') || *cur->pos == '.' || *cur->pos == '-' ||
+	while (kpi_ascii_isdigit(*cur->pos) || *cur->pos == '.' || *cur->pos == '-' ||
 		   *cur->pos == '+' || *cur->pos == 'e' || *cur->pos == 'E')
 		cur->pos++;
 	token = pnstrdup(start, cur->pos - start);

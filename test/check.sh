@@ -15,6 +15,8 @@ KPI_CHECK_PARTS=${KPI_CHECK_PARTS:-regress tap fuzz sanitize pg18}
 part() { [[ " $KPI_CHECK_PARTS " == *" $1 "* ]]; }
 
 kpi_require_build_packages libipc-run-perl python3-psycopg2 sqlsmith
+# the TAP tests create databases in these
+part tap && kpi_require_locales "${KPI_TEST_LOCALES[@]}"
 # CI holds the code to a warning-free build; users' builds never get -Werror.
 [ -n "${CI:-}" ] && KPI_COPT=-Werror
 kpi_build_install

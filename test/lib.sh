@@ -31,6 +31,34 @@ kpi_require_packages() {
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The locales test/t/016_locale_text.pl creates databases in: UTF-8 ones
+# (tr_TR has the dotted and dotless i) and tr_TR's single-byte ISO-8859-9,
+# where <ctype.h> calls bytes above 127 letters, unlike in UTF-8 locales.
+KPI_TEST_LOCALES=(en_US.UTF-8 tr_TR.UTF-8 id_ID.UTF-8 tr_TR.ISO-8859-9)
+
+# Generates those of the named locales (such as tr_TR.UTF-8) that are
+# missing, through /etc/locale.gen so that a later locale-gen keeps them.
+kpi_require_locales() {
+	local missing=() loc have
+	have=$(locale -a 2>/dev/null || true)
+	for loc in "$@"; do
+		# locale -a spells the charset in lower case without punctuation: tr_TR.iso88599
+		grep -qxF "${loc%%.*}.$(tr -cd '[:alnum:]' <<<"${loc#*.}" | tr '[:upper:]' '[:lower:]')" \
+			<<<"$have" || missing+=("$loc")
+	done
+	((${#missing[@]} == 0)) && return 0
+	if [ "$(id -u)" != 0 ]; then
+		kpi_log "missing locales: ${missing[*]}; run as root or generate them first"
+		exit 1
+	fi
+	kpi_require_packages locales
+	kpi_log "generating locales ${missing[*]}"
+	for loc in "${missing[@]}"; do
+		echo "$loc ${loc#*.}" >>/etc/locale.gen
+	done
+	locale-gen >/dev/null
+}
+
 kpi_require_build_packages() {
 	kpi_require_packages make gcc libc6-dev perl \
 		"postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" "$@"

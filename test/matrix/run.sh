@@ -126,11 +126,6 @@ ensure_root() {
 		tail -n 20 "$cache/$name.apt.log" >&2
 		return 1
 	fi
-	# the locales the locale-dependent tests create databases in
-	if [ -f "$r.new/usr/sbin/locale-gen" ]; then
-		printf 'en_US.UTF-8 UTF-8\ntr_TR.UTF-8 UTF-8\nid_ID.UTF-8 UTF-8\n' >"$r.new/etc/locale.gen"
-		in_root "$r.new" locale-gen >/dev/null
-	fi
 	umount "$r.new/proc" && unset 'mounted[${#mounted[@]}-1]'
 	echo "$want" >"$r.new/.kpi_ext-root"
 	mv "$r.new" "$r"
