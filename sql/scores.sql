@@ -83,15 +83,93 @@ SELECT round((nps_ci('v1 10:2'))[1]::numeric, 10) AS low, (nps_ci('v1 10:2'))[2]
        round(nps_margin('v1 10:1', 0.9999)::numeric, 10) AS wide_margin;
 
 --
--- nps_diff_pvalue: a has 60 promoters and 20 detractors of 100 (NPS 40,
--- variance (0.8 - 0.16) / 100); b 50 and 30 of 100 (NPS 20, variance
--- (0.8 - 0.04) / 100); z = 0.2 / sqrt(0.014) = 1.6903085; p = 0.090968948
+-- nps_diff_pvalue: the adjusted-Wald test on the counts nps_ci uses.
+-- a has 60 promoters and 20 detractors of 100: n' = 103, p' = 60.75 / 103,
+-- d' = 20.75 / 103, NPS' = 40 / 103, variance (81.5 / 103 - (40 / 103)^2) / 103;
+-- b 50 and 30 of 100: NPS' = 20 / 103, variance (81.5 / 103 - (20 / 103)^2) / 103;
+-- z = (20 / 103) / sqrt(0.0141117306) = 1.6690878800, p = 0.095099965
 --
 SELECT round(nps_diff_pvalue('v1 0:20 8:20 10:60', 'v1 3:30 7:20 9:50')::numeric, 9) AS p,
        round(nps_diff_pvalue('v1 3:30 7:20 9:50', 'v1 0:20 8:20 10:60')::numeric, 9) AS symmetric,
-       nps_diff_pvalue('v1 10:5', 'v1 9:3') AS same_unanimous,
-       nps_diff_pvalue('v1 10:5', 'v1 0:3') AS opposite_unanimous,
+       round(nps_diff_pvalue('v1 10:5', 'v1 9:3')::numeric, 9) AS both_unanimous,
+       round(nps_diff_pvalue('v1 10:5', 'v1 0:3')::numeric, 9) AS opposite_unanimous,
        nps_diff_pvalue('v1 10:5', 'v1') AS empty;
+-- one answer each, or three each, is no evidence of a difference, and the
+-- intervals agree: one promoter against one detractor: n' = 4, NPS' +-0.25,
+-- variance (0.625 - 0.0625) / 4 = 0.140625 each, z = 0.5 / sqrt(0.28125) =
+-- 0.9428090416, p = 0.345778586, while the 95 % intervals {-48.5, 98.5} and
+-- {-98.5, 48.5} overlap by 96.997299; three promoters against three passives:
+-- n' = 6, NPS' 0.5 and 0, variances (0.75 - 0.25) / 6 and 0.25 / 6,
+-- z = 0.5 / sqrt(0.125) = 1.4142135624, p = 0.157299207
+SELECT round(nps_diff_pvalue('v1 10:1', 'v1 0:1')::numeric, 9) AS one_each,
+       round(nps_diff_pvalue('v1 10:3', 'v1 7:3')::numeric, 9) AS three_each,
+       round((least(a[2], b[2]) - greatest(a[1], b[1]))::numeric, 6) AS one_each_cis_overlap_by
+  FROM (SELECT nps_ci('v1 10:1') AS a, nps_ci('v1 0:1') AS b) AS t;
+-- the same shares as above on 1000 answers each: NPS' 400 / 1003 and
+-- 200 / 1003, variances 0.000638144 and 0.000757070, z = 5.338369045,
+-- p = 9.3786e-8
+SELECT round(nps_diff_pvalue('v1 0:200 8:200 10:600', 'v1 3:300 7:200 9:500')::numeric, 12) AS large;
+-- billions of unanimous answers: the variance rounds to 0, equal groups still give 1
+SELECT nps_diff_pvalue('v1 10:9223372036854775807', 'v1 10:9223372036854775807') AS huge_equal,
+       nps_diff_pvalue('v1 10:9223372036854775807', 'v1 0:9223372036854775807') AS huge_opposite;
+-- the test agrees with nps_ci on every pair of groups of 1 to 4 answers:
+-- disjoint 95 % intervals always give p < 0.05, and a group whose adjusted
+-- centre 100 (P - D) / (n + 3) lies inside the other's interval p > 0.05
+WITH groups AS (
+    SELECT format('v1 0:%s 7:%s 10:%s', d, n - p - d, p)::score_summary AS s,
+           100.0 * (p - d) / (n + 3) AS centre
+      FROM generate_series(1, 4) AS n, generate_series(0, n) AS p, generate_series(0, n - p) AS d),
+pairs AS (
+    SELECT nps_ci(a.s) AS ci_a, nps_ci(b.s) AS ci_b, b.centre AS centre_b,
+           nps_diff_pvalue(a.s, b.s) AS p
+      FROM groups AS a, groups AS b)
+SELECT count(*) AS pairs,
+       count(*) FILTER (WHERE ci_a[2] < ci_b[1] OR ci_b[2] < ci_a[1]) AS disjoint,
+       count(*) FILTER (WHERE (ci_a[2] < ci_b[1] OR ci_b[2] < ci_a[1]) AND p >= 0.05) AS disjoint_but_p_large,
+       count(*) FILTER (WHERE centre_b BETWEEN ci_a[1] AND ci_a[2]) AS centre_inside,
+       count(*) FILTER (WHERE centre_b BETWEEN ci_a[1] AND ci_a[2] AND p <= 0.05) AS centre_inside_but_p_small,
+       round(min(p)::numeric, 9) AS min_p
+  FROM pairs;
+
+--
+-- NPS needs answers on 0..10: every NPS accessor refuses a summary that
+-- declares a 1..scale survey (csat_agg, ces_agg), even an empty one, and
+-- works on the same counts without a scale
+--
+SELECT replace(a, '%1$L', 's') AS accessor, sqlstate_of(format('SELECT ' || a, 'v1 scale=5 4:10 5:31')) AS on_scale_5
+  FROM unnest(ARRAY['nps(%1$L)', 'nps_ci(%1$L)', 'nps_ci(%1$L, 0.9)', 'nps_margin(%1$L)', 'nps_margin(%1$L, 0.9)',
+                    'nps_diff_pvalue(%1$L, ''v1 9:1'')', 'nps_diff_pvalue(''v1 9:1'', %1$L)',
+                    'promoters(%1$L)', 'passives(%1$L)', 'detractors(%1$L)']) AS a;
+-- scale=10 is 1..10, not NPS; an empty summary on a scale and a state of
+-- csat_agg are refused too, and the scale is checked before the confidence
+SELECT c AS case, sqlstate_of('SELECT ' || q) AS error
+  FROM (VALUES ('scale 10', $$nps('v1 scale=10 10:1')$$),
+               ('empty on 7', $$detractors('v1 scale=7')$$),
+               ('csat_agg state', $$nps(score_summary_add_csat('v1', 4))$$),
+               ('bad confidence too', $$nps_ci('v1 scale=5', 2)$$)) AS v(c, q);
+DO $$
+BEGIN
+    PERFORM nps('v1 scale=5 4:10 5:31');
+EXCEPTION WHEN invalid_parameter_value THEN
+    DECLARE
+        hint text;
+    BEGIN
+        GET STACKED DIAGNOSTICS hint = PG_EXCEPTION_HINT;
+        RAISE NOTICE 'hint: %', hint;
+    END;
+END $$;
+-- scale 0: the NPS accessors read the same counts
+SELECT nps(s), nps_ci(s), nps_margin(s), promoters(s), passives(s), detractors(s),
+       round(nps_diff_pvalue(s, 'v1 9:1')::numeric, 9) AS p
+  FROM (SELECT 'v1 4:10 5:31'::score_summary AS s) AS t;
+-- the scale-agnostic accessors keep working on a declared scale
+SELECT responses(s), score_counts(s), round(mean_score(s)::numeric, 10) AS mean_score, round(csat(s)::numeric, 10) AS csat, csat(s, 5) AS csat_5
+  FROM (SELECT 'v1 scale=5 4:10 5:31'::score_summary AS s) AS t;
+-- nps_agg and enps_agg always build 0..10 states, whatever rows they see
+SELECT nps_agg(s), enps_agg(s), score_summary(s) AS state
+  FROM (VALUES (4), (5), (5)) AS v(s);
+SELECT sqlstate_of('SELECT score_summary_merge(''v1 9:1'', ''v1 scale=5 4:1'')') AS merge_refuses,
+       nps(score_summary_merge('v1', 'v1 9:1')) AS merged_nps;
 
 --
 -- Text form: readable, versioned, re-reads to an equal value

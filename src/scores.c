@@ -385,6 +385,25 @@ count_between(const ScoreSummary *s, int low, int high)
 	return count;
 }
 
+/*
+ * Argument n of an NPS accessor.  Promoters and detractors are classes of
+ * 0..10 answers: a summary that declares a 1..scale survey (csat_agg,
+ * ces_agg, "scale=N"; scale=10 means 1..10) holds none, whatever its counts.
+ */
+static const ScoreSummary *
+nps_summary_arg(FunctionCallInfo fcinfo, int n)
+{
+	const ScoreSummary *s = PG_GETARG_SCORE_SUMMARY(n);
+
+	if (unlikely(s->scale != 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: the summary holds answers on a %s scale; NPS needs 0..10 answers",
+						kpi_caller_name(fcinfo), scale_range(s->scale)),
+				 errhint("Read a 1..scale survey with csat() or mean_score().")));
+	return s;
+}
+
 PG_FUNCTION_INFO_V1(score_summary_responses);
 Datum
 score_summary_responses(PG_FUNCTION_ARGS)
@@ -396,21 +415,21 @@ PG_FUNCTION_INFO_V1(score_summary_promoters);
 Datum
 score_summary_promoters(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT64(count_between(PG_GETARG_SCORE_SUMMARY(0), FIRST_PROMOTER, MAX_SCORE));
+	PG_RETURN_INT64(count_between(nps_summary_arg(fcinfo, 0), FIRST_PROMOTER, MAX_SCORE));
 }
 
 PG_FUNCTION_INFO_V1(score_summary_passives);
 Datum
 score_summary_passives(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT64(count_between(PG_GETARG_SCORE_SUMMARY(0), FIRST_PASSIVE, FIRST_PROMOTER - 1));
+	PG_RETURN_INT64(count_between(nps_summary_arg(fcinfo, 0), FIRST_PASSIVE, FIRST_PROMOTER - 1));
 }
 
 PG_FUNCTION_INFO_V1(score_summary_detractors);
 Datum
 score_summary_detractors(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT64(count_between(PG_GETARG_SCORE_SUMMARY(0), 0, FIRST_PASSIVE - 1));
+	PG_RETURN_INT64(count_between(nps_summary_arg(fcinfo, 0), 0, FIRST_PASSIVE - 1));
 }
 
 PG_FUNCTION_INFO_V1(score_summary_counts);
@@ -430,7 +449,7 @@ PG_FUNCTION_INFO_V1(score_summary_nps);
 Datum
 score_summary_nps(PG_FUNCTION_ARGS)
 {
-	ScoreSummary *s = PG_GETARG_SCORE_SUMMARY(0);
+	const ScoreSummary *s = nps_summary_arg(fcinfo, 0);
 	double		promoters = count_between(s, FIRST_PROMOTER, MAX_SCORE);
 	double		detractors = count_between(s, 0, FIRST_PASSIVE - 1);
 
@@ -440,26 +459,37 @@ score_summary_nps(PG_FUNCTION_ARGS)
 }
 
 /*
- * Half-width of the adjusted-Wald interval (Rocks 2016) as a fraction, and
- * its centre p' - d': three pseudo-answers (3/4 promoter, 3/4 detractor,
- * 3/2 passive) keep the interval honest for small samples.
+ * NPS as a fraction p' - d' on adjusted counts (Rocks 2016): three
+ * pseudo-answers (3/4 promoter, 3/4 detractor, 3/2 passive) keep intervals
+ * and tests honest for small samples, where unanimous groups would otherwise
+ * have no variance.  *variance gets the variance of that estimate.
  */
 static double
-adjusted_wald(const ScoreSummary *s, double z, double *centre)
+adjusted_nps(const ScoreSummary *s, double *variance)
 {
 	double		n = (double) s->total + 3.0;
 	double		p = (count_between(s, FIRST_PROMOTER, MAX_SCORE) + 0.75) / n;
 	double		d = (count_between(s, 0, FIRST_PASSIVE - 1) + 0.75) / n;
 
-	*centre = p - d;
-	return z * sqrt((p + d - (p - d) * (p - d)) / n);
+	*variance = (p + d - (p - d) * (p - d)) / n;
+	return p - d;
+}
+
+/* Half-width of the adjusted-Wald interval as a fraction, and its centre */
+static double
+adjusted_wald(const ScoreSummary *s, double z, double *centre)
+{
+	double		variance;
+
+	*centre = adjusted_nps(s, &variance);
+	return z * sqrt(variance);
 }
 
 PG_FUNCTION_INFO_V1(score_summary_nps_ci);
 Datum
 score_summary_nps_ci(PG_FUNCTION_ARGS)
 {
-	ScoreSummary *s = PG_GETARG_SCORE_SUMMARY(0);
+	const ScoreSummary *s = nps_summary_arg(fcinfo, 0);
 	double		z = kpi_confidence_z(fcinfo, PG_GETARG_FLOAT8(1));
 	double		centre;
 	double		half_width;
@@ -478,7 +508,7 @@ PG_FUNCTION_INFO_V1(score_summary_nps_margin);
 Datum
 score_summary_nps_margin(PG_FUNCTION_ARGS)
 {
-	ScoreSummary *s = PG_GETARG_SCORE_SUMMARY(0);
+	const ScoreSummary *s = nps_summary_arg(fcinfo, 0);
 	double		z = kpi_confidence_z(fcinfo, PG_GETARG_FLOAT8(1));
 	double		centre;
 
@@ -487,38 +517,32 @@ score_summary_nps_margin(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(100.0 * adjusted_wald(s, z, &centre));
 }
 
-/* NPS as a fraction and the variance of that estimate */
-static double
-nps_fraction(const ScoreSummary *s, double *variance)
-{
-	double		n = (double) s->total;
-	double		p = count_between(s, FIRST_PROMOTER, MAX_SCORE) / n;
-	double		d = count_between(s, 0, FIRST_PASSIVE - 1) / n;
-
-	*variance = (p + d - (p - d) * (p - d)) / n;
-	return p - d;
-}
-
+/*
+ * The adjusted-Wald test of two NPS (Rocks 2016, MeasuringU): a z-test on
+ * the adjusted counts nps_ci uses, so it agrees with the intervals (disjoint
+ * 95 % intervals always give p < 0.05) and holds for groups of a few answers.
+ */
 PG_FUNCTION_INFO_V1(score_summary_nps_diff_pvalue);
 Datum
 score_summary_nps_diff_pvalue(PG_FUNCTION_ARGS)
 {
-	ScoreSummary *a = PG_GETARG_SCORE_SUMMARY(0);
-	ScoreSummary *b = PG_GETARG_SCORE_SUMMARY(1);
+	const ScoreSummary *a = nps_summary_arg(fcinfo, 0);
+	const ScoreSummary *b = nps_summary_arg(fcinfo, 1);
 	double		variance_a;
 	double		variance_b;
 	double		difference;
-	double		standard_error;
 
 	if (a->total == 0 || b->total == 0)
 		PG_RETURN_NULL();
-	difference = nps_fraction(a, &variance_a) - nps_fraction(b, &variance_b);
-	standard_error = sqrt(variance_a + variance_b);
+	difference = adjusted_nps(a, &variance_a) - adjusted_nps(b, &variance_b);
 
-	/* both groups unanimous: the scores either agree or differ for certain */
-	if (standard_error == 0.0)
-		PG_RETURN_FLOAT8(difference == 0.0 ? 1.0 : 0.0);
-	PG_RETURN_FLOAT8(kpi_two_sided_pvalue(difference / standard_error));
+	/*
+	 * Equal estimates are p = 1 without dividing: for billions of unanimous
+	 * answers the variance rounds to 0.
+	 */
+	if (difference == 0.0)
+		PG_RETURN_FLOAT8(1.0);
+	PG_RETURN_FLOAT8(kpi_two_sided_pvalue(difference / sqrt(variance_a + variance_b)));
 }
 
 static Datum
