@@ -132,6 +132,18 @@ SELECT h AS hits, c AS confidence,
                        z / (1 + z * z / 10) * sqrt(h / 10.0 * (1 - h / 10.0) / 10 + z * z / 400) AS half) AS r
  ORDER BY h, c;
 SELECT rate_ci('v1 3/10') = rate_ci('v1 3/10', 0.95) AS default_is_95;
+-- The edges are exact at every confidence: the lower bound is 0 at 0 hits
+-- (the closed form cancelled to 2.8e-15 for 0 of 10) and the upper bound
+-- 100 at all hits.  Printed in full, as extra_float_digits = 0 would round
+-- to 15 digits.  A confidence below 1e-16 has z = 0: {p, p}.
+SET extra_float_digits = 1;
+SELECT s AS summary, c AS confidence, rate_ci(s::rate_summary, c) AS ci
+  FROM (VALUES (1, 'v1 0/10'), (2, 'v1 10/10'), (3, 'v1 0/1'), (4, 'v1 1/1'), (5, 'v1 0/1000000')) AS v(i, s),
+       (VALUES (0.5::float8), (0.95), (0.999)) AS q(c)
+ ORDER BY i, c;
+SELECT rate_ci('v1 0/10', 1e-17) AS z_0_none, rate_ci('v1 10/10', 1e-17) AS z_0_all,
+       rate_ci('v1 1/4', 1e-17) AS z_0_some;
+SET extra_float_digits = 0;
 
 -- pooled two-proportion z-test: 30 of 100 against 20 of 100, pooled 0.25,
 -- se = sqrt(0.25 * 0.75 * 0.02), z = 0.1 / se = 1.633, p = 0.1024704349

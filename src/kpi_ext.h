@@ -89,6 +89,14 @@ pg_noreturn extern void kpi_corrupt(const char *type_name, const char *problem);
  */
 extern double kpi_confidence_z(FunctionCallInfo fcinfo, double confidence);
 
+/*
+ * Wilson score interval of hits out of trials (trials > 0) at normal
+ * quantile z, as fractions.  The bounds are exact at the edges: low is 0 at
+ * 0 hits and high is 1 at all hits, whatever the confidence.
+ */
+extern void kpi_wilson_interval(int64 hits, int64 trials, double z,
+								double *low, double *high);
+
 /* Two-sided p-value of a standard normal test statistic. */
 extern double kpi_two_sided_pvalue(double z);
 
