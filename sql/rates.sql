@@ -191,6 +191,26 @@ SELECT sqlstate_of($$SELECT rate_summary_add('v1 0/9223372036854775807', false)$
 SELECT sqlstate_of($$SELECT rollup(s) FROM (VALUES ('v1 1/9223372036854775800'::rate_summary), ('v1 0/8')) v(s)$$);
 SELECT sqlstate_of($$SELECT ctr(c, i) FROM (VALUES (1::bigint, 9223372036854775807::bigint), (1, 1)) v(c, i)$$);
 SELECT rate_summary_add('v1 0/9223372036854775806', true) AS at_the_limit;
+-- Messages name the kpi_ext aggregate also when another aggregate runs its
+-- support functions, as Citus' worker_partial_agg does on the workers: an
+-- aggregate built from churn_rate's transition function, the only kpi_ext
+-- aggregate that has it, is reported as churn_rate.
+CREATE AGGREGATE wrapped_churn(timestamptz, timestamptz, timestamptz, timestamptz) (
+    SFUNC = rate_summary_add_churn, STYPE = rate_summary, INITCOND = 'v1 0/0', FINALFUNC = rate);
+SELECT wrapped_churn(active_from, churned_at, '2025-03-01', '2025-04-01') AS churn FROM customers;
+SELECT sqlstate_of($$SELECT wrapped_churn(timestamptz '2025-02-01', '2025-01-01', '2025-03-01', '2025-04-01')$$);
+-- rollup's inverse transition is rollup's alone; rate_summary_remove is the
+-- inverse of eight boolean rates, none of which the wrapper is: the
+-- function names itself
+CREATE AGGREGATE wrapped_unmerge(rate_summary) (
+    SFUNC = rate_summary_unmerge, STYPE = rate_summary, INITCOND = 'v1 0/0');
+SELECT sqlstate_of($$SELECT wrapped_unmerge(s) FROM (VALUES ('v1 1/2'::rate_summary)) v(s)$$);
+CREATE AGGREGATE wrapped_remove(boolean) (
+    SFUNC = rate_summary_remove, STYPE = rate_summary, INITCOND = 'v1 0/0');
+SELECT sqlstate_of($$SELECT wrapped_remove(h) FROM (VALUES (true)) v(h)$$);
+DROP AGGREGATE wrapped_churn(timestamptz, timestamptz, timestamptz, timestamptz);
+DROP AGGREGATE wrapped_unmerge(rate_summary);
+DROP AGGREGATE wrapped_remove(boolean);
 
 --
 -- State functions called by hand work on a copy and check what they remove
@@ -247,6 +267,12 @@ SET parallel_leader_participation = off;
 
 EXPLAIN (COSTS OFF) SELECT ctr(clicks, impressions) FROM leads;
 EXPLAIN (COSTS OFF) SELECT churn_rate(active_from, churned_at, '2025-01-01', '2025-02-01') FROM population;
+-- a parallel worker's error names the aggregate too (the leader takes no rows)
+CREATE TABLE bad_population AS
+SELECT * FROM population UNION ALL SELECT 0, timestamptz '2025-02-01', timestamptz '2025-01-01';
+EXPLAIN (COSTS OFF) SELECT churn_rate(active_from, churned_at, '2025-03-01', '2025-04-01') FROM bad_population;
+SELECT churn_rate(active_from, churned_at, '2025-03-01', '2025-04-01') FROM bad_population;
+DROP TABLE bad_population;
 SELECT (SELECT row(r.*)::text FROM serial_rates r) =
        (SELECT row(rate_summary(converted)::text, churn_rate(converted), fcr_rate(contacts),
                    sla_rate(first_response, target), ctr(clicks, impressions),

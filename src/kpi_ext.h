@@ -32,9 +32,11 @@
 /* common.c: the module and what messages need */
 
 /*
- * The name to put in a message: the aggregate being computed when we are a
- * transition function, otherwise the SQL function itself.  Only call it on
- * the error path; it does catalog lookups.
+ * The name to put in a message: the kpi_ext aggregate being computed when we
+ * are one of its transition, combine or final functions, also when another
+ * aggregate calls us (Citus' worker_partial_agg, a user's CREATE AGGREGATE),
+ * otherwise the SQL function itself.  Only call it on the error path; it
+ * does catalog lookups.
  */
 extern const char *kpi_caller_name(FunctionCallInfo fcinfo);
 
