@@ -132,6 +132,18 @@ SELECT h AS hits, c AS confidence,
                        z / (1 + z * z / 10) * sqrt(h / 10.0 * (1 - h / 10.0) / 10 + z * z / 400) AS half) AS r
  ORDER BY h, c;
 SELECT rate_ci('v1 3/10') = rate_ci('v1 3/10', 0.95) AS default_is_95;
+-- The edges are exact at every confidence: the lower bound is 0 at 0 hits
+-- (the closed form cancelled to 2.8e-15 for 0 of 10) and the upper bound
+-- 100 at all hits.  Printed in full, as extra_float_digits = 0 would round
+-- to 15 digits.  A confidence below 1e-16 has z = 0: {p, p}.
+SET extra_float_digits = 1;
+SELECT s AS summary, c AS confidence, rate_ci(s::rate_summary, c) AS ci
+  FROM (VALUES (1, 'v1 0/10'), (2, 'v1 10/10'), (3, 'v1 0/1'), (4, 'v1 1/1'), (5, 'v1 0/1000000')) AS v(i, s),
+       (VALUES (0.5::float8), (0.95), (0.999)) AS q(c)
+ ORDER BY i, c;
+SELECT rate_ci('v1 0/10', 1e-17) AS z_0_none, rate_ci('v1 10/10', 1e-17) AS z_0_all,
+       rate_ci('v1 1/4', 1e-17) AS z_0_some;
+SET extra_float_digits = 0;
 
 -- pooled two-proportion z-test: 30 of 100 against 20 of 100, pooled 0.25,
 -- se = sqrt(0.25 * 0.75 * 0.02), z = 0.1 / se = 1.633, p = 0.1024704349
@@ -179,6 +191,26 @@ SELECT sqlstate_of($$SELECT rate_summary_add('v1 0/9223372036854775807', false)$
 SELECT sqlstate_of($$SELECT rollup(s) FROM (VALUES ('v1 1/9223372036854775800'::rate_summary), ('v1 0/8')) v(s)$$);
 SELECT sqlstate_of($$SELECT ctr(c, i) FROM (VALUES (1::bigint, 9223372036854775807::bigint), (1, 1)) v(c, i)$$);
 SELECT rate_summary_add('v1 0/9223372036854775806', true) AS at_the_limit;
+-- Messages name the kpi_ext aggregate also when another aggregate runs its
+-- support functions, as Citus' worker_partial_agg does on the workers: an
+-- aggregate built from churn_rate's transition function, the only kpi_ext
+-- aggregate that has it, is reported as churn_rate.
+CREATE AGGREGATE wrapped_churn(timestamptz, timestamptz, timestamptz, timestamptz) (
+    SFUNC = rate_summary_add_churn, STYPE = rate_summary, INITCOND = 'v1 0/0', FINALFUNC = rate);
+SELECT wrapped_churn(active_from, churned_at, '2025-03-01', '2025-04-01') AS churn FROM customers;
+SELECT sqlstate_of($$SELECT wrapped_churn(timestamptz '2025-02-01', '2025-01-01', '2025-03-01', '2025-04-01')$$);
+-- rollup's inverse transition is rollup's alone; rate_summary_remove is the
+-- inverse of eight boolean rates, none of which the wrapper is: the
+-- function names itself
+CREATE AGGREGATE wrapped_unmerge(rate_summary) (
+    SFUNC = rate_summary_unmerge, STYPE = rate_summary, INITCOND = 'v1 0/0');
+SELECT sqlstate_of($$SELECT wrapped_unmerge(s) FROM (VALUES ('v1 1/2'::rate_summary)) v(s)$$);
+CREATE AGGREGATE wrapped_remove(boolean) (
+    SFUNC = rate_summary_remove, STYPE = rate_summary, INITCOND = 'v1 0/0');
+SELECT sqlstate_of($$SELECT wrapped_remove(h) FROM (VALUES (true)) v(h)$$);
+DROP AGGREGATE wrapped_churn(timestamptz, timestamptz, timestamptz, timestamptz);
+DROP AGGREGATE wrapped_unmerge(rate_summary);
+DROP AGGREGATE wrapped_remove(boolean);
 
 --
 -- State functions called by hand work on a copy and check what they remove
@@ -235,6 +267,12 @@ SET parallel_leader_participation = off;
 
 EXPLAIN (COSTS OFF) SELECT ctr(clicks, impressions) FROM leads;
 EXPLAIN (COSTS OFF) SELECT churn_rate(active_from, churned_at, '2025-01-01', '2025-02-01') FROM population;
+-- a parallel worker's error names the aggregate too (the leader takes no rows)
+CREATE TABLE bad_population AS
+SELECT * FROM population UNION ALL SELECT 0, timestamptz '2025-02-01', timestamptz '2025-01-01';
+EXPLAIN (COSTS OFF) SELECT churn_rate(active_from, churned_at, '2025-03-01', '2025-04-01') FROM bad_population;
+SELECT churn_rate(active_from, churned_at, '2025-03-01', '2025-04-01') FROM bad_population;
+DROP TABLE bad_population;
 SELECT (SELECT row(r.*)::text FROM serial_rates r) =
        (SELECT row(rate_summary(converted)::text, churn_rate(converted), fcr_rate(contacts),
                    sla_rate(first_response, target), ctr(clicks, impressions),

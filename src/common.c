@@ -7,12 +7,20 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/dependency.h"
+#include "catalog/pg_aggregate.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
 #include "common/shortest_dec.h"
 #include "kpi_ext.h"
 #include "miscadmin.h"
 #include "nodes/primnodes.h"
 #include "utils/datetime.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 
 #ifdef PG_MODULE_MAGIC_EXT
@@ -21,21 +29,135 @@ PG_MODULE_MAGIC_EXT(.name = "kpi_ext",.version = KPI_EXT_VERSION);
 PG_MODULE_MAGIC;
 #endif
 
+static bool
+is_member(Oid function, Oid extension)
+{
+	return getExtensionOfObject(ProcedureRelationId, function) == extension;
+}
+
+/*
+ * The aggregate an engine's wrapper names in a constant first argument, as
+ * Citus' worker_partial_agg(oid, ...) and coord_combine_agg(oid, ...) do, if
+ * it is one of kpi_ext's.
+ */
+static Oid
+wrapped_aggregate(const Aggref *aggref, Oid extension)
+{
+	Expr	   *first;
+	Const	   *named;
+	Oid			aggregate;
+
+	if (aggref->args == NIL)
+		return InvalidOid;
+	first = linitial_node(TargetEntry, aggref->args)->expr;
+	if (!IsA(first, Const))
+		return InvalidOid;
+	named = (Const *) first;
+	if (named->constisnull ||
+		(named->consttype != OIDOID && named->consttype != REGPROCEDUREOID))
+		return InvalidOid;
+	aggregate = DatumGetObjectId(named->constvalue);
+	if (!SearchSysCacheExists1(AGGFNOID, ObjectIdGetDatum(aggregate)) ||
+		!is_member(aggregate, extension))
+		return InvalidOid;
+	return aggregate;
+}
+
+static bool
+takes_arguments_of(Oid aggregate, const Aggref *aggref)
+{
+	Oid		   *argtypes;
+	int			nargs;
+	ListCell   *lc;
+
+	get_func_signature(aggregate, &argtypes, &nargs);
+	if (nargs != list_length(aggref->aggargtypes))
+		return false;
+	foreach(lc, aggref->aggargtypes)
+	{
+		if (argtypes[foreach_current_index(lc)] != lfirst_oid(lc))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The kpi_ext aggregate that has function as a transition, combine or final
+ * function: the only one, else the only one of them taking the Aggref's
+ * argument types; InvalidOid when that leaves several (nps_agg, enps_agg
+ * and score_summary share one transition function).
+ */
+static Oid
+aggregate_of_function(Oid function, const Aggref *aggref, Oid extension)
+{
+	Relation	rel = table_open(AggregateRelationId, AccessShareLock);
+	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	HeapTuple	tuple;
+	List	   *candidates = NIL;
+	List	   *matching = NIL;
+	ListCell   *lc;
+
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+	{
+		Form_pg_aggregate agg = (Form_pg_aggregate) GETSTRUCT(tuple);
+
+		if ((agg->aggtransfn == function || agg->aggcombinefn == function ||
+			 agg->aggfinalfn == function || agg->aggmtransfn == function ||
+			 agg->aggminvtransfn == function || agg->aggmfinalfn == function) &&
+			is_member(agg->aggfnoid, extension))
+			candidates = lappend_oid(candidates, agg->aggfnoid);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+
+	if (list_length(candidates) == 1)
+		return linitial_oid(candidates);
+	foreach(lc, candidates)
+	{
+		if (takes_arguments_of(lfirst_oid(lc), aggref))
+			matching = lappend_oid(matching, lfirst_oid(lc));
+	}
+	return list_length(matching) == 1 ? linitial_oid(matching) : InvalidOid;
+}
+
+/*
+ * The kpi_ext aggregate computing when function runs under aggref.  That is
+ * usually aggref's own, but an engine may call kpi_ext's support functions
+ * from an aggregate of its own with its AggState (Citus' worker_partial_agg
+ * and coord_combine_agg do), and a user may build an aggregate from them:
+ * name the kpi_ext aggregate then, or the function itself when several
+ * kpi_ext aggregates share it.
+ */
+static Oid
+kpi_aggregate(const Aggref *aggref, Oid function)
+{
+	Oid			extension = getExtensionOfObject(ProcedureRelationId, function);
+	Oid			aggregate;
+
+	if (!OidIsValid(extension) || is_member(aggref->aggfnoid, extension))
+		return aggref->aggfnoid;
+	if (OidIsValid(aggregate = wrapped_aggregate(aggref, extension)) ||
+		OidIsValid(aggregate = aggregate_of_function(function, aggref, extension)))
+		return aggregate;
+	return function;
+}
+
 const char *
 kpi_caller_name(FunctionCallInfo fcinfo)
 {
 	Aggref	   *aggref = AggGetAggref(fcinfo);
-	Oid			fn_oid;
+	Oid			function = fcinfo->flinfo != NULL ? fcinfo->flinfo->fn_oid : InvalidOid;
+	Oid			named;
 	char	   *name;
 
 	if (aggref != NULL)
-		fn_oid = aggref->aggfnoid;
-	else if (fcinfo->flinfo != NULL)
-		fn_oid = fcinfo->flinfo->fn_oid;
+		named = OidIsValid(function) ? kpi_aggregate(aggref, function) : aggref->aggfnoid;
+	else if (OidIsValid(function))
+		named = function;
 	else
 		return "kpi_ext";
 
-	name = get_func_name(fn_oid);
+	name = get_func_name(named);
 	return name != NULL ? name : "kpi_ext";
 }
 

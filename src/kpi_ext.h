@@ -32,9 +32,11 @@
 /* common.c: the module and what messages need */
 
 /*
- * The name to put in a message: the aggregate being computed when we are a
- * transition function, otherwise the SQL function itself.  Only call it on
- * the error path; it does catalog lookups.
+ * The name to put in a message: the kpi_ext aggregate being computed when we
+ * are one of its transition, combine or final functions, also when another
+ * aggregate calls us (Citus' worker_partial_agg, a user's CREATE AGGREGATE),
+ * otherwise the SQL function itself.  Only call it on the error path; it
+ * does catalog lookups.
  */
 extern const char *kpi_caller_name(FunctionCallInfo fcinfo);
 
@@ -88,6 +90,14 @@ pg_noreturn extern void kpi_corrupt(const char *type_name, const char *problem);
  * lie strictly between 0 and 1 (22023 otherwise).
  */
 extern double kpi_confidence_z(FunctionCallInfo fcinfo, double confidence);
+
+/*
+ * Wilson score interval of hits out of trials (trials > 0) at normal
+ * quantile z, as fractions.  The bounds are exact at the edges: low is 0 at
+ * 0 hits and high is 1 at all hits, whatever the confidence.
+ */
+extern void kpi_wilson_interval(int64 hits, int64 trials, double z,
+								double *low, double *high);
 
 /* Two-sided p-value of a standard normal test statistic. */
 extern double kpi_two_sided_pvalue(double z);

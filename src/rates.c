@@ -422,21 +422,15 @@ rate_summary_rate_ci(PG_FUNCTION_ARGS)
 {
 	RateSummary *s = PG_GETARG_RATE_SUMMARY(0);
 	double		z = kpi_confidence_z(fcinfo, PG_GETARG_FLOAT8(1));
-	double		n = (double) s->trials;
-	double		p;
-	double		shrink;
-	double		centre;
-	double		half_width;
+	double		low;
+	double		high;
 	Datum		bounds[2];
 
 	if (s->trials == 0)
 		PG_RETURN_NULL();
-	p = (double) s->hits / n;
-	shrink = 1.0 + z * z / n;
-	centre = (p + z * z / (2.0 * n)) / shrink;
-	half_width = z / shrink * sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n));
-	bounds[0] = Float8GetDatum(fmax(0.0, 100.0 * (centre - half_width)));
-	bounds[1] = Float8GetDatum(fmin(100.0, 100.0 * (centre + half_width)));
+	kpi_wilson_interval(s->hits, s->trials, z, &low, &high);
+	bounds[0] = Float8GetDatum(100.0 * low);
+	bounds[1] = Float8GetDatum(100.0 * high);
 	PG_RETURN_ARRAYTYPE_P(construct_array(bounds, 2, FLOAT8OID, sizeof(float8),
 										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }

@@ -77,6 +77,24 @@ kpi_confidence_z(FunctionCallInfo fcinfo, double confidence)
 	return normal_quantile(1.0 - (1.0 - confidence) / 2.0);
 }
 
+void
+kpi_wilson_interval(int64 hits, int64 trials, double z, double *low, double *high)
+{
+	double		n = (double) trials;
+	double		p = (double) hits / n;
+	double		shrink = 1.0 + z * z / n;
+	double		centre = (p + z * z / (2.0 * n)) / shrink;
+	double		half_width = z / shrink * sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n));
+
+	/*
+	 * At 0 hits the lower bound is 0 and at all hits the upper one is 1, but
+	 * centre -+ half_width only comes close (2.8e-15 for 0 of 10 at 95 %):
+	 * set them.  In between, rounding could step outside 0..1 for a huge n.
+	 */
+	*low = hits == 0 ? 0.0 : fmax(0.0, centre - half_width);
+	*high = hits == trials ? 1.0 : fmin(1.0, centre + half_width);
+}
+
 /*
  * erfc(x) for x >= 0 by W. J. Cody's rational Chebyshev approximations
  * (Mathematics of Computation 23, 1969): within 1e-15 relative wherever
