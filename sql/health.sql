@@ -234,3 +234,22 @@ RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
 RESET parallel_leader_participation;
+
+--
+-- The hash class's 64-bit hash from a seed (1.1), which hash partitioning
+-- needs: with seed 0 its low bits are health_score_hash's, as hash classes
+-- require; another seed gives another hash; equal scores hash alike
+--
+SELECT count(*) AS scores,
+       bool_and(health_score_hash(h)::bit(32) = health_score_hash_extended(h, 0)::bit(32)) AS low_bits_agree,
+       bool_and(health_score_hash_extended(h, 0) <> health_score_hash_extended(h, 1)) AS seeds_differ
+  FROM accounts;
+SELECT health_score_hash_extended('v1 a=1 weight=1, b=-0 weight=2', 7) =
+       health_score_hash_extended(health_score(ARRAY['b', 'a'], ARRAY[0, 1], ARRAY[2, 1]), 7) AS equal_scores_hash_alike;
+CREATE TABLE health_by_hash (h health_score) PARTITION BY HASH (h);
+CREATE TABLE health_by_hash_0 PARTITION OF health_by_hash FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE health_by_hash_1 PARTITION OF health_by_hash FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+INSERT INTO health_by_hash SELECT h FROM accounts;
+SELECT count(*) AS scores, count(DISTINCT tableoid) AS partitions,
+       (SELECT count(*) FROM (SELECT h FROM health_by_hash GROUP BY h HAVING count(DISTINCT tableoid) > 1) AS g) AS split
+  FROM health_by_hash;

@@ -82,6 +82,29 @@ SELECT pg_describe_object('pg_class'::regclass, a.attrelid, a.attnum)
    AND col_description(a.attrelid, a.attnum) IS NULL
  ORDER BY 1;
 
+-- Every type can be compared (1.1): a default hash class with = and both
+-- support functions (the 32-bit hash, and the 64-bit hash from a seed that
+-- hash partitioning needs), so DISTINCT, UNION, GROUP BY and hash joins work.
+SELECT t.typname,
+       EXISTS (SELECT FROM pg_opclass AS c
+                 JOIN pg_am AS am ON am.oid = c.opcmethod AND am.amname = 'hash'
+                WHERE c.opcintype = t.oid AND c.opcdefault
+                  AND EXISTS (SELECT FROM pg_amop AS o
+                               WHERE o.amopfamily = c.opcfamily AND o.amopstrategy = 1
+                                 AND o.amoplefttype = t.oid AND o.amoprighttype = t.oid
+                                 AND o.amopopr::regoperator::text = format('=(%1$s,%1$s)', t.typname))
+                  AND (SELECT count(*) FROM pg_amproc AS p
+                        WHERE p.amprocfamily = c.opcfamily AND p.amproclefttype = t.oid
+                          AND p.amprocnum IN (1, 2)) = 2) AS hash_class,
+       EXISTS (SELECT FROM pg_operator AS o
+                WHERE o.oprname = '<>' AND o.oprleft = t.oid AND o.oprright = t.oid
+                  AND o.oprnegate = (SELECT oid FROM pg_operator WHERE oprname = '=' AND oprleft = t.oid AND oprright = t.oid)) AS not_equal
+  FROM pg_type AS t
+  JOIN pg_depend AS d ON d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e'
+  JOIN pg_extension AS e ON e.oid = d.refobjid AND e.extname = 'kpi_ext'
+ WHERE t.typtype = 'b' AND t.typcategory <> 'A'
+ ORDER BY 1;
+
 -- Which direction is better is one of three documented words.
 SELECT kpi, better FROM kpi_catalog WHERE better IS NULL OR better NOT IN ('higher', 'lower', 'neither');
 

@@ -313,3 +313,50 @@ SELECT count(*) AS days, count(*) FILTER (WHERE rolling <> recomputed) AS days_d
   FROM (SELECT rollup(s) OVER (ORDER BY day ROWS 6 PRECEDING)::text AS rolling,
                (SELECT rate_summary(converted) FROM leads l WHERE l.day BETWEEN d.day - 6 AND d.day)::text AS recomputed
           FROM (SELECT day, rollup(s) AS s FROM daily_leads GROUP BY day) AS d) AS w;
+
+--
+-- Equality (1.1): = and <> compare hits and trials, and a hash class makes
+-- DISTINCT, UNION, GROUP BY and hash joins work; summaries have no order,
+-- so there is no btree class
+--
+-- the same rows in either order, or rolled up from days, are one value with
+-- one hash; 1/2 and 2/4 have the same rate but are different summaries
+CREATE TABLE eq_rates (label text, s rate_summary);
+INSERT INTO eq_rates VALUES
+    ('forward', (SELECT rate_summary(converted ORDER BY id) FROM leads)),
+    ('backward', (SELECT rate_summary(converted ORDER BY id DESC) FROM leads)),
+    ('rolled up', (SELECT rollup(s ORDER BY day DESC, source) FROM daily_leads)),
+    ('one more', (SELECT rate_summary(converted) FROM leads WHERE id <= 19999)),
+    ('empty', 'v1 0/0'),
+    ('emptied', rate_summary_remove(rate_summary_add('v1 0/0', true), true)),
+    ('1/2', 'v1 1/2'),
+    ('2/4', 'v1 2/4'),
+    ('null', NULL);
+SELECT a.label, a.s::text,
+       string_agg(b.label, ', ' ORDER BY b.label) FILTER (WHERE a.s = b.s) AS equal_to,
+       bool_and(rate_summary_hash(a.s) = rate_summary_hash(b.s)
+                AND rate_summary_hash_extended(a.s, 7) = rate_summary_hash_extended(b.s, 7)) FILTER (WHERE a.s = b.s) AS same_hashes,
+       count(*) FILTER (WHERE a.s <> b.s) AS unequal,
+       bool_and(rate_summary_hash(a.s) <> rate_summary_hash(b.s)) FILTER (WHERE a.s <> b.s) AS other_hashes
+  FROM eq_rates AS a CROSS JOIN eq_rates AS b
+ GROUP BY a.label, a.s::text ORDER BY a.label;
+-- NULL compares as NULL; DISTINCT, UNION and GROUP BY make NULL one group
+SELECT NULL::rate_summary = 'v1 0/0' AS eq_null, 'v1 0/0'::rate_summary <> NULL AS ne_null,
+       rate_summary_hash(NULL) AS hash_null;
+SELECT min(label) AS first_label, count(*) FROM eq_rates GROUP BY s ORDER BY 1;
+SELECT count(*) AS distinct_rows, count(*) FILTER (WHERE s IS NULL) AS null_rows
+  FROM (SELECT DISTINCT s FROM eq_rates) AS d;
+SELECT count(*) AS union_rows FROM (SELECT s FROM eq_rates UNION SELECT s FROM eq_rates) AS u;
+-- the 64-bit hash with seed 0 agrees with the 32-bit one in its low bits,
+-- as hash classes require; another seed gives another hash
+SELECT bool_and(rate_summary_hash(s)::bit(32) = rate_summary_hash_extended(s, 0)::bit(32)) AS low_bits_agree,
+       bool_and(rate_summary_hash_extended(s, 0) <> rate_summary_hash_extended(s, 1)) AS seeds_differ
+  FROM eq_rates;
+-- a hash join
+SET enable_mergejoin = off;
+SET enable_nestloop = off;
+EXPLAIN (COSTS OFF) SELECT a.label, b.label FROM eq_rates AS a JOIN eq_rates AS b ON a.s = b.s;
+SELECT a.label, b.label FROM eq_rates AS a JOIN eq_rates AS b ON a.s = b.s
+ WHERE a.label < b.label ORDER BY 1, 2;
+RESET enable_mergejoin;
+RESET enable_nestloop;

@@ -324,3 +324,106 @@ SELECT sqlstate_of($$SELECT mrr_summary(p, c) FROM (VALUES (1e30, 1), (0.0000000
 -- the transition functions called by hand with a NULL state give NULL, as
 -- a strict function would (found by sqlsmith, test/t/013: this crashed)
 SELECT mrr_summary_add(NULL, 1.5, 5) IS NULL AS add_null, mrr_summary_remove(NULL, 1.5, NULL) IS NULL AS remove_null;
+
+--------------------------------------------------------------------------------
+-- Equality of clv_summary and mrr_summary (1.1).  One block for both types,
+-- to move into the CLV and MRR files: = and <> compare what a summary holds,
+-- and a hash class makes DISTINCT, UNION, GROUP BY and hash joins work;
+-- summaries have no order, so there is no btree class.
+--------------------------------------------------------------------------------
+-- The same purchases added in either order (so into hash tables filled in
+-- another order) or merged in either order are one value with one hash, as
+-- are integer and bigint keys, and text input listing customers in another
+-- order.  Text keys are other customers; a higher scale shows in every
+-- figure (revenue 3.000, not 3.00), so it is another summary.
+CREATE TABLE eq_clv (label text, s clv_summary);
+INSERT INTO eq_clv VALUES
+    ('forward', (SELECT clv_summary(customer, amount, purchased_at ORDER BY i) FROM big_orders WHERE i <= 3000)),
+    ('backward', (SELECT clv_summary(customer, amount, purchased_at ORDER BY i DESC) FROM big_orders WHERE i <= 3000)),
+    ('merged', (SELECT rollup(s ORDER BY k) FROM (SELECT i % 5 AS k, clv_summary(customer, amount, purchased_at) AS s
+                                                  FROM big_orders WHERE i <= 3000 GROUP BY i % 5) AS parts)),
+    ('merged backwards', (SELECT rollup(s ORDER BY k DESC) FROM (SELECT i % 5 AS k, clv_summary(customer, amount, purchased_at) AS s
+                                                                 FROM big_orders WHERE i <= 3000 GROUP BY i % 5) AS parts)),
+    ('bigint keys', (SELECT clv_summary(customer::bigint, amount, purchased_at) FROM big_orders WHERE i <= 3000)),
+    ('text keys', (SELECT clv_summary(customer::text, amount, purchased_at) FROM big_orders WHERE i <= 3000)),
+    ('one more', (SELECT clv_summary(customer, amount, purchased_at) FROM big_orders WHERE i <= 3001)),
+    ('two', 'v1 integer scale=2; 1 purchases=1 revenue=1.00 first=2024-01-01T00:00:00Z last=2024-01-01T00:00:00Z; 2 purchases=2 revenue=3.00 first=2024-01-01T00:00:00Z last=2024-02-01T00:00:00Z'),
+    ('two, listed backwards', 'v1 integer scale=2; 2 purchases=2 revenue=3.00 first=2024-01-01T00:00:00Z last=2024-02-01T00:00:00Z; 1 purchases=1 revenue=1.00 first=2024-01-01T00:00:00Z last=2024-01-01T00:00:00Z'),
+    ('two, at scale 3', 'v1 integer scale=3; 1 purchases=1 revenue=1.000 first=2024-01-01T00:00:00Z last=2024-01-01T00:00:00Z; 2 purchases=2 revenue=3.000 first=2024-01-01T00:00:00Z last=2024-02-01T00:00:00Z'),
+    ('empty', 'v1 integer scale=0'),
+    ('empty, text keys', 'v1 text scale=0'),
+    ('null', NULL);
+SELECT a.label, min(customers(a.s)) AS customers,
+       string_agg(b.label, ', ' ORDER BY b.label) FILTER (WHERE a.s = b.s) AS equal_to,
+       bool_and(clv_summary_hash(a.s) = clv_summary_hash(b.s)
+                AND clv_summary_hash_extended(a.s, 7) = clv_summary_hash_extended(b.s, 7)) FILTER (WHERE a.s = b.s) AS same_hashes,
+       count(*) FILTER (WHERE a.s <> b.s) AS unequal,
+       bool_and(clv_summary_hash(a.s) <> clv_summary_hash(b.s)) FILTER (WHERE a.s <> b.s) AS other_hashes
+  FROM eq_clv AS a CROSS JOIN eq_clv AS b
+ GROUP BY a.label ORDER BY a.label;
+-- NULL compares as NULL; DISTINCT, UNION and GROUP BY make NULL one group
+SELECT NULL::clv_summary = 'v1 integer scale=0' AS eq_null, 'v1 integer scale=0'::clv_summary <> NULL AS ne_null,
+       clv_summary_hash(NULL) AS hash_null;
+SELECT min(label) AS first_label, count(*) FROM eq_clv GROUP BY s ORDER BY 1;
+SELECT count(*) AS distinct_rows, count(*) FILTER (WHERE s IS NULL) AS null_rows
+  FROM (SELECT DISTINCT s FROM eq_clv) AS d;
+SELECT count(*) AS union_rows FROM (SELECT s FROM eq_clv UNION SELECT s FROM eq_clv) AS u;
+-- the 64-bit hash with seed 0 agrees with the 32-bit one in its low bits,
+-- as hash classes require; another seed gives another hash
+SELECT bool_and(clv_summary_hash(s)::bit(32) = clv_summary_hash_extended(s, 0)::bit(32)) AS low_bits_agree,
+       bool_and(clv_summary_hash_extended(s, 0) <> clv_summary_hash_extended(s, 1)) AS seeds_differ
+  FROM eq_clv;
+-- a hash join
+SET enable_mergejoin = off;
+SET enable_nestloop = off;
+EXPLAIN (COSTS OFF) SELECT a.label, b.label FROM eq_clv AS a JOIN eq_clv AS b ON a.s = b.s;
+SELECT a.label, b.label FROM eq_clv AS a JOIN eq_clv AS b ON a.s = b.s
+ WHERE a.label < b.label ORDER BY 1, 2;
+RESET enable_mergejoin;
+RESET enable_nestloop;
+
+-- MRR: the same rows in either order, or rolled up from one summary per
+-- customer, are one value with one hash, and so is a state a row was added
+-- to and taken back from.  Amounts with more decimals are at a higher
+-- scale (starting 520.00000, not 520.00), and an emptied state keeps the
+-- scale its rows had, which merging it passes on: other summaries.
+CREATE TABLE eq_mrr (label text, s mrr_summary);
+INSERT INTO eq_mrr VALUES
+    ('forward', (SELECT mrr_summary(prev_mrr, curr_mrr ORDER BY customer) FROM mrr)),
+    ('backward', (SELECT mrr_summary(prev_mrr, curr_mrr ORDER BY customer DESC) FROM mrr)),
+    ('rolled up', (SELECT rollup(s ORDER BY customer DESC) FROM (SELECT customer, mrr_summary(prev_mrr, curr_mrr) AS s
+                                                                  FROM mrr GROUP BY customer) AS each_customer)),
+    ('added and taken back', (SELECT mrr_summary_remove(mrr_summary_add(mrr_summary(prev_mrr, curr_mrr), 10, 0), 10, 0) FROM mrr)),
+    ('times 1.000', (SELECT mrr_summary(prev_mrr * 1.000, curr_mrr * 1.000) FROM mrr)),
+    ('one more', (SELECT mrr_summary(prev_mrr, curr_mrr) FROM (SELECT prev_mrr, curr_mrr FROM mrr UNION ALL VALUES (0, 0)) AS m)),
+    ('empty', 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'),
+    ('emptied at scale 2', mrr_summary_remove(mrr_summary_add('v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0', 1.50, 2), 1.50, 2)),
+    ('null', NULL);
+SELECT a.label, a.s::text,
+       string_agg(b.label, ', ' ORDER BY b.label) FILTER (WHERE a.s = b.s) AS equal_to,
+       bool_and(mrr_summary_hash(a.s) = mrr_summary_hash(b.s)
+                AND mrr_summary_hash_extended(a.s, 7) = mrr_summary_hash_extended(b.s, 7)) FILTER (WHERE a.s = b.s) AS same_hashes,
+       count(*) FILTER (WHERE a.s <> b.s) AS unequal,
+       bool_and(mrr_summary_hash(a.s) <> mrr_summary_hash(b.s)) FILTER (WHERE a.s <> b.s) AS other_hashes
+  FROM eq_mrr AS a CROSS JOIN eq_mrr AS b
+ GROUP BY a.label, a.s::text ORDER BY a.label;
+-- NULL compares as NULL; DISTINCT, UNION and GROUP BY make NULL one group
+SELECT NULL::mrr_summary = s AS eq_null, s <> NULL AS ne_null, mrr_summary_hash(NULL) AS hash_null
+  FROM eq_mrr WHERE label = 'empty';
+SELECT min(label) AS first_label, count(*) FROM eq_mrr GROUP BY s ORDER BY 1;
+SELECT count(*) AS distinct_rows, count(*) FILTER (WHERE s IS NULL) AS null_rows
+  FROM (SELECT DISTINCT s FROM eq_mrr) AS d;
+SELECT count(*) AS union_rows FROM (SELECT s FROM eq_mrr UNION SELECT s FROM eq_mrr) AS u;
+-- the 64-bit hash with seed 0 agrees with the 32-bit one in its low bits,
+-- as hash classes require; another seed gives another hash
+SELECT bool_and(mrr_summary_hash(s)::bit(32) = mrr_summary_hash_extended(s, 0)::bit(32)) AS low_bits_agree,
+       bool_and(mrr_summary_hash_extended(s, 0) <> mrr_summary_hash_extended(s, 1)) AS seeds_differ
+  FROM eq_mrr;
+-- a hash join
+SET enable_mergejoin = off;
+SET enable_nestloop = off;
+EXPLAIN (COSTS OFF) SELECT a.label, b.label FROM eq_mrr AS a JOIN eq_mrr AS b ON a.s = b.s;
+SELECT a.label, b.label FROM eq_mrr AS a JOIN eq_mrr AS b ON a.s = b.s
+ WHERE a.label < b.label ORDER BY 1, 2;
+RESET enable_mergejoin;
+RESET enable_nestloop;

@@ -317,3 +317,61 @@ SELECT id, score, nps_agg(score) OVER (ORDER BY id ROWS 1 PRECEDING),
        score_summary(score) OVER (ORDER BY id ROWS 1 PRECEDING)
   FROM (VALUES (1, 9), (2, NULL), (3, NULL), (4, 0)) AS v(id, score)
  ORDER BY id;
+
+--
+-- Equality (1.1): = and <> compare what a summary holds, and a hash class
+-- makes DISTINCT, UNION, GROUP BY and hash joins work; summaries have no
+-- order, so there is no btree class
+--
+-- the same answers added in either order, or rolled up from parts, are one
+-- value with one hash; an empty summary forgets the scale it adopted
+-- (whatever is added to it brings its own), so emptied states are 'v1';
+-- answers on a declared scale are not the same as answers on 0..10
+CREATE TABLE eq_scores (label text, s score_summary);
+INSERT INTO eq_scores VALUES
+    ('forward', (SELECT score_summary(score ORDER BY id) FROM survey WHERE id <= 500)),
+    ('backward', (SELECT score_summary(score ORDER BY id DESC) FROM survey WHERE id <= 500)),
+    ('rolled up', (SELECT rollup(s ORDER BY k DESC) FROM (SELECT id % 7 AS k, score_summary(score) AS s
+                                                           FROM survey WHERE id <= 500 GROUP BY id % 7) AS parts)),
+    ('one more', (SELECT score_summary(score) FROM survey WHERE id <= 501)),
+    ('empty', 'v1'),
+    ('emptied csat', score_summary_remove(score_summary_add_csat('v1', 4), 4)),
+    ('emptied ces', score_summary_unmerge('v1 scale=7 2:3', 'v1 scale=7 2:3')),
+    ('csat 4', 'v1 scale=5 4:1'),
+    ('nps 4', 'v1 4:1'),
+    ('null', NULL);
+SELECT a.label, a.s::text,
+       string_agg(b.label, ', ' ORDER BY b.label) FILTER (WHERE a.s = b.s) AS equal_to,
+       bool_and(score_summary_hash(a.s) = score_summary_hash(b.s)
+                AND score_summary_hash_extended(a.s, 7) = score_summary_hash_extended(b.s, 7)) FILTER (WHERE a.s = b.s) AS same_hashes,
+       count(*) FILTER (WHERE a.s <> b.s) AS unequal,
+       bool_and(score_summary_hash(a.s) <> score_summary_hash(b.s)) FILTER (WHERE a.s <> b.s) AS other_hashes
+  FROM eq_scores AS a CROSS JOIN eq_scores AS b
+ GROUP BY a.label, a.s::text ORDER BY a.label;
+-- NULL compares as NULL; DISTINCT, UNION and GROUP BY make NULL one group
+SELECT NULL::score_summary = 'v1' AS eq_null, 'v1'::score_summary <> NULL AS ne_null,
+       score_summary_hash(NULL) AS hash_null;
+SELECT s, count(*) FROM eq_scores GROUP BY s ORDER BY s::text COLLATE "C" NULLS FIRST;
+SELECT s FROM (SELECT DISTINCT s FROM eq_scores) AS d ORDER BY s::text COLLATE "C" NULLS FIRST;
+SELECT count(*) AS union_rows FROM (SELECT s FROM eq_scores UNION SELECT s FROM eq_scores) AS u;
+-- the 64-bit hash with seed 0 agrees with the 32-bit one in its low bits,
+-- as hash classes require; another seed gives another hash
+SELECT bool_and(score_summary_hash(s)::bit(32) = score_summary_hash_extended(s, 0)::bit(32)) AS low_bits_agree,
+       bool_and(score_summary_hash_extended(s, 0) <> score_summary_hash_extended(s, 1)) AS seeds_differ
+  FROM eq_scores;
+-- the planner hashes: GROUP BY and DISTINCT by hashing, joins as hash joins,
+-- and tables partition by hash
+EXPLAIN (COSTS OFF) SELECT DISTINCT s FROM eq_scores;
+SET enable_mergejoin = off;
+SET enable_nestloop = off;
+EXPLAIN (COSTS OFF) SELECT a.label, b.label FROM eq_scores AS a JOIN eq_scores AS b ON a.s = b.s;
+SELECT a.label, b.label FROM eq_scores AS a JOIN eq_scores AS b ON a.s = b.s
+ WHERE a.label < b.label ORDER BY 1, 2;
+RESET enable_mergejoin;
+RESET enable_nestloop;
+CREATE TABLE eq_scores_by_hash (s score_summary) PARTITION BY HASH (s);
+CREATE TABLE eq_scores_by_hash_0 PARTITION OF eq_scores_by_hash FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE eq_scores_by_hash_1 PARTITION OF eq_scores_by_hash FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+INSERT INTO eq_scores_by_hash SELECT s FROM eq_scores WHERE s IS NOT NULL;
+SELECT count(DISTINCT tableoid) = 1 AS equal_summaries_share_a_partition
+  FROM eq_scores_by_hash WHERE s = 'v1';

@@ -291,8 +291,9 @@ SELECT count(DISTINCT agg) AS moving_aggregates, count(*) AS cases,
 -- exactly the state it was removed from
 SELECT agg, labels, before, added, outcome, result, readded FROM sf_inverse
  WHERE outcome <> 'ok' OR readded IS DISTINCT FROM added ORDER BY agg::text;
--- the removal gives back the state before, but for what an empty summary
--- remembers: the scale it adopted (scores) and the decimal scale (MRR)
+-- the removal gives back the state before, but for what an empty MRR
+-- summary remembers: the decimal scale, which merging it passes on (an
+-- empty score summary forgets the scale it adopted: nothing depends on it)
 SELECT DISTINCT before, result AS removed FROM sf_inverse WHERE result IS DISTINCT FROM before ORDER BY 1, 2;
 -- must be empty: removing from an empty state worked although the row counts
 SELECT agg, labels, from_empty, empty_plus_row FROM sf_inverse

@@ -1014,6 +1014,13 @@ clv_summary_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+/*
+ * =, <> and hashing on the binary form, which lists the customers in key
+ * order: the same customers with the same records at the same scale,
+ * whatever order they were added or merged in
+ */
+KPI_EQUALITY_FUNCTIONS(clv_summary)
+
 PG_FUNCTION_INFO_V1(clv_summary_recv);
 Datum
 clv_summary_recv(PG_FUNCTION_ARGS)

@@ -2,8 +2,9 @@
  * common.c
  *		The module's magic block and what every family's messages need:
  *		the caller's name, exact floats and UTC times, the corrupt-value
- *		error.  Statistics, text input, binary input and money have files
- *		of their own (stats.c, textin.c, binin.c, money.c).
+ *		error; and equality and hashing on the binary form.  Statistics,
+ *		text input, binary input and money have files of their own
+ *		(stats.c, textin.c, binin.c, money.c).
  */
 #include "postgres.h"
 
@@ -14,6 +15,7 @@
 #include "catalog/pg_aggregate.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "common/shortest_dec.h"
 #include "kpi_ext.h"
 #include "miscadmin.h"
@@ -199,4 +201,47 @@ kpi_corrupt(const char *type_name, const char *problem)
 			(errcode(ERRCODE_DATA_CORRUPTED),
 			 errmsg("corrupt %s value", type_name),
 			 errdetail("%s", problem)));
+}
+
+/* The binary form; send functions detoast their argument themselves. */
+static bytea *
+send_form(PGFunction send, Datum value)
+{
+	return DatumGetByteaP(DirectFunctionCall1(send, value));
+}
+
+bool
+kpi_send_equal(PGFunction send, Datum a, Datum b)
+{
+	bytea	   *x = send_form(send, a);
+	bytea	   *y = send_form(send, b);
+	bool		equal = VARSIZE(x) == VARSIZE(y) &&
+		memcmp(VARDATA(x), VARDATA(y), VARSIZE(x) - VARHDRSZ) == 0;
+
+	/* freed at once: a hash table build or array_eq calls this per element */
+	pfree(x);
+	pfree(y);
+	return equal;
+}
+
+Datum
+kpi_send_hash(PGFunction send, Datum value)
+{
+	bytea	   *form = send_form(send, value);
+	Datum		hash = hash_any((const unsigned char *) VARDATA(form), VARSIZE(form) - VARHDRSZ);
+
+	pfree(form);
+	return hash;
+}
+
+/* with seed 0, the low 32 bits are kpi_send_hash's, as hash classes require */
+Datum
+kpi_send_hash_extended(PGFunction send, Datum value, uint64 seed)
+{
+	bytea	   *form = send_form(send, value);
+	Datum		hash = hash_any_extended((const unsigned char *) VARDATA(form),
+										 VARSIZE(form) - VARHDRSZ, seed);
+
+	pfree(form);
+	return hash;
 }

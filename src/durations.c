@@ -119,6 +119,16 @@ new_summary(bool dense, int32 capacity)
 	return s;
 }
 
+/*
+ * The requested percentile the text and binary forms write: -0 asks for
+ * what 0 asks for (merging treats them as one), so it is written as 0.
+ */
+static float8
+written_percentile(const DurationSummary *s)
+{
+	return s->percentile == 0.0 ? 0.0 : s->percentile;
+}
+
 /* Runs body for every non-empty bucket, in increasing order. */
 #define FOR_EACH_BUCKET(s, bucket, bucket_count, body) \
 	do { \
@@ -700,7 +710,7 @@ duration_summary_out(PG_FUNCTION_ARGS)
 	appendStringInfo(&buf, "v%d", DURATION_SUMMARY_VERSION);
 	/* shortest exact digits whatever extra_float_digits says, so p re-reads exactly */
 	if (s->percentile != NO_PERCENTILE)
-		appendStringInfo(&buf, " p=%s", kpi_float8_text(s->percentile));
+		appendStringInfo(&buf, " p=%s", kpi_float8_text(written_percentile(s)));
 	if (s->count > 0)
 		appendStringInfo(&buf,
 						 " count=" INT64_FORMAT " sum=" INT64_FORMAT ".%06lld"
@@ -824,7 +834,7 @@ duration_summary_send(PG_FUNCTION_ARGS)
 
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, DURATION_SUMMARY_VERSION);
-	pq_sendfloat8(&buf, s->percentile);
+	pq_sendfloat8(&buf, written_percentile(s));
 	pq_sendint64(&buf, s->count);
 	pq_sendint64(&buf, s->sum_seconds);
 	pq_sendint64(&buf, s->sum_micros);
@@ -838,6 +848,12 @@ duration_summary_send(PG_FUNCTION_ARGS)
 		});
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
+
+/*
+ * =, <> and hashing on the binary form: the same durations, bucket for
+ * bucket, and the same requested percentile
+ */
+KPI_EQUALITY_FUNCTIONS(duration_summary)
 
 PG_FUNCTION_INFO_V1(duration_summary_recv);
 Datum

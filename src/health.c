@@ -819,3 +819,15 @@ health_score_hash(PG_FUNCTION_ARGS)
 	check_score(h);
 	return hash_any((const unsigned char *) VARDATA(h), VARSIZE(h) - VARHDRSZ);
 }
+
+/* the same bytes with a seed; with seed 0 its low 32 bits are health_score_hash's */
+PG_FUNCTION_INFO_V1(health_score_hash_extended);
+Datum
+health_score_hash_extended(PG_FUNCTION_ARGS)
+{
+	HealthScore *h = PG_GETARG_HEALTH_SCORE(0);
+
+	check_score(h);
+	return hash_any_extended((const unsigned char *) VARDATA(h), VARSIZE(h) - VARHDRSZ,
+							 (uint64) PG_GETARG_INT64(1));
+}

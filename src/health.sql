@@ -152,3 +152,12 @@ COMMENT ON OPERATOR CLASS health_score_hash_ops USING hash IS
     'default hash class of health_score: GROUP BY, DISTINCT and hash joins on equal components';
 COMMENT ON OPERATOR FAMILY health_score_hash_ops USING hash IS
     'the hash family of health_score_hash_ops: equal components, values and weights';
+
+--@ since 1.1
+-- From 1.1 the hash class also has the 64-bit hash from a seed, which hash
+-- partitioning needs; with seed 0 it agrees with health_score_hash.
+CREATE FUNCTION health_score_hash_extended(health_score, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION health_score_hash_extended(health_score, bigint) IS 'hash support: a 64-bit hash of the components from a seed';
+ALTER OPERATOR FAMILY health_score_hash_ops USING hash ADD
+    FUNCTION 2 health_score_hash_extended(health_score, bigint);

@@ -83,6 +83,37 @@ kpi_add_count(int64 a, int64 b, const char *type_name)
 /* A summary handed to a function that is not one kpi_ext could have built. */
 pg_noreturn extern void kpi_corrupt(const char *type_name, const char *problem);
 
+/*
+ * Equality and hashing of a summary type through its send function.  Every
+ * send function writes a canonical form: summaries with the same content
+ * have the same bytes, whatever their layout in memory (spare room, a hash
+ * table or sorted records, dense or sparse buckets) and whatever order they
+ * were built in.  So = compares those bytes and the hash functions hash
+ * them, which keeps hashing consistent with equality.
+ */
+extern bool kpi_send_equal(PGFunction send, Datum a, Datum b);
+extern Datum kpi_send_hash(PGFunction send, Datum value);
+extern Datum kpi_send_hash_extended(PGFunction send, Datum value, uint64 seed);
+
+/*
+ * The SQL functions behind a type's = and <> and its hash operator class,
+ * <type>_eq, _ne, _hash and _hash_extended, written once in the type's
+ * family after its send function <type>_send.
+ */
+#define KPI_EQUALITY_FUNCTIONS(type) \
+	PG_FUNCTION_INFO_V1(type##_eq); \
+	Datum type##_eq(PG_FUNCTION_ARGS) \
+	{ PG_RETURN_BOOL(kpi_send_equal(type##_send, PG_GETARG_DATUM(0), PG_GETARG_DATUM(1))); } \
+	PG_FUNCTION_INFO_V1(type##_ne); \
+	Datum type##_ne(PG_FUNCTION_ARGS) \
+	{ PG_RETURN_BOOL(!kpi_send_equal(type##_send, PG_GETARG_DATUM(0), PG_GETARG_DATUM(1))); } \
+	PG_FUNCTION_INFO_V1(type##_hash); \
+	Datum type##_hash(PG_FUNCTION_ARGS) \
+	{ return kpi_send_hash(type##_send, PG_GETARG_DATUM(0)); } \
+	PG_FUNCTION_INFO_V1(type##_hash_extended); \
+	Datum type##_hash_extended(PG_FUNCTION_ARGS) \
+	{ return kpi_send_hash_extended(type##_send, PG_GETARG_DATUM(0), (uint64) PG_GETARG_INT64(1)); }
+
 /* stats.c */
 
 /*

@@ -334,6 +334,9 @@ mrr_summary_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+/* =, <> and hashing on the binary form: the same rows, movements and scale */
+KPI_EQUALITY_FUNCTIONS(mrr_summary)
+
 PG_FUNCTION_INFO_V1(mrr_summary_recv);
 Datum
 mrr_summary_recv(PG_FUNCTION_ARGS)

@@ -160,6 +160,9 @@ rate_summary_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+/* =, <> and hashing on the binary form: the same hits out of the same trials */
+KPI_EQUALITY_FUNCTIONS(rate_summary)
+
 /*
  * The one mechanism: add (sign 1) or remove (sign -1, moving windows) hits
  * out of trials.  Callers have checked 0 <= hits <= trials.

@@ -119,6 +119,17 @@ adopt_scale(FunctionCallInfo fcinfo, ScoreSummary *state, int32 scale)
 				 errdetail("Every answer in one group must use the same scale.")));
 }
 
+/*
+ * The scale the text and binary forms write.  An empty summary's means
+ * nothing, since whatever is added to it brings its own, so it is written
+ * as 0: the empty summaries are one value, however they were reached.
+ */
+static int32
+written_scale(const ScoreSummary *s)
+{
+	return s->total == 0 ? 0 : s->scale;
+}
+
 PG_FUNCTION_INFO_V1(score_summary_in);
 Datum
 score_summary_in(PG_FUNCTION_ARGS)
@@ -179,8 +190,8 @@ score_summary_out(PG_FUNCTION_ARGS)
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "v%d", SCORE_SUMMARY_VERSION);
-	if (s->scale != 0)
-		appendStringInfo(&buf, " scale=%d", s->scale);
+	if (written_scale(s) != 0)
+		appendStringInfo(&buf, " scale=%d", written_scale(s));
 	for (int score = 0; score < NUM_SCORES; score++)
 		if (s->counts[score] != 0)
 			appendStringInfo(&buf, " %d:" INT64_FORMAT, score, s->counts[score]);
@@ -219,11 +230,14 @@ score_summary_send(PG_FUNCTION_ARGS)
 
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, SCORE_SUMMARY_VERSION);
-	pq_sendbyte(&buf, (uint8) s->scale);
+	pq_sendbyte(&buf, (uint8) written_scale(s));
 	for (int score = 0; score < NUM_SCORES; score++)
 		pq_sendint64(&buf, s->counts[score]);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
+
+/* =, <> and hashing on the binary form: the same answers on the same scale */
+KPI_EQUALITY_FUNCTIONS(score_summary)
 
 /*
  * Adds one answer.  scale 0 accepts 0..10 (NPS); otherwise 1..scale, and the
