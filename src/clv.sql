@@ -114,38 +114,6 @@ CREATE AGGREGATE rollup(clv_summary) (
 COMMENT ON AGGREGATE rollup(clv_summary) IS 'merges CLV summaries; a customer in several is one customer';
 
 --@ since 1.1
--- Equality: the same customers, each with the same record, at the same scale,
--- whatever order the summary was built in.  = compares the binary form,
--- which is canonical, and the hash class hashes it: GROUP BY, DISTINCT,
--- UNION, hash joins and hash partitioning.  Summaries have no meaningful
--- order, so there is no btree class.
-CREATE FUNCTION clv_summary_eq(clv_summary, clv_summary) RETURNS boolean
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION clv_summary_ne(clv_summary, clv_summary) RETURNS boolean
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION clv_summary_hash(clv_summary) RETURNS integer
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION clv_summary_hash_extended(clv_summary, bigint) RETURNS bigint
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION clv_summary_eq(clv_summary, clv_summary) IS 'implements = : the same customers, each with the same record, at the same scale';
-COMMENT ON FUNCTION clv_summary_ne(clv_summary, clv_summary) IS 'implements <>';
-COMMENT ON FUNCTION clv_summary_hash(clv_summary) IS 'hash support: a hash of the binary form';
-COMMENT ON FUNCTION clv_summary_hash_extended(clv_summary, bigint) IS 'hash support: a 64-bit hash of the binary form from a seed';
-CREATE OPERATOR = (
-    LEFTARG = clv_summary, RIGHTARG = clv_summary, FUNCTION = clv_summary_eq,
-    COMMUTATOR = =, NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES
-);
-CREATE OPERATOR <> (
-    LEFTARG = clv_summary, RIGHTARG = clv_summary, FUNCTION = clv_summary_ne,
-    COMMUTATOR = <>, NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel
-);
-COMMENT ON OPERATOR =(clv_summary, clv_summary) IS 'the same customers, each with the same record, at the same scale';
-COMMENT ON OPERATOR <>(clv_summary, clv_summary) IS 'not equal';
-CREATE OPERATOR CLASS clv_summary_hash_ops DEFAULT FOR TYPE clv_summary USING hash AS
-    OPERATOR 1 =,
-    FUNCTION 1 clv_summary_hash(clv_summary),
-    FUNCTION 2 clv_summary_hash_extended(clv_summary, bigint);
-COMMENT ON OPERATOR CLASS clv_summary_hash_ops USING hash IS
-    'default hash class of clv_summary: GROUP BY, DISTINCT, UNION, hash joins and hash partitioning on equal summaries';
-COMMENT ON OPERATOR FAMILY clv_summary_hash_ops USING hash IS
-    'the hash family of clv_summary_hash_ops: the same customers, each with the same record, at the same scale';
+--@ each type | meaning
+--@      clv_summary | the same customers, each with the same record, at the same scale
+--@ use equality

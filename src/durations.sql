@@ -117,38 +117,6 @@ CREATE AGGREGATE rollup(duration_summary) (
 COMMENT ON AGGREGATE rollup(duration_summary) IS 'merges duration summaries exactly, bucket for bucket';
 
 --@ since 1.1
--- Equality: the same count, sum, minimum, maximum and buckets, and the
--- same requested percentile, whatever order the summary was built in.
--- = compares the binary form, which is canonical, and the hash class
--- hashes it: GROUP BY, DISTINCT, UNION, hash joins and hash partitioning.
--- Summaries have no meaningful order, so there is no btree class.
-CREATE FUNCTION duration_summary_eq(duration_summary, duration_summary) RETURNS boolean
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION duration_summary_ne(duration_summary, duration_summary) RETURNS boolean
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION duration_summary_hash(duration_summary) RETURNS integer
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION duration_summary_hash_extended(duration_summary, bigint) RETURNS bigint
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION duration_summary_eq(duration_summary, duration_summary) IS 'implements = : the same count, sum, minimum, maximum and buckets, and the same requested percentile';
-COMMENT ON FUNCTION duration_summary_ne(duration_summary, duration_summary) IS 'implements <>';
-COMMENT ON FUNCTION duration_summary_hash(duration_summary) IS 'hash support: a hash of the binary form';
-COMMENT ON FUNCTION duration_summary_hash_extended(duration_summary, bigint) IS 'hash support: a 64-bit hash of the binary form from a seed';
-CREATE OPERATOR = (
-    LEFTARG = duration_summary, RIGHTARG = duration_summary, FUNCTION = duration_summary_eq,
-    COMMUTATOR = =, NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES
-);
-CREATE OPERATOR <> (
-    LEFTARG = duration_summary, RIGHTARG = duration_summary, FUNCTION = duration_summary_ne,
-    COMMUTATOR = <>, NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel
-);
-COMMENT ON OPERATOR =(duration_summary, duration_summary) IS 'the same count, sum, minimum, maximum and buckets, and the same requested percentile';
-COMMENT ON OPERATOR <>(duration_summary, duration_summary) IS 'not equal';
-CREATE OPERATOR CLASS duration_summary_hash_ops DEFAULT FOR TYPE duration_summary USING hash AS
-    OPERATOR 1 =,
-    FUNCTION 1 duration_summary_hash(duration_summary),
-    FUNCTION 2 duration_summary_hash_extended(duration_summary, bigint);
-COMMENT ON OPERATOR CLASS duration_summary_hash_ops USING hash IS
-    'default hash class of duration_summary: GROUP BY, DISTINCT, UNION, hash joins and hash partitioning on equal summaries';
-COMMENT ON OPERATOR FAMILY duration_summary_hash_ops USING hash IS
-    'the hash family of duration_summary_hash_ops: the same count, sum, minimum, maximum and buckets, and the same requested percentile';
+--@ each type | meaning
+--@      duration_summary | the same count, sum, minimum, maximum and buckets, and the same requested percentile
+--@ use equality

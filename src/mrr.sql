@@ -106,38 +106,6 @@ CREATE AGGREGATE rollup(mrr_summary) (
 COMMENT ON AGGREGATE rollup(mrr_summary) IS 'merges MRR summaries exactly';
 
 --@ since 1.1
--- Equality: the same rows, movements and amounts at the same scale,
--- whatever order the summary was built in.  = compares the binary form,
--- which is canonical, and the hash class hashes it: GROUP BY, DISTINCT,
--- UNION, hash joins and hash partitioning.  Summaries have no meaningful
--- order, so there is no btree class.
-CREATE FUNCTION mrr_summary_eq(mrr_summary, mrr_summary) RETURNS boolean
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION mrr_summary_ne(mrr_summary, mrr_summary) RETURNS boolean
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION mrr_summary_hash(mrr_summary) RETURNS integer
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION mrr_summary_hash_extended(mrr_summary, bigint) RETURNS bigint
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION mrr_summary_eq(mrr_summary, mrr_summary) IS 'implements = : the same rows, movements and amounts at the same scale';
-COMMENT ON FUNCTION mrr_summary_ne(mrr_summary, mrr_summary) IS 'implements <>';
-COMMENT ON FUNCTION mrr_summary_hash(mrr_summary) IS 'hash support: a hash of the binary form';
-COMMENT ON FUNCTION mrr_summary_hash_extended(mrr_summary, bigint) IS 'hash support: a 64-bit hash of the binary form from a seed';
-CREATE OPERATOR = (
-    LEFTARG = mrr_summary, RIGHTARG = mrr_summary, FUNCTION = mrr_summary_eq,
-    COMMUTATOR = =, NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES
-);
-CREATE OPERATOR <> (
-    LEFTARG = mrr_summary, RIGHTARG = mrr_summary, FUNCTION = mrr_summary_ne,
-    COMMUTATOR = <>, NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel
-);
-COMMENT ON OPERATOR =(mrr_summary, mrr_summary) IS 'the same rows, movements and amounts at the same scale';
-COMMENT ON OPERATOR <>(mrr_summary, mrr_summary) IS 'not equal';
-CREATE OPERATOR CLASS mrr_summary_hash_ops DEFAULT FOR TYPE mrr_summary USING hash AS
-    OPERATOR 1 =,
-    FUNCTION 1 mrr_summary_hash(mrr_summary),
-    FUNCTION 2 mrr_summary_hash_extended(mrr_summary, bigint);
-COMMENT ON OPERATOR CLASS mrr_summary_hash_ops USING hash IS
-    'default hash class of mrr_summary: GROUP BY, DISTINCT, UNION, hash joins and hash partitioning on equal summaries';
-COMMENT ON OPERATOR FAMILY mrr_summary_hash_ops USING hash IS
-    'the hash family of mrr_summary_hash_ops: the same rows, movements and amounts at the same scale';
+--@ each type | meaning
+--@      mrr_summary | the same rows, movements and amounts at the same scale
+--@ use equality

@@ -146,38 +146,6 @@ CREATE AGGREGATE rollup(rate_summary) (
 COMMENT ON AGGREGATE rollup(rate_summary) IS 'merges rate summaries (daily into monthly, segments into totals) exactly';
 
 --@ since 1.1
--- Equality: the same hits out of the same trials,
--- whatever order the summary was built in.  = compares the binary form,
--- which is canonical, and the hash class hashes it: GROUP BY, DISTINCT,
--- UNION, hash joins and hash partitioning.  Summaries have no meaningful
--- order, so there is no btree class.
-CREATE FUNCTION rate_summary_eq(rate_summary, rate_summary) RETURNS boolean
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rate_summary_ne(rate_summary, rate_summary) RETURNS boolean
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rate_summary_hash(rate_summary) RETURNS integer
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rate_summary_hash_extended(rate_summary, bigint) RETURNS bigint
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION rate_summary_eq(rate_summary, rate_summary) IS 'implements = : the same hits out of the same trials';
-COMMENT ON FUNCTION rate_summary_ne(rate_summary, rate_summary) IS 'implements <>';
-COMMENT ON FUNCTION rate_summary_hash(rate_summary) IS 'hash support: a hash of the binary form';
-COMMENT ON FUNCTION rate_summary_hash_extended(rate_summary, bigint) IS 'hash support: a 64-bit hash of the binary form from a seed';
-CREATE OPERATOR = (
-    LEFTARG = rate_summary, RIGHTARG = rate_summary, FUNCTION = rate_summary_eq,
-    COMMUTATOR = =, NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES
-);
-CREATE OPERATOR <> (
-    LEFTARG = rate_summary, RIGHTARG = rate_summary, FUNCTION = rate_summary_ne,
-    COMMUTATOR = <>, NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel
-);
-COMMENT ON OPERATOR =(rate_summary, rate_summary) IS 'the same hits out of the same trials';
-COMMENT ON OPERATOR <>(rate_summary, rate_summary) IS 'not equal';
-CREATE OPERATOR CLASS rate_summary_hash_ops DEFAULT FOR TYPE rate_summary USING hash AS
-    OPERATOR 1 =,
-    FUNCTION 1 rate_summary_hash(rate_summary),
-    FUNCTION 2 rate_summary_hash_extended(rate_summary, bigint);
-COMMENT ON OPERATOR CLASS rate_summary_hash_ops USING hash IS
-    'default hash class of rate_summary: GROUP BY, DISTINCT, UNION, hash joins and hash partitioning on equal summaries';
-COMMENT ON OPERATOR FAMILY rate_summary_hash_ops USING hash IS
-    'the hash family of rate_summary_hash_ops: the same hits out of the same trials';
+--@ each type | meaning
+--@      rate_summary | the same hits out of the same trials
+--@ use equality

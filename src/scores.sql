@@ -142,38 +142,6 @@ CREATE AGGREGATE rollup(score_summary) (
 COMMENT ON AGGREGATE rollup(score_summary) IS 'merges score summaries (daily into monthly, segments into totals) exactly';
 
 --@ since 1.1
--- Equality: the same answers on the same scale,
--- whatever order the summary was built in.  = compares the binary form,
--- which is canonical, and the hash class hashes it: GROUP BY, DISTINCT,
--- UNION, hash joins and hash partitioning.  Summaries have no meaningful
--- order, so there is no btree class.
-CREATE FUNCTION score_summary_eq(score_summary, score_summary) RETURNS boolean
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION score_summary_ne(score_summary, score_summary) RETURNS boolean
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION score_summary_hash(score_summary) RETURNS integer
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION score_summary_hash_extended(score_summary, bigint) RETURNS bigint
-    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION score_summary_eq(score_summary, score_summary) IS 'implements = : the same answers on the same scale';
-COMMENT ON FUNCTION score_summary_ne(score_summary, score_summary) IS 'implements <>';
-COMMENT ON FUNCTION score_summary_hash(score_summary) IS 'hash support: a hash of the binary form';
-COMMENT ON FUNCTION score_summary_hash_extended(score_summary, bigint) IS 'hash support: a 64-bit hash of the binary form from a seed';
-CREATE OPERATOR = (
-    LEFTARG = score_summary, RIGHTARG = score_summary, FUNCTION = score_summary_eq,
-    COMMUTATOR = =, NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES
-);
-CREATE OPERATOR <> (
-    LEFTARG = score_summary, RIGHTARG = score_summary, FUNCTION = score_summary_ne,
-    COMMUTATOR = <>, NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel
-);
-COMMENT ON OPERATOR =(score_summary, score_summary) IS 'the same answers on the same scale';
-COMMENT ON OPERATOR <>(score_summary, score_summary) IS 'not equal';
-CREATE OPERATOR CLASS score_summary_hash_ops DEFAULT FOR TYPE score_summary USING hash AS
-    OPERATOR 1 =,
-    FUNCTION 1 score_summary_hash(score_summary),
-    FUNCTION 2 score_summary_hash_extended(score_summary, bigint);
-COMMENT ON OPERATOR CLASS score_summary_hash_ops USING hash IS
-    'default hash class of score_summary: GROUP BY, DISTINCT, UNION, hash joins and hash partitioning on equal summaries';
-COMMENT ON OPERATOR FAMILY score_summary_hash_ops USING hash IS
-    'the hash family of score_summary_hash_ops: the same answers on the same scale';
+--@ each type | meaning
+--@      score_summary | the same answers on the same scale
+--@ use equality

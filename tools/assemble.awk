@@ -27,6 +27,16 @@
 #       (a {word} that names no column is an error).  A row written
 #       "--@ since 1.1: numeric | ..." is new in 1.1: the upgrade script
 #       gets the combinations with it.
+#
+#   --@ define equality
+#   ...template lines...
+#   --@ end
+#       A named template, written once (src/common.sql holds those every
+#       family uses) and never output by itself;
+#   --@ each type | meaning
+#   --@      clv_summary | the same customers
+#   --@ use equality
+#       then stands for the tables above followed by its lines and --@ end.
 
 function fail(message) {
 	printf "%s:%d: %s\n", FILENAME, FNR, message > "/dev/stderr"
@@ -151,13 +161,40 @@ FNR == 1 {
 			column[tables, c] = trim(word[c])
 		next
 	}
+	if (directive ~ /^define [a-z_]+$/) {
+		if (collecting)
+			fail("--@ define inside a template")
+		collecting = 1
+		defining = substr(directive, 8)
+		next
+	}
 	if (directive == "end") {
 		if (!collecting || lines == 0)
 			fail("--@ end without a template")
+		if (defining != "") {
+			for (i = 1; i <= lines; i++)
+				defined[defining, i] = template[i]
+			defined_lines[defining] = lines
+			defining = ""
+			lines = 0
+			collecting = 0
+		} else
+			expand()
+		next
+	}
+	if (directive ~ /^use [a-z_]+$/) {
+		name = substr(directive, 5)
+		if (!collecting || tables == 0 || lines > 0)
+			fail("--@ use " name " must follow the tables of its rows")
+		if (!(name in defined_lines))
+			fail("no --@ define " name " before this --@ use")
+		for (lines = 1; lines <= defined_lines[name]; lines++)
+			template[lines] = defined[name, lines]
+		lines = defined_lines[name]
 		expand()
 		next
 	}
-	if (collecting && lines == 0) {
+	if (collecting && lines == 0 && defining == "") {
 		rows[tables]++
 		row_since[tables, rows[tables]] = ""
 		if (match(directive, /^since [0-9]+\.[0-9]+:/)) {
