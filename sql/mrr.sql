@@ -1,0 +1,114 @@
+--
+-- MRR: mrr_summary with MRR movements, NRR and GRR.  Money is exact:
+-- every movement equals sum() over the same numeric column.
+--
+SET extra_float_digits = 0;
+
+--
+-- MRR movements.  One row per customer: previous and current MRR.
+--   (100.00 -> 120.00) expansion 20.00     (100 -> 80)  contraction 20
+--   (50 -> 0)          churned 50          (0 -> 30)    new 30
+--   (NULL -> 45.5)     new 45.5            (200 -> 200) unchanged
+--   (70 -> NULL)       churned 70          (NULL -> NULL), (0 -> 0) not paying
+-- starting = 100 + 100 + 50 + 200 + 70 = 520.00 (5 customers)
+-- nrr = (520 + 20 - 20 - 120) / 520 = 400 / 520 = 76.923 %
+-- grr = (520 - 20 - 120) / 520 = 380 / 520 = 73.077 %
+-- ending = 520 + 75.5 + 20 - 20 - 120 = 475.50 = 120 + 80 + 30 + 45.5 + 200
+--
+CREATE TABLE mrr (customer int, prev_mrr numeric, curr_mrr numeric);
+INSERT INTO mrr VALUES (1, 100.00, 120.00), (2, 100, 80), (3, 50, 0), (4, 0, 30), (5, NULL, 45.5),
+    (6, 200, 200), (7, 70, NULL), (8, NULL, NULL), (9, 0, 0);
+SELECT s, starting_mrr(s), new_mrr(s), expansion_mrr(s), contraction_mrr(s), churned_mrr(s), ending_mrr(s),
+       nrr(s), grr(s)
+  FROM (SELECT mrr_summary(prev_mrr, curr_mrr) AS s FROM mrr) AS t;
+SELECT expansion_revenue(prev_mrr, curr_mrr), nrr(prev_mrr, curr_mrr), grr(prev_mrr, curr_mrr),
+       sum(curr_mrr) AS ending_by_sum
+  FROM mrr;
+-- without starting MRR there is no retention; no rows at all give NULL
+SELECT nrr(prev_mrr, curr_mrr), grr(prev_mrr, curr_mrr), expansion_revenue(prev_mrr, curr_mrr)
+  FROM mrr WHERE customer IN (4, 5);
+SELECT mrr_summary(prev_mrr, curr_mrr), nrr(prev_mrr, curr_mrr), expansion_revenue(prev_mrr, curr_mrr)
+  FROM mrr WHERE customer > 100;
+-- rollup of per-customer summaries, and through text, equals one step
+SELECT rollup(s)::text = (SELECT mrr_summary(prev_mrr, curr_mrr)::text FROM mrr) AS rollup_equal,
+       rollup(s::text::mrr_summary)::text = (SELECT mrr_summary(prev_mrr, curr_mrr)::text FROM mrr) AS via_text
+  FROM (SELECT mrr_summary(prev_mrr, curr_mrr) AS s FROM mrr GROUP BY customer) AS t;
+--
+-- Forced parallel plans give the serial answers
+--
+CREATE TABLE big_mrr AS
+SELECT i, ((i * 13) % 500)::numeric AS prev_mrr, ((i * 17) % 600 - 100)::numeric AS curr_mrr
+  FROM generate_series(1, 100000) AS i;
+UPDATE big_mrr SET curr_mrr = NULL WHERE curr_mrr < 0;
+CREATE TEMP TABLE serial_mrr AS
+SELECT mrr_summary(prev_mrr, curr_mrr)::text AS mrr, nrr(prev_mrr, curr_mrr), grr(prev_mrr, curr_mrr),
+       expansion_revenue(prev_mrr, curr_mrr)
+  FROM big_mrr;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT nrr(prev_mrr, curr_mrr) FROM big_mrr;
+SELECT (SELECT row(s.*)::text FROM serial_mrr s) =
+       (SELECT row(mrr_summary(prev_mrr, curr_mrr)::text, nrr(prev_mrr, curr_mrr), grr(prev_mrr, curr_mrr),
+                   expansion_revenue(prev_mrr, curr_mrr))::text
+          FROM big_mrr) AS parallel_equals_serial;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+RESET parallel_leader_participation;
+
+-- exact against sum(CASE ...) on the 100,000-row table
+SELECT new_mrr(s) = new AS new_exact, expansion_mrr(s) = expansion AS expansion_exact,
+       contraction_mrr(s) = contraction AS contraction_exact, churned_mrr(s) = churned AS churned_exact
+  FROM (SELECT mrr_summary(prev_mrr, curr_mrr) AS s,
+               sum(CASE WHEN coalesce(prev_mrr, 0) = 0 AND curr_mrr > 0 THEN curr_mrr END) AS new,
+               sum(CASE WHEN curr_mrr > prev_mrr AND prev_mrr > 0 THEN curr_mrr - prev_mrr END) AS expansion,
+               sum(CASE WHEN curr_mrr > 0 AND curr_mrr < prev_mrr THEN prev_mrr - curr_mrr END) AS contraction,
+               sum(CASE WHEN prev_mrr > 0 AND coalesce(curr_mrr, 0) = 0 THEN prev_mrr END) AS churned
+          FROM big_mrr) AS t;
+-- rolling windows (inverse transition) equal recomputing each frame
+SELECT count(*) AS rows_checked,
+       count(*) FILTER (WHERE w.s IS DISTINCT FROM r.s OR w.nrr IS DISTINCT FROM r.nrr) AS rows_differing
+  FROM (SELECT i, mrr_summary(prev_mrr, curr_mrr) OVER (ORDER BY i ROWS 29 PRECEDING)::text AS s,
+               nrr(prev_mrr, curr_mrr) OVER (ORDER BY i ROWS 29 PRECEDING)
+          FROM big_mrr WHERE i <= 2000) AS w
+  JOIN LATERAL (SELECT mrr_summary(prev_mrr, curr_mrr)::text AS s, nrr(prev_mrr, curr_mrr)
+                  FROM big_mrr b WHERE b.i BETWEEN w.i - 29 AND w.i) AS r ON true;
+-- (a frame keeps the largest display scale it has seen, so compare values)
+SELECT count(*) FILTER (WHERE w.m IS DISTINCT FROM r.m) AS rollup_window_rows_differing
+  FROM (SELECT customer, row(starting_mrr(s), new_mrr(s), expansion_mrr(s), contraction_mrr(s), churned_mrr(s)) AS m
+          FROM (SELECT customer, rollup(s) OVER (ORDER BY customer ROWS 2 PRECEDING) AS s
+                  FROM (SELECT customer, mrr_summary(prev_mrr, curr_mrr) AS s FROM mrr GROUP BY customer) AS g) AS f) AS w
+  JOIN LATERAL (SELECT row(starting_mrr(s), new_mrr(s), expansion_mrr(s), contraction_mrr(s), churned_mrr(s)) AS m
+                  FROM (SELECT mrr_summary(prev_mrr, curr_mrr) AS s FROM mrr m
+                 WHERE m.customer IN (SELECT customer FROM mrr m2 WHERE m2.customer <= w.customer
+                                      ORDER BY customer DESC LIMIT 3)) AS x) AS r ON true;
+
+-- text form
+SELECT s::mrr_summary::text AS reread
+  FROM (VALUES ('v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'),
+               (' v1 scale=3 rows=5 starting=3/30.5 new=1/1 expansion=1/2.125 contraction=1/0.001 churned=1/10 ')) AS v(s);
+SELECT t AS input, sqlstate_of(format('SELECT %L::mrr_summary', t)) AS error
+  FROM (VALUES ('v1'), ('v1 scale=0 rows=0'),
+               ('v1 scale=0 rows=1 starting=0/0 new=1/0 expansion=0/0 contraction=0/0 churned=0/0'),
+               ('v1 scale=0 rows=1 starting=1/5 new=0/0 expansion=0/0 contraction=1/6 churned=0/0'),
+               ('v1 scale=0 rows=1 starting=1/5 new=1/5 expansion=0/0 contraction=0/0 churned=0/0'),
+               ('v1 scale=0 rows=2 starting=1/5 new=0/0 expansion=1/1 contraction=0/0 churned=1/5'),
+               ('v1 scale=0 rows=1 starting=1/-5 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'),
+               ('v1 scale=1 rows=1 starting=1/5.25 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'),
+               ('v1 scale=0 rows=1 starting=1/5 new=0/0 expansion=0/0 contraction=0/0 churned=0/0 more'),
+               -- counts and amounts whose sums wrap around (found by fuzzing)
+               ('v1 scale=0 rows=10 starting=1/10 new=0/0 expansion=4611686018427387904/1 contraction=4611686018427387904/1 churned=4611686018427387904/1'),
+               ('v1 scale=0 rows=2 starting=2/1 new=0/0 expansion=0/0 contraction=1/85070591730234615865843651857942052864 churned=1/85070591730234615865843651857942052864')) AS v(t);
+SELECT sqlstate_of($$SELECT mrr_summary(-5, 10)$$);
+SELECT sqlstate_of($$SELECT nrr(5, -0.01)$$);
+SELECT sqlstate_of($$SELECT grr('NaN', 1)$$);
+SELECT sqlstate_of($$SELECT expansion_revenue(1, 'Infinity')$$);
+SELECT sqlstate_of($$SELECT rollup(s) FROM (VALUES ('v1 scale=0 rows=1 starting=1/99999999999999999999999999999999999999 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'::mrr_summary), ('v1 scale=0 rows=1 starting=1/99999999999999999999999999999999999999 new=0/0 expansion=0/0 contraction=0/0 churned=0/0')) AS v(s)$$);
+SELECT sqlstate_of($$SELECT mrr_summary(p, c) FROM (VALUES (1e30, 1), (0.00000000001, 1)) AS v(p, c)$$);
+-- the transition functions called by hand with a NULL state give NULL, as
+-- a strict function would (found by sqlsmith, test/t/013: this crashed)
+SELECT mrr_summary_add(NULL, 1.5, 5) IS NULL AS add_null, mrr_summary_remove(NULL, 1.5, NULL) IS NULL AS remove_null;
