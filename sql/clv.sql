@@ -155,6 +155,53 @@ SELECT max(pg_column_size(s)) AS largest_bytes, avg(pg_column_size(s))::int AS a
   FROM (SELECT clv_summary(customer, amount, purchased_at) AS s FROM big_orders GROUP BY i % 20000) AS t;
 
 --
+-- Stored summaries: the accessors read only the header, a slice of a
+-- compressed or out-of-line value, and give what they give on the whole
+-- summary in memory (v::text::clv_summary), in every storage form.
+--
+CREATE TABLE stored_clv (label text, ext clv_summary, main clv_summary, lz4 clv_summary COMPRESSION lz4);
+ALTER TABLE stored_clv ALTER main SET STORAGE main;
+INSERT INTO stored_clv
+SELECT label, s, s, s
+  FROM (SELECT 'one customer' AS label, clv_summary(1, 10.50, '2024-01-01 00:00+00') AS s
+        UNION ALL SELECT 'empty', 'v1 uuid scale=2'::clv_summary
+        UNION ALL SELECT '500 customers', clv_summary(customer, amount, purchased_at) FROM money
+        UNION ALL SELECT '500 text keys', clv_summary('customer ' || customer, amount, purchased_at) FROM money
+        UNION ALL SELECT '20000 customers', clv_summary(customer, amount, purchased_at) FROM big_orders) AS t;
+SELECT label, col, pg_column_compression(v) AS compression, pg_column_size(v) > 2000 AS over_2kb,
+       row(customers(v), purchases(v), revenue(v), avg_purchase_value(v), revenue_per_customer(v),
+           purchase_frequency(v), avg_lifespan(v), clv(v), clv(v, 3))::text
+       = row(customers(m), purchases(m), revenue(m), avg_purchase_value(m), revenue_per_customer(m),
+             purchase_frequency(m), avg_lifespan(m), clv(m), clv(m, 3))::text AS same_as_in_memory
+  FROM stored_clv,
+       LATERAL (VALUES ('ext', ext), ('main', main), ('lz4', lz4)) AS c(col, v),
+       LATERAL (SELECT v::text::clv_summary AS m) AS w
+ ORDER BY label, col;
+-- the large ones are out of line: one TOAST value per column each
+SELECT (xpath('/row/n/text()', query_to_xml(format('SELECT count(DISTINCT chunk_id) AS n FROM %s', reltoastrelid::regclass),
+                                             false, true, '')))[1]::text AS toasted_values
+  FROM pg_class WHERE relname = 'stored_clv';
+SELECT customers(ext), revenue(lz4), clv(main) FROM stored_clv WHERE label = '20000 customers';
+-- a value shorter than the header, or whose header does not match its
+-- size, is a clean error however it is stored: polygons taken as
+-- clv_summary (the point count's low byte reads as the version; 257 zero
+-- points give version 1, key kind 1 and a zero header, 4,152 bytes long)
+CREATE CAST (polygon AS clv_summary) WITHOUT FUNCTION;
+CREATE TABLE stored_corrupt (label text, s clv_summary, uncompressed clv_summary);
+ALTER TABLE stored_corrupt ALTER uncompressed SET STORAGE external;
+INSERT INTO stored_corrupt
+SELECT label, p::clv_summary, p::clv_summary
+  FROM (SELECT 'short' AS label, '((0,0))'::polygon AS p
+        UNION ALL
+        SELECT 'bad header', ('(' || string_agg('(0,0)', ',') || ')')::polygon FROM generate_series(1, 257)) AS v;
+DROP CAST (polygon AS clv_summary);
+SELECT label, col, pg_column_compression(v) AS compression,
+       sqlstate_of(format('SELECT customers(%I) FROM stored_corrupt WHERE label = %L', col, label)) AS customers,
+       sqlstate_of(format('SELECT clv(%I) FROM stored_corrupt WHERE label = %L', col, label)) AS clv
+  FROM stored_corrupt, LATERAL (VALUES ('s', s), ('uncompressed', uncompressed)) AS c(col, v)
+ ORDER BY label, col;
+
+--
 -- Text form: re-reads to an equal value; malformed or impossible input is
 -- a clean error naming the type
 --

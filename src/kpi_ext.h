@@ -81,6 +81,17 @@ kpi_add_count(int64 a, int64 b, const char *type_name)
 /* A summary handed to a function that is not one kpi_ext could have built. */
 pg_noreturn extern void kpi_corrupt(const char *type_name, const char *problem);
 
+/*
+ * The first header_size bytes of a variable-length summary, for accessors
+ * that read only its header: a stored value is fetched and decompressed no
+ * further than that (a detoasted slice), so they cost the same whatever
+ * the summary holds.  *size is the whole value's size with a 4-byte
+ * header, as VARSIZE of the detoasted value would be.  A value shorter
+ * than header_size is corrupt.
+ */
+extern const void *kpi_summary_header(Datum value, Size header_size, Size *size,
+									  const char *type_name);
+
 /* stats.c */
 
 /*
