@@ -77,15 +77,63 @@ SELECT count(*) AS rows_checked,
           FROM big_mrr WHERE i <= 2000) AS w
   JOIN LATERAL (SELECT mrr_summary(prev_mrr, curr_mrr)::text AS s, nrr(prev_mrr, curr_mrr)
                   FROM big_mrr b WHERE b.i BETWEEN w.i - 29 AND w.i) AS r ON true;
--- (a frame keeps the largest display scale it has seen, so compare values)
+-- (as text: a frame's scale is that of the summaries in it, as recomputing gives)
 SELECT count(*) FILTER (WHERE w.m IS DISTINCT FROM r.m) AS rollup_window_rows_differing
-  FROM (SELECT customer, row(starting_mrr(s), new_mrr(s), expansion_mrr(s), contraction_mrr(s), churned_mrr(s)) AS m
+  FROM (SELECT customer, row(starting_mrr(s), new_mrr(s), expansion_mrr(s), contraction_mrr(s), churned_mrr(s))::text AS m
           FROM (SELECT customer, rollup(s) OVER (ORDER BY customer ROWS 2 PRECEDING) AS s
                   FROM (SELECT customer, mrr_summary(prev_mrr, curr_mrr) AS s FROM mrr GROUP BY customer) AS g) AS f) AS w
-  JOIN LATERAL (SELECT row(starting_mrr(s), new_mrr(s), expansion_mrr(s), contraction_mrr(s), churned_mrr(s)) AS m
+  JOIN LATERAL (SELECT row(starting_mrr(s), new_mrr(s), expansion_mrr(s), contraction_mrr(s), churned_mrr(s))::text AS m
                   FROM (SELECT mrr_summary(prev_mrr, curr_mrr) AS s FROM mrr m
                  WHERE m.customer IN (SELECT customer FROM mrr m2 WHERE m2.customer <= w.customer
                                       ORDER BY customer DESC LIMIT 3)) AS x) AS r ON true;
+
+-- A moving window prints at the scale of the rows in its frame, as sum()
+-- over the same frame does: when the last row at the largest scale leaves,
+-- the scale drops (the inverse transition makes the window recompute the
+-- frame, as core's numeric sum() does).  Row 3's frame holds 12 and 13: 5.
+SELECT i, expansion_revenue(prev, curr) OVER f, sum(curr - prev) OVER f
+  FROM (VALUES (1, 10, 11.50::numeric), (2, 10, 12), (3, 10, 13)) AS t(i, prev, curr)
+WINDOW f AS (ORDER BY i ROWS 1 PRECEDING) ORDER BY i;
+-- 2,000 random rows of every movement, each at a scale of 0 (most), 2 or
+-- 4 decimals (both amounts): every windowed figure prints as sum() over the
+-- frame, where a movement's sum adds zero at the row's scale for the rows
+-- not in it, because a summary keeps one scale, the largest of any amount
+SELECT setseed(0.25);
+CREATE TABLE mrr_scales AS
+SELECT i, k,
+       -- new, expansion, contraction, churned, unchanged, not paying
+       round(CASE WHEN kind < 0.15 THEN 0 WHEN kind < 0.45 THEN x WHEN kind < 0.6 THEN x + y
+                  WHEN kind < 0.9 THEN x ELSE 0 END, k) AS prev_mrr,
+       round(CASE WHEN kind < 0.15 THEN x WHEN kind < 0.45 THEN x + y WHEN kind < 0.6 THEN x
+                  WHEN kind < 0.75 THEN 0 WHEN kind < 0.9 THEN x ELSE 0 END, k) AS curr_mrr
+  FROM (SELECT i, random() AS kind, (1 + random() * 999)::numeric AS x, (1 + random() * 99)::numeric AS y,
+               CASE WHEN random() < 0.03 THEN 4 WHEN random() < 0.2 THEN 2 ELSE 0 END AS k
+          FROM generate_series(1, 2000) AS i) AS r;
+SELECT count(*) AS rows, count(DISTINCT k) AS scales,
+       count(*) FILTER (WHERE prev_mrr = 0 AND curr_mrr > 0) AS new, count(*) FILTER (WHERE curr_mrr > prev_mrr AND prev_mrr > 0) AS expansion,
+       count(*) FILTER (WHERE curr_mrr > 0 AND curr_mrr < prev_mrr) AS contraction, count(*) FILTER (WHERE prev_mrr > 0 AND curr_mrr = 0) AS churned
+  FROM mrr_scales;
+SELECT count(*) AS rows_checked,
+       count(*) FILTER (WHERE frame_scale < scale_so_far) AS frames_below_the_largest_scale_seen,
+       count(*) FILTER (WHERE expansion_revenue::text IS DISTINCT FROM expansion::text) AS expansion_revenue_differing,
+       count(*) FILTER (WHERE summary IS DISTINCT FROM sums) AS mrr_summary_differing,
+       count(*) FILTER (WHERE rolled_up IS DISTINCT FROM sums) AS rollup_differing
+  FROM (SELECT max(k) OVER f AS frame_scale, max(k) OVER (ORDER BY i) AS scale_so_far,
+               expansion_revenue(prev_mrr, curr_mrr) OVER f,
+               row(starting_mrr(mrr_summary(prev_mrr, curr_mrr) OVER f), new_mrr(mrr_summary(prev_mrr, curr_mrr) OVER f),
+                   expansion_mrr(mrr_summary(prev_mrr, curr_mrr) OVER f), contraction_mrr(mrr_summary(prev_mrr, curr_mrr) OVER f),
+                   churned_mrr(mrr_summary(prev_mrr, curr_mrr) OVER f))::text AS summary,
+               row(starting_mrr(rollup(s) OVER f), new_mrr(rollup(s) OVER f), expansion_mrr(rollup(s) OVER f),
+                   contraction_mrr(rollup(s) OVER f), churned_mrr(rollup(s) OVER f))::text AS rolled_up,
+               sum(CASE WHEN curr_mrr > prev_mrr AND prev_mrr > 0 THEN curr_mrr - prev_mrr ELSE zero END) OVER f AS expansion,
+               row(sum(prev_mrr) OVER f,
+                   sum(CASE WHEN prev_mrr = 0 AND curr_mrr > 0 THEN curr_mrr ELSE zero END) OVER f,
+                   sum(CASE WHEN curr_mrr > prev_mrr AND prev_mrr > 0 THEN curr_mrr - prev_mrr ELSE zero END) OVER f,
+                   sum(CASE WHEN curr_mrr > 0 AND curr_mrr < prev_mrr THEN prev_mrr - curr_mrr ELSE zero END) OVER f,
+                   sum(CASE WHEN prev_mrr > 0 AND curr_mrr = 0 THEN prev_mrr ELSE zero END) OVER f)::text AS sums
+          FROM (SELECT i, k, prev_mrr, curr_mrr, round(0, k) AS zero, mrr_summary(prev_mrr, curr_mrr) AS s
+                  FROM mrr_scales GROUP BY i, k, prev_mrr, curr_mrr) AS t
+        WINDOW f AS (ORDER BY i ROWS 9 PRECEDING)) AS w;
 
 -- text form
 SELECT s::mrr_summary::text AS reread

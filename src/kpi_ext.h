@@ -192,6 +192,24 @@ kpi_money_add(int128 *sum, int128 amount)
 	return !__builtin_add_overflow(*sum, amount, sum) && *sum >= -KPI_MONEY_LIMIT;
 }
 
+/*
+ * Moving windows.  A sum prints at the largest scale of its inputs, so a
+ * window's inverse transition must lower the scale when the last input at
+ * it leaves the frame.  As core's numeric aggregates do (maxScaleCount), a
+ * state counts its inputs at its scale; when the last one leaves, the
+ * inverse transition returns NULL and the window recomputes the frame.  The
+ * count saturates at KPI_MONEY_SCALE_COUNT_MAX: it then undercounts, which
+ * only makes such a recomputation come early.
+ */
+#define KPI_MONEY_SCALE_COUNT_MAX	PG_UINT16_MAX
+
+/* The count once an input at input_scale joins a state at state_scale. */
+extern uint16 kpi_money_scale_count_add(int state_scale, uint16 count, int input_scale);
+
+/* Takes an input at input_scale back from the count; false if the state's
+ * scale may have to drop, which only recomputing the frame can tell. */
+extern bool kpi_money_scale_count_remove(int state_scale, uint16 *count, int input_scale);
+
 extern Datum kpi_money_numeric(int128 units, int scale);
 extern void kpi_money_append(StringInfo buf, int128 units, int scale);
 pg_noreturn extern void kpi_money_overflow(FunctionCallInfo fcinfo, const char *what);
