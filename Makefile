@@ -28,7 +28,7 @@ DOCS = README.md
 EXTRA_CLEAN = $(DATA_built:%=%.tmp)
 
 # pg_regress suite: one file per KPI family, in sql/ and expected/.
-REGRESS = install scores rates durations revenue health searchpath statefuncs extremes scaleout
+REGRESS = install scores rates durations clv mrr health searchpath statefuncs extremes scaleout
 
 # TAP tests (PostgreSQL::Test::Cluster) live under test/t.
 TAP_TESTS = 1

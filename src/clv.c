@@ -12,7 +12,8 @@
  * hash table with spare slots, updated in place; everywhere else (stored in
  * tables, sent over the wire, read as text) they are sorted by customer key,
  * so equal summaries have equal bytes.  Readers handle both layouts.  The
- * header carries the totals every accessor needs, so accessors are O(1).
+ * header carries the totals every accessor needs, and accessors read only
+ * the header, so they are O(1) on stored (toasted, compressed) summaries.
  */
 #include "postgres.h"
 
@@ -129,14 +130,15 @@ clv_new(ClvKeyKind kind, int scale, bool hashed, int32 capacity, int32 keys_capa
 
 /*
  * Structural checks for a summary that came from outside this file: the
- * header against the size.  The records are not checked one by one,
+ * header against size, the whole value's (which accessors never detoast
+ * in full).  The records are not checked one by one,
  * because every clv_summary SQL can hold was made by in, recv or the
  * functions here, which check each record as they add it; this catches a
  * value from another format version or damaged on disk (text keys are
  * still bounds-checked where they are read).
  */
 static void
-clv_check(const ClvSummary *s)
+clv_check_header(const ClvSummary *s, Size size)
 {
 	if (s->version != CLV_SUMMARY_VERSION)
 		kpi_corrupt(CLV_TYPE, psprintf("Format version %d is not supported.", s->version));
@@ -145,8 +147,15 @@ clv_check(const ClvSummary *s)
 		s->capacity < 0 || s->keys_used < 0 || s->keys_used > s->keys_capacity ||
 		s->customers < 0 || s->customers > s->capacity ||
 		(!s->hashed && s->customers != s->capacity) ||
-		VARSIZE(s) != clv_size(s->capacity, s->keys_capacity))
+		size != clv_size(s->capacity, s->keys_capacity))
 		kpi_corrupt(CLV_TYPE, "The header does not match the data.");
+}
+
+/* the same for a whole summary in memory */
+static void
+clv_check(const ClvSummary *s)
+{
+	clv_check_header(s, VARSIZE(s));
 }
 
 static bool
@@ -1100,12 +1109,14 @@ numeric_over(Datum a, Datum b)
 	return DirectFunctionCall2(numeric_div, a, b);
 }
 
-static ClvSummary *
+/* The header of argument n: every accessor needs only the totals there. */
+static const ClvSummary *
 clv_arg(FunctionCallInfo fcinfo, int n)
 {
-	ClvSummary *s = PG_GETARG_CLV_SUMMARY(n);
+	Size		size;
+	const ClvSummary *s = kpi_summary_header(PG_GETARG_DATUM(n), CLV_HEADER_SIZE, &size, CLV_TYPE);
 
-	clv_check(s);
+	clv_check_header(s, size);
 	return s;
 }
 
@@ -1134,7 +1145,7 @@ PG_FUNCTION_INFO_V1(clv_summary_revenue);
 Datum
 clv_summary_revenue(PG_FUNCTION_ARGS)
 {
-	ClvSummary *s = clv_arg(fcinfo, 0);
+	const ClvSummary *s = clv_arg(fcinfo, 0);
 
 	PG_RETURN_DATUM(kpi_money_numeric(s->revenue, s->scale));
 }
@@ -1144,7 +1155,7 @@ PG_FUNCTION_INFO_V1(clv_summary_avg_purchase_value);
 Datum
 clv_summary_avg_purchase_value(PG_FUNCTION_ARGS)
 {
-	ClvSummary *s = clv_arg(fcinfo, 0);
+	const ClvSummary *s = clv_arg(fcinfo, 0);
 
 	if (s->purchases == 0)
 		PG_RETURN_NULL();
@@ -1155,7 +1166,7 @@ PG_FUNCTION_INFO_V1(clv_summary_revenue_per_customer);
 Datum
 clv_summary_revenue_per_customer(PG_FUNCTION_ARGS)
 {
-	ClvSummary *s = clv_arg(fcinfo, 0);
+	const ClvSummary *s = clv_arg(fcinfo, 0);
 
 	if (s->customers == 0)
 		PG_RETURN_NULL();
@@ -1167,7 +1178,7 @@ PG_FUNCTION_INFO_V1(clv_summary_purchase_frequency);
 Datum
 clv_summary_purchase_frequency(PG_FUNCTION_ARGS)
 {
-	ClvSummary *s = clv_arg(fcinfo, 0);
+	const ClvSummary *s = clv_arg(fcinfo, 0);
 
 	if (s->customers == 0)
 		PG_RETURN_NULL();
@@ -1181,7 +1192,7 @@ PG_FUNCTION_INFO_V1(clv_summary_avg_lifespan);
 Datum
 clv_summary_avg_lifespan(PG_FUNCTION_ARGS)
 {
-	ClvSummary *s = clv_arg(fcinfo, 0);
+	const ClvSummary *s = clv_arg(fcinfo, 0);
 
 	if (s->customers == 0)
 		PG_RETURN_NULL();
@@ -1199,7 +1210,7 @@ PG_FUNCTION_INFO_V1(clv_summary_clv);
 Datum
 clv_summary_clv(PG_FUNCTION_ARGS)
 {
-	ClvSummary *s = clv_arg(fcinfo, 0);
+	const ClvSummary *s = clv_arg(fcinfo, 0);
 	Datum		customers;
 
 	if (s->customers == 0)
@@ -1228,7 +1239,7 @@ PG_FUNCTION_INFO_V1(clv_summary_clv_lifespan);
 Datum
 clv_summary_clv_lifespan(PG_FUNCTION_ARGS)
 {
-	ClvSummary *s = clv_arg(fcinfo, 0);
+	const ClvSummary *s = clv_arg(fcinfo, 0);
 	Datum		years = PG_GETARG_DATUM(1);
 
 	check_clv_factor(fcinfo, years, "lifespan_years");

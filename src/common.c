@@ -2,12 +2,13 @@
  * common.c
  *		The module's magic block and what every family's messages need:
  *		the caller's name, exact floats and UTC times, the corrupt-value
- *		error; and equality and hashing on the binary form.  Statistics,
- *		text input, binary input and money have files of their own
- *		(stats.c, textin.c, binin.c, money.c).
+ *		error; equality and hashing on the binary form; and the header of a
+ *		stored summary.  Statistics, text input, binary input and money have
+ *		files of their own (stats.c, textin.c, binin.c, money.c).
  */
 #include "postgres.h"
 
+#include "access/detoast.h"
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
@@ -244,4 +245,22 @@ kpi_send_hash_extended(PGFunction send, Datum value, uint64 seed)
 
 	pfree(form);
 	return hash;
+}
+
+const void *
+kpi_summary_header(Datum value, Size header_size, Size *size, const char *type_name)
+{
+	struct varlena *raw = (struct varlena *) DatumGetPointer(value);
+	struct varlena *slice;
+
+	Assert(header_size >= VARHDRSZ);
+	/* in memory, uncompressed and with a 4-byte header: read it in place */
+	if (!VARATT_IS_EXTENDED(raw))
+		slice = raw;
+	else
+		slice = PG_DETOAST_DATUM_SLICE(value, 0, header_size - VARHDRSZ);
+	*size = toast_raw_datum_size(value);
+	if (VARSIZE(slice) < header_size || *size < header_size)
+		kpi_corrupt(type_name, "The value is shorter than its header.");
+	return slice;
 }

@@ -114,6 +114,17 @@ extern Datum kpi_send_hash_extended(PGFunction send, Datum value, uint64 seed);
 	Datum type##_hash_extended(PG_FUNCTION_ARGS) \
 	{ return kpi_send_hash_extended(type##_send, PG_GETARG_DATUM(0), (uint64) PG_GETARG_INT64(1)); }
 
+/*
+ * The first header_size bytes of a variable-length summary, for accessors
+ * that read only its header: a stored value is fetched and decompressed no
+ * further than that (a detoasted slice), so they cost the same whatever
+ * the summary holds.  *size is the whole value's size with a 4-byte
+ * header, as VARSIZE of the detoasted value would be.  A value shorter
+ * than header_size is corrupt.
+ */
+extern const void *kpi_summary_header(Datum value, Size header_size, Size *size,
+									  const char *type_name);
+
 /* stats.c */
 
 /*
@@ -239,6 +250,24 @@ kpi_money_add(int128 *sum, int128 amount)
 {
 	return !__builtin_add_overflow(*sum, amount, sum) && *sum >= -KPI_MONEY_LIMIT;
 }
+
+/*
+ * Moving windows.  A sum prints at the largest scale of its inputs, so a
+ * window's inverse transition must lower the scale when the last input at
+ * it leaves the frame.  As core's numeric aggregates do (maxScaleCount), a
+ * state counts its inputs at its scale; when the last one leaves, the
+ * inverse transition returns NULL and the window recomputes the frame.  The
+ * count saturates at KPI_MONEY_SCALE_COUNT_MAX: it then undercounts, which
+ * only makes such a recomputation come early.
+ */
+#define KPI_MONEY_SCALE_COUNT_MAX	PG_UINT16_MAX
+
+/* The count once an input at input_scale joins a state at state_scale. */
+extern uint16 kpi_money_scale_count_add(int state_scale, uint16 count, int input_scale);
+
+/* Takes an input at input_scale back from the count; false if the state's
+ * scale may have to drop, which only recomputing the frame can tell. */
+extern bool kpi_money_scale_count_remove(int state_scale, uint16 *count, int input_scale);
 
 extern Datum kpi_money_numeric(int128 units, int scale);
 extern void kpi_money_append(StringInfo buf, int128 units, int scale);

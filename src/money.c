@@ -121,6 +121,28 @@ kpi_money_rescale(int128 *units, int from_scale, int to_scale)
 	return !__builtin_mul_overflow(*units, power_of_ten(to_scale - from_scale), units);
 }
 
+uint16
+kpi_money_scale_count_add(int state_scale, uint16 count, int input_scale)
+{
+	if (input_scale > state_scale)
+		return 1;
+	if (input_scale == state_scale && count < KPI_MONEY_SCALE_COUNT_MAX)
+		return count + 1;
+	return count;
+}
+
+bool
+kpi_money_scale_count_remove(int state_scale, uint16 *count, int input_scale)
+{
+	/* at scale 0 the scale cannot drop */
+	if (input_scale != state_scale || state_scale == 0)
+		return true;
+	if (*count <= 1)
+		return false;
+	(*count)--;
+	return true;
+}
+
 void
 kpi_money_append(StringInfo buf, int128 units, int scale)
 {

@@ -33,7 +33,7 @@ static const char *const MOVEMENT_NAMES[MRR_MOVEMENTS] =
 
 typedef struct MrrSummary
 {
-	int32		version;
+	int32		version;		/* MRR_SUMMARY_VERSION, and see MRR_SCALE_COUNT */
 	int32		scale;			/* decimal scale of every amount */
 	int64		rows;			/* customer rows seen, paying or not */
 	int64		customers[MRR_MOVEMENTS];
@@ -44,6 +44,22 @@ StaticAssertDecl(sizeof(MrrSummary) == 136,
 				 "mrr_summary is declared with INTERNALLENGTH = 136");
 
 #define PG_GETARG_MRR_SUMMARY(n)	((MrrSummary *) PG_GETARG_POINTER(n))
+
+/*
+ * An aggregate's state counts its inputs at its scale, for moving windows
+ * (kpi_money_scale_count_add).  The layout has no spare field, so the count
+ * is the high 16 bits of version; the final functions clear it, so stored
+ * summaries and the text and binary forms are exactly those of 1.0.
+ */
+#define MRR_SCALE_COUNT_SHIFT	16
+#define MRR_FORMAT_VERSION(s)	((s)->version & ((1 << MRR_SCALE_COUNT_SHIFT) - 1))
+#define MRR_SCALE_COUNT(s)		((uint16) ((uint32) (s)->version >> MRR_SCALE_COUNT_SHIFT))
+
+static void
+mrr_set_scale_count(MrrSummary *s, uint16 count)
+{
+	s->version = (int32) ((uint32) MRR_FORMAT_VERSION(s) | (uint32) count << MRR_SCALE_COUNT_SHIFT);
+}
 
 /* Why the figures cannot come from any set of rows, or NULL. */
 static const char *
@@ -77,8 +93,8 @@ mrr_problem(const MrrSummary *s)
 static void
 mrr_check(const MrrSummary *s)
 {
-	const char *problem = s->version == MRR_SUMMARY_VERSION ? mrr_problem(s) :
-		psprintf("Format version %d is not supported.", s->version);
+	const char *problem = MRR_FORMAT_VERSION(s) == MRR_SUMMARY_VERSION ? mrr_problem(s) :
+		psprintf("Format version %d is not supported.", MRR_FORMAT_VERSION(s));
 
 	if (problem != NULL)
 		kpi_corrupt(MRR_TYPE, problem);
@@ -136,6 +152,27 @@ mrr_units(FunctionCallInfo fcinfo, int argno, const char *name, int *scale)
 }
 
 /*
+ * Counts an input at input_scale in an aggregate's state, or takes it back
+ * (sign -1): false when that may lower the scale, and the inverse
+ * transition must return NULL so that the window recomputes the frame, as
+ * sum() over it would print.  Outside aggregates nothing is counted.
+ */
+static bool
+mrr_scale_input(FunctionCallInfo fcinfo, MrrSummary *s, int sign, int input_scale)
+{
+	uint16		count = MRR_SCALE_COUNT(s);
+
+	if (!kpi_in_aggregate(fcinfo))
+		return true;
+	if (sign > 0)
+		count = kpi_money_scale_count_add(s->scale, count, input_scale);
+	else if (!kpi_money_scale_count_remove(s->scale, &count, input_scale))
+		return false;
+	mrr_set_scale_count(s, count);
+	return true;
+}
+
+/*
  * The aggregates start from INITCOND, so the state is NULL only when the
  * function is called by hand: the answer is NULL, as for a strict function.
  */
@@ -154,6 +191,8 @@ mrr_step(FunctionCallInfo fcinfo, int sign)
 	s = mrr_mutable(fcinfo);
 	prev = mrr_units(fcinfo, 1, "prev_mrr", &prev_scale);
 	curr = mrr_units(fcinfo, 2, "curr_mrr", &curr_scale);
+	if (!mrr_scale_input(fcinfo, s, sign, Max(prev_scale, curr_scale)))
+		PG_RETURN_NULL();
 	scale = Max(s->scale, Max(prev_scale, curr_scale));
 
 	if (scale > s->scale)
@@ -212,6 +251,8 @@ mrr_combine(FunctionCallInfo fcinfo, int sign)
 	int			scale;
 
 	mrr_check(other);
+	if (!mrr_scale_input(fcinfo, s, sign, other->scale))
+		PG_RETURN_NULL();
 	scale = Max(s->scale, other->scale);
 	if (scale > s->scale)
 		mrr_rescale(fcinfo, s, scale);
@@ -253,10 +294,17 @@ Datum
 mrr_summary_final(PG_FUNCTION_ARGS)
 {
 	MrrSummary *s = PG_GETARG_MRR_SUMMARY(0);
+	MrrSummary *result;
 
 	if (s->rows == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_POINTER(s);
+	if (MRR_SCALE_COUNT(s) == 0)
+		PG_RETURN_POINTER(s);
+	/* a window calls it again on the same state: clear the count in a copy */
+	result = palloc(sizeof(MrrSummary));
+	memcpy(result, s, sizeof(MrrSummary));
+	mrr_set_scale_count(result, 0);
+	PG_RETURN_POINTER(result);
 }
 
 /* "v1 scale=2 rows=10 starting=5/1234.00 new=2/300.00 ..." (customers/amount) */

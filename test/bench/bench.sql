@@ -48,6 +48,16 @@ SELECT i / 4 AS account, (ARRAY['usage', 'nps', 'support', 'renewal'])[1 + i % 4
 CREATE TABLE periods AS
 SELECT m AS starts, m + interval '1 month' AS ends
   FROM generate_series(timestamptz '2024-01-01', '2025-12-01', interval '1 month') AS m;
+-- two stored clv_summary, toasted and compressed: a million customers, and
+-- one customer (a summary that small would stay inline, so its key is
+-- 300 kB, which is compressed and moved out of line like the big one)
+CREATE TABLE stored_clv (label text, s clv_summary);
+INSERT INTO stored_clv
+SELECT '1 customer', clv_summary(repeat('abc', 100000), 10.50, timestamptz '2024-01-01')
+UNION ALL
+SELECT '1,000,000 customers', clv_summary(i, ((i * 104729) % 50000 / 100.0 + 5)::numeric(12, 2),
+                                          timestamptz '2024-01-01' + (i % 730) * interval '1 day')
+  FROM generate_series(1::bigint, 1000000) AS i;
 VACUUM ANALYZE facts;
 VACUUM ANALYZE customers;
 VACUUM ANALYZE orders;
@@ -130,6 +140,11 @@ INSERT INTO bench_case (name, workers, query) VALUES
                                                          sum(CASE WHEN prev_mrr > 0 AND coalesce(curr_mrr, 0) = 0 THEN prev_mrr ELSE 0 END) AS churned,
                                                          sum(CASE WHEN prev_mrr > 0 THEN prev_mrr ELSE 0 END) AS starting
                                                     FROM mrr GROUP BY month) AS t$$),
+    -- the header accessors of a stored summary, 1,000 times each: the same cost for any size
+    ('header accessors, 1 customer',  0, $$SELECT count(customers(s) + purchases(s)), count(revenue(s)), count(clv(s))
+                                            FROM stored_clv, generate_series(1, 1000) WHERE label = '1 customer'$$),
+    ('header accessors, 1,000,000 customers', 0, $$SELECT count(customers(s) + purchases(s)), count(revenue(s)), count(clv(s))
+                                            FROM stored_clv, generate_series(1, 1000) WHERE label = '1,000,000 customers'$$),
     -- parallel speedup of every family, next to count(*) on the same table
     ('count(*) on facts',             0, 'SELECT count(*) FROM facts'),
     ('count(*) on orders',            0, 'SELECT count(*) FROM orders'),
@@ -237,6 +252,8 @@ SELECT ratio, round(value::numeric, 3) AS value, target,
         pg_temp.ms('MRR movements') <= pg_temp.ms('hand-written MRR movements')),
     ('MRR movements / hand-written, by month',        pg_temp.ms('MRR movements by month') / pg_temp.ms('hand-written MRR movements by month'), '<= 1.0',
         pg_temp.ms('MRR movements by month') <= pg_temp.ms('hand-written MRR movements by month')),
+    ('header accessors: stored 1,000,000 customers / 1 customer', pg_temp.ms('header accessors, 1,000,000 customers') / pg_temp.ms('header accessors, 1 customer'), '0.8 .. 1.25',
+        pg_temp.ms('header accessors, 1,000,000 customers') / pg_temp.ms('header accessors, 1 customer') BETWEEN 0.8 AND 1.25),
     ('percentile_cont / median_duration',              pg_temp.ms('percentile_cont median') / pg_temp.ms('median_duration'), '>= 3 (faster)',
         pg_temp.ms('percentile_cont median') / pg_temp.ms('median_duration') >= 3),
     ('tdigest / median_duration',                      pg_temp.ms('tdigest median') / pg_temp.ms('median_duration'), '>= 2 (faster)',
@@ -313,6 +330,12 @@ UNION ALL
 SELECT 'tdigest (compression 100)', count(*), round(avg(pg_column_size(s))), max(pg_column_size(s)),
        pg_size_pretty(sum(pg_column_size(s)))
   FROM (SELECT tdigest(extract(epoch FROM response)::float8, 100) AS s FROM facts GROUP BY id % (:rows / 10)) AS t;
+
+\echo
+\echo 'The stored clv_summary of the header accessors'
+SELECT label, customers(s), pg_column_compression(s) AS compression, pg_size_pretty(pg_column_size(s)::bigint) AS stored,
+       pg_size_pretty(length(s::text)::bigint) AS text_form
+  FROM stored_clv ORDER BY customers(s);
 
 \echo
 \echo 'Revenue: the answers agree, and peak backend memory of clv() against the two-stage SQL'

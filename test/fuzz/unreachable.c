@@ -56,6 +56,8 @@ UNREACHABLE(numeric_out)
 UNREACHABLE(numeric_round)
 UNREACHABLE(per_MultiFuncCall)
 UNREACHABLE(pg_detoast_datum_copy)
+UNREACHABLE(pg_detoast_datum_slice)
+UNREACHABLE(toast_raw_datum_size)
 #if PG_VERSION_NUM >= 150000
 UNREACHABLE(MarkGUCPrefixReserved)
 #else

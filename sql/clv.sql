@@ -1,7 +1,7 @@
 --
--- Revenue: clv_summary and CLV, mrr_summary with MRR movements, NRR and
--- GRR, cac.  Money is exact: revenue figures equal sum()/avg() over the
--- same numeric column, digit for digit.
+-- CLV: clv_summary, CLV, average order value and revenue per customer,
+-- cac.  Money is exact: revenue figures equal sum()/avg() over the same
+-- numeric column, digit for digit.
 --
 SET extra_float_digits = 0;
 
@@ -130,25 +130,19 @@ SELECT i, customers(clv_summary(customer, amount, purchased_at) OVER w),
 --
 CREATE TABLE big_orders AS
 SELECT i, (i * 7919) % 20000 AS customer, ((i * 31) % 100000) / 100.0 AS amount,
-       timestamptz '2024-01-01 00:00+00' + (i % 700) * interval '1 day' AS purchased_at,
-       ((i * 13) % 500)::numeric AS prev_mrr, ((i * 17) % 600 - 100)::numeric AS curr_mrr
+       timestamptz '2024-01-01 00:00+00' + (i % 700) * interval '1 day' AS purchased_at
   FROM generate_series(1, 100000) AS i;
-UPDATE big_orders SET curr_mrr = NULL WHERE curr_mrr < 0;
 CREATE TEMP TABLE serial AS
-SELECT clv_summary(customer, amount, purchased_at)::text AS summary, clv(customer::text, amount, purchased_at) AS clv,
-       mrr_summary(prev_mrr, curr_mrr)::text AS mrr, nrr(prev_mrr, curr_mrr), grr(prev_mrr, curr_mrr),
-       expansion_revenue(prev_mrr, curr_mrr)
+SELECT clv_summary(customer, amount, purchased_at)::text AS summary, clv(customer::text, amount, purchased_at) AS clv
   FROM big_orders;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF) SELECT clv(customer, amount, purchased_at), nrr(prev_mrr, curr_mrr) FROM big_orders;
+EXPLAIN (COSTS OFF) SELECT clv(customer, amount, purchased_at) FROM big_orders;
 SELECT (SELECT row(s.*)::text FROM serial s) =
-       (SELECT row(clv_summary(customer, amount, purchased_at)::text, clv(customer::text, amount, purchased_at),
-                   mrr_summary(prev_mrr, curr_mrr)::text, nrr(prev_mrr, curr_mrr), grr(prev_mrr, curr_mrr),
-                   expansion_revenue(prev_mrr, curr_mrr))::text
+       (SELECT row(clv_summary(customer, amount, purchased_at)::text, clv(customer::text, amount, purchased_at))::text
           FROM big_orders) AS parallel_equals_serial;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
@@ -159,6 +153,53 @@ RESET parallel_leader_participation;
 -- many small groups stay small: a handful of purchases per group
 SELECT max(pg_column_size(s)) AS largest_bytes, avg(pg_column_size(s))::int AS average_bytes
   FROM (SELECT clv_summary(customer, amount, purchased_at) AS s FROM big_orders GROUP BY i % 20000) AS t;
+
+--
+-- Stored summaries: the accessors read only the header, a slice of a
+-- compressed or out-of-line value, and give what they give on the whole
+-- summary in memory (v::text::clv_summary), in every storage form.
+--
+CREATE TABLE stored_clv (label text, ext clv_summary, main clv_summary, lz4 clv_summary COMPRESSION lz4);
+ALTER TABLE stored_clv ALTER main SET STORAGE main;
+INSERT INTO stored_clv
+SELECT label, s, s, s
+  FROM (SELECT 'one customer' AS label, clv_summary(1, 10.50, '2024-01-01 00:00+00') AS s
+        UNION ALL SELECT 'empty', 'v1 uuid scale=2'::clv_summary
+        UNION ALL SELECT '500 customers', clv_summary(customer, amount, purchased_at) FROM money
+        UNION ALL SELECT '500 text keys', clv_summary('customer ' || customer, amount, purchased_at) FROM money
+        UNION ALL SELECT '20000 customers', clv_summary(customer, amount, purchased_at) FROM big_orders) AS t;
+SELECT label, col, pg_column_compression(v) AS compression, pg_column_size(v) > 2000 AS over_2kb,
+       row(customers(v), purchases(v), revenue(v), avg_purchase_value(v), revenue_per_customer(v),
+           purchase_frequency(v), avg_lifespan(v), clv(v), clv(v, 3))::text
+       = row(customers(m), purchases(m), revenue(m), avg_purchase_value(m), revenue_per_customer(m),
+             purchase_frequency(m), avg_lifespan(m), clv(m), clv(m, 3))::text AS same_as_in_memory
+  FROM stored_clv,
+       LATERAL (VALUES ('ext', ext), ('main', main), ('lz4', lz4)) AS c(col, v),
+       LATERAL (SELECT v::text::clv_summary AS m) AS w
+ ORDER BY label, col;
+-- the large ones are out of line: one TOAST value per column each
+SELECT (xpath('/row/n/text()', query_to_xml(format('SELECT count(DISTINCT chunk_id) AS n FROM %s', reltoastrelid::regclass),
+                                             false, true, '')))[1]::text AS toasted_values
+  FROM pg_class WHERE relname = 'stored_clv';
+SELECT customers(ext), revenue(lz4), clv(main) FROM stored_clv WHERE label = '20000 customers';
+-- a value shorter than the header, or whose header does not match its
+-- size, is a clean error however it is stored: polygons taken as
+-- clv_summary (the point count's low byte reads as the version; 257 zero
+-- points give version 1, key kind 1 and a zero header, 4,152 bytes long)
+CREATE CAST (polygon AS clv_summary) WITHOUT FUNCTION;
+CREATE TABLE stored_corrupt (label text, s clv_summary, uncompressed clv_summary);
+ALTER TABLE stored_corrupt ALTER uncompressed SET STORAGE external;
+INSERT INTO stored_corrupt
+SELECT label, p::clv_summary, p::clv_summary
+  FROM (SELECT 'short' AS label, '((0,0))'::polygon AS p
+        UNION ALL
+        SELECT 'bad header', ('(' || string_agg('(0,0)', ',') || ')')::polygon FROM generate_series(1, 257)) AS v;
+DROP CAST (polygon AS clv_summary);
+SELECT label, col, pg_column_compression(v) AS compression,
+       sqlstate_of(format('SELECT customers(%I) FROM stored_corrupt WHERE label = %L', col, label)) AS customers,
+       sqlstate_of(format('SELECT clv(%I) FROM stored_corrupt WHERE label = %L', col, label)) AS clv
+  FROM stored_corrupt, LATERAL (VALUES ('s', s), ('uncompressed', uncompressed)) AS c(col, v)
+ ORDER BY label, col;
 
 --
 -- Text form: re-reads to an equal value; malformed or impossible input is
@@ -242,95 +283,9 @@ SELECT cac(1000, 3) AS cac, cac(1234.50, 10) AS exact, cac(1000, 0) AS no_custom
 SELECT sqlstate_of($$SELECT cac(-1, 3)$$);
 SELECT sqlstate_of($$SELECT cac(100, -3)$$);
 SELECT sqlstate_of($$SELECT cac('NaN', 3)$$);
-
---
--- MRR movements.  One row per customer: previous and current MRR.
---   (100.00 -> 120.00) expansion 20.00     (100 -> 80)  contraction 20
---   (50 -> 0)          churned 50          (0 -> 30)    new 30
---   (NULL -> 45.5)     new 45.5            (200 -> 200) unchanged
---   (70 -> NULL)       churned 70          (NULL -> NULL), (0 -> 0) not paying
--- starting = 100 + 100 + 50 + 200 + 70 = 520.00 (5 customers)
--- nrr = (520 + 20 - 20 - 120) / 520 = 400 / 520 = 76.923 %
--- grr = (520 - 20 - 120) / 520 = 380 / 520 = 73.077 %
--- ending = 520 + 75.5 + 20 - 20 - 120 = 475.50 = 120 + 80 + 30 + 45.5 + 200
---
-CREATE TABLE mrr (customer int, prev_mrr numeric, curr_mrr numeric);
-INSERT INTO mrr VALUES (1, 100.00, 120.00), (2, 100, 80), (3, 50, 0), (4, 0, 30), (5, NULL, 45.5),
-    (6, 200, 200), (7, 70, NULL), (8, NULL, NULL), (9, 0, 0);
-SELECT s, starting_mrr(s), new_mrr(s), expansion_mrr(s), contraction_mrr(s), churned_mrr(s), ending_mrr(s),
-       nrr(s), grr(s)
-  FROM (SELECT mrr_summary(prev_mrr, curr_mrr) AS s FROM mrr) AS t;
-SELECT expansion_revenue(prev_mrr, curr_mrr), nrr(prev_mrr, curr_mrr), grr(prev_mrr, curr_mrr),
-       sum(curr_mrr) AS ending_by_sum
-  FROM mrr;
--- without starting MRR there is no retention; no rows at all give NULL
-SELECT nrr(prev_mrr, curr_mrr), grr(prev_mrr, curr_mrr), expansion_revenue(prev_mrr, curr_mrr)
-  FROM mrr WHERE customer IN (4, 5);
-SELECT mrr_summary(prev_mrr, curr_mrr), nrr(prev_mrr, curr_mrr), expansion_revenue(prev_mrr, curr_mrr)
-  FROM mrr WHERE customer > 100;
--- rollup of per-customer summaries, and through text, equals one step
-SELECT rollup(s)::text = (SELECT mrr_summary(prev_mrr, curr_mrr)::text FROM mrr) AS rollup_equal,
-       rollup(s::text::mrr_summary)::text = (SELECT mrr_summary(prev_mrr, curr_mrr)::text FROM mrr) AS via_text
-  FROM (SELECT mrr_summary(prev_mrr, curr_mrr) AS s FROM mrr GROUP BY customer) AS t;
--- exact against sum(CASE ...) on the 100,000-row table
-SELECT new_mrr(s) = new AS new_exact, expansion_mrr(s) = expansion AS expansion_exact,
-       contraction_mrr(s) = contraction AS contraction_exact, churned_mrr(s) = churned AS churned_exact
-  FROM (SELECT mrr_summary(prev_mrr, curr_mrr) AS s,
-               sum(CASE WHEN coalesce(prev_mrr, 0) = 0 AND curr_mrr > 0 THEN curr_mrr END) AS new,
-               sum(CASE WHEN curr_mrr > prev_mrr AND prev_mrr > 0 THEN curr_mrr - prev_mrr END) AS expansion,
-               sum(CASE WHEN curr_mrr > 0 AND curr_mrr < prev_mrr THEN prev_mrr - curr_mrr END) AS contraction,
-               sum(CASE WHEN prev_mrr > 0 AND coalesce(curr_mrr, 0) = 0 THEN prev_mrr END) AS churned
-          FROM big_orders) AS t;
--- rolling windows (inverse transition) equal recomputing each frame
-SELECT count(*) AS rows_checked,
-       count(*) FILTER (WHERE w.s IS DISTINCT FROM r.s OR w.nrr IS DISTINCT FROM r.nrr) AS rows_differing
-  FROM (SELECT i, mrr_summary(prev_mrr, curr_mrr) OVER (ORDER BY i ROWS 29 PRECEDING)::text AS s,
-               nrr(prev_mrr, curr_mrr) OVER (ORDER BY i ROWS 29 PRECEDING)
-          FROM big_orders WHERE i <= 2000) AS w
-  JOIN LATERAL (SELECT mrr_summary(prev_mrr, curr_mrr)::text AS s, nrr(prev_mrr, curr_mrr)
-                  FROM big_orders b WHERE b.i BETWEEN w.i - 29 AND w.i) AS r ON true;
--- (a frame keeps the largest display scale it has seen, so compare values)
-SELECT count(*) FILTER (WHERE w.m IS DISTINCT FROM r.m) AS rollup_window_rows_differing
-  FROM (SELECT customer, row(starting_mrr(s), new_mrr(s), expansion_mrr(s), contraction_mrr(s), churned_mrr(s)) AS m
-          FROM (SELECT customer, rollup(s) OVER (ORDER BY customer ROWS 2 PRECEDING) AS s
-                  FROM (SELECT customer, mrr_summary(prev_mrr, curr_mrr) AS s FROM mrr GROUP BY customer) AS g) AS f) AS w
-  JOIN LATERAL (SELECT row(starting_mrr(s), new_mrr(s), expansion_mrr(s), contraction_mrr(s), churned_mrr(s)) AS m
-                  FROM (SELECT mrr_summary(prev_mrr, curr_mrr) AS s FROM mrr m
-                 WHERE m.customer IN (SELECT customer FROM mrr m2 WHERE m2.customer <= w.customer
-                                      ORDER BY customer DESC LIMIT 3)) AS x) AS r ON true;
-
--- text form
-SELECT s::mrr_summary::text AS reread
-  FROM (VALUES ('v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'),
-               (' v1 scale=3 rows=5 starting=3/30.5 new=1/1 expansion=1/2.125 contraction=1/0.001 churned=1/10 ')) AS v(s);
-SELECT t AS input, sqlstate_of(format('SELECT %L::mrr_summary', t)) AS error
-  FROM (VALUES ('v1'), ('v1 scale=0 rows=0'),
-               ('v1 scale=0 rows=1 starting=0/0 new=1/0 expansion=0/0 contraction=0/0 churned=0/0'),
-               ('v1 scale=0 rows=1 starting=1/5 new=0/0 expansion=0/0 contraction=1/6 churned=0/0'),
-               ('v1 scale=0 rows=1 starting=1/5 new=1/5 expansion=0/0 contraction=0/0 churned=0/0'),
-               ('v1 scale=0 rows=2 starting=1/5 new=0/0 expansion=1/1 contraction=0/0 churned=1/5'),
-               ('v1 scale=0 rows=1 starting=1/-5 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'),
-               ('v1 scale=1 rows=1 starting=1/5.25 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'),
-               ('v1 scale=0 rows=1 starting=1/5 new=0/0 expansion=0/0 contraction=0/0 churned=0/0 more'),
-               -- counts and amounts whose sums wrap around (found by fuzzing)
-               ('v1 scale=0 rows=10 starting=1/10 new=0/0 expansion=4611686018427387904/1 contraction=4611686018427387904/1 churned=4611686018427387904/1'),
-               ('v1 scale=0 rows=2 starting=2/1 new=0/0 expansion=0/0 contraction=1/85070591730234615865843651857942052864 churned=1/85070591730234615865843651857942052864')) AS v(t);
-SELECT sqlstate_of($$SELECT mrr_summary(-5, 10)$$);
-SELECT sqlstate_of($$SELECT nrr(5, -0.01)$$);
-SELECT sqlstate_of($$SELECT grr('NaN', 1)$$);
-SELECT sqlstate_of($$SELECT expansion_revenue(1, 'Infinity')$$);
-SELECT sqlstate_of($$SELECT rollup(s) FROM (VALUES ('v1 scale=0 rows=1 starting=1/99999999999999999999999999999999999999 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'::mrr_summary), ('v1 scale=0 rows=1 starting=1/99999999999999999999999999999999999999 new=0/0 expansion=0/0 contraction=0/0 churned=0/0')) AS v(s)$$);
-SELECT sqlstate_of($$SELECT mrr_summary(p, c) FROM (VALUES (1e30, 1), (0.00000000001, 1)) AS v(p, c)$$);
--- the transition functions called by hand with a NULL state give NULL, as
--- a strict function would (found by sqlsmith, test/t/013: this crashed)
-SELECT mrr_summary_add(NULL, 1.5, 5) IS NULL AS add_null, mrr_summary_remove(NULL, 1.5, NULL) IS NULL AS remove_null;
-
---------------------------------------------------------------------------------
--- Equality of clv_summary and mrr_summary (1.1).  One block for both types,
--- to move into the CLV and MRR files: = and <> compare what a summary holds,
--- and a hash class makes DISTINCT, UNION, GROUP BY and hash joins work;
--- summaries have no order, so there is no btree class.
---------------------------------------------------------------------------------
+-- Equality (1.1): = and <> compare what a summary holds, and a hash class
+-- makes DISTINCT, UNION, GROUP BY and hash joins work; summaries have no
+-- order, so there is no btree class.
 -- The same purchases added in either order (so into hash tables filled in
 -- another order) or merged in either order are one value with one hash, as
 -- are integer and bigint keys, and text input listing customers in another
@@ -378,52 +333,6 @@ SET enable_mergejoin = off;
 SET enable_nestloop = off;
 EXPLAIN (COSTS OFF) SELECT a.label, b.label FROM eq_clv AS a JOIN eq_clv AS b ON a.s = b.s;
 SELECT a.label, b.label FROM eq_clv AS a JOIN eq_clv AS b ON a.s = b.s
- WHERE a.label < b.label ORDER BY 1, 2;
-RESET enable_mergejoin;
-RESET enable_nestloop;
-
--- MRR: the same rows in either order, or rolled up from one summary per
--- customer, are one value with one hash, and so is a state a row was added
--- to and taken back from.  Amounts with more decimals are at a higher
--- scale (starting 520.00000, not 520.00), and an emptied state keeps the
--- scale its rows had, which merging it passes on: other summaries.
-CREATE TABLE eq_mrr (label text, s mrr_summary);
-INSERT INTO eq_mrr VALUES
-    ('forward', (SELECT mrr_summary(prev_mrr, curr_mrr ORDER BY customer) FROM mrr)),
-    ('backward', (SELECT mrr_summary(prev_mrr, curr_mrr ORDER BY customer DESC) FROM mrr)),
-    ('rolled up', (SELECT rollup(s ORDER BY customer DESC) FROM (SELECT customer, mrr_summary(prev_mrr, curr_mrr) AS s
-                                                                  FROM mrr GROUP BY customer) AS each_customer)),
-    ('added and taken back', (SELECT mrr_summary_remove(mrr_summary_add(mrr_summary(prev_mrr, curr_mrr), 10, 0), 10, 0) FROM mrr)),
-    ('times 1.000', (SELECT mrr_summary(prev_mrr * 1.000, curr_mrr * 1.000) FROM mrr)),
-    ('one more', (SELECT mrr_summary(prev_mrr, curr_mrr) FROM (SELECT prev_mrr, curr_mrr FROM mrr UNION ALL VALUES (0, 0)) AS m)),
-    ('empty', 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'),
-    ('emptied at scale 2', mrr_summary_remove(mrr_summary_add('v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0', 1.50, 2), 1.50, 2)),
-    ('null', NULL);
-SELECT a.label, a.s::text,
-       string_agg(b.label, ', ' ORDER BY b.label) FILTER (WHERE a.s = b.s) AS equal_to,
-       bool_and(mrr_summary_hash(a.s) = mrr_summary_hash(b.s)
-                AND mrr_summary_hash_extended(a.s, 7) = mrr_summary_hash_extended(b.s, 7)) FILTER (WHERE a.s = b.s) AS same_hashes,
-       count(*) FILTER (WHERE a.s <> b.s) AS unequal,
-       bool_and(mrr_summary_hash(a.s) <> mrr_summary_hash(b.s)) FILTER (WHERE a.s <> b.s) AS other_hashes
-  FROM eq_mrr AS a CROSS JOIN eq_mrr AS b
- GROUP BY a.label, a.s::text ORDER BY a.label;
--- NULL compares as NULL; DISTINCT, UNION and GROUP BY make NULL one group
-SELECT NULL::mrr_summary = s AS eq_null, s <> NULL AS ne_null, mrr_summary_hash(NULL) AS hash_null
-  FROM eq_mrr WHERE label = 'empty';
-SELECT min(label) AS first_label, count(*) FROM eq_mrr GROUP BY s ORDER BY 1;
-SELECT count(*) AS distinct_rows, count(*) FILTER (WHERE s IS NULL) AS null_rows
-  FROM (SELECT DISTINCT s FROM eq_mrr) AS d;
-SELECT count(*) AS union_rows FROM (SELECT s FROM eq_mrr UNION SELECT s FROM eq_mrr) AS u;
--- the 64-bit hash with seed 0 agrees with the 32-bit one in its low bits,
--- as hash classes require; another seed gives another hash
-SELECT bool_and(mrr_summary_hash(s)::bit(32) = mrr_summary_hash_extended(s, 0)::bit(32)) AS low_bits_agree,
-       bool_and(mrr_summary_hash_extended(s, 0) <> mrr_summary_hash_extended(s, 1)) AS seeds_differ
-  FROM eq_mrr;
--- a hash join
-SET enable_mergejoin = off;
-SET enable_nestloop = off;
-EXPLAIN (COSTS OFF) SELECT a.label, b.label FROM eq_mrr AS a JOIN eq_mrr AS b ON a.s = b.s;
-SELECT a.label, b.label FROM eq_mrr AS a JOIN eq_mrr AS b ON a.s = b.s
  WHERE a.label < b.label ORDER BY 1, 2;
 RESET enable_mergejoin;
 RESET enable_nestloop;
