@@ -7,8 +7,8 @@ SET IntervalStyle = 'postgres';
 
 -- 10 s, 20 s, 30 s, 40 s and a NULL: count 4, sum 100 s, mean 25 s, exact
 -- min and max; the median is the 2nd value (percentile_disc's rank
--- ceil(0.5 * 4)), 20 s, reported as its bucket's midpoint 20.054016 s
--- (0.27 % off); the 90th percentile is rank 4, the maximum, exact.
+-- ceil(0.5 * 4)), 20 s, exact because a summary this small keeps its
+-- durations; the 90th percentile is rank 4, the maximum.
 CREATE TABLE waits (id int, d interval);
 INSERT INTO waits VALUES (1, '10 s'), (2, '20 s'), (3, '30 s'), (4, '40 s'), (5, NULL);
 SELECT durations(s), mean_duration(s), min_duration(s), max_duration(s),
@@ -92,7 +92,7 @@ SELECT bool_and(s::text::duration_summary::text = s::text) AS rereads
   FROM (SELECT duration_summary(d) AS s FROM samples GROUP BY kind) AS t;
 SELECT 'v1'::duration_summary, ' v1  count=2 sum=3.000000 min=1.000000 max=2.000000 954:1 1018:1 '::duration_summary;
 SELECT sqlstate_of(format('SELECT %L::duration_summary', t)) AS error
-  FROM (VALUES (''), ('v2'), ('v1 count=1'), ('v1 count=1 sum=1 min=1 max=1'),
+  FROM (VALUES (''), ('v3'), ('v1 count=1'), ('v1 count=1 sum=1 min=1 max=1'),
                ('v1 count=1 sum=1.000000 min=1.000000 max=1.000000'),
                ('v1 count=1 sum=1.000000 min=1.000000 max=1.000000 954:2'),
                ('v1 count=1 sum=1.000000 min=1.000000 max=1.000000 953:1'),
@@ -231,3 +231,79 @@ SELECT a.label, b.label FROM eq_durations AS a JOIN eq_durations AS b ON a.s = b
  WHERE a.label < b.label ORDER BY 1, 2;
 RESET enable_mergejoin;
 RESET enable_nestloop;
+-- Small summaries keep their durations: up to 55 of them every percentile
+-- is exactly percentile_disc's; from 56 on they are bucketed (within 1 %).
+-- Groups of 1 to 60 durations from 1 ms to 10 years, in random order.
+--
+CREATE TABLE sized AS
+SELECT n, i, make_interval(secs => round((0.001 * power(3.15576e11, u('s' || n || '.' || i)))::numeric, 6)::float8) AS d
+  FROM generate_series(1, 60) AS n, generate_series(1, n) AS i;
+CREATE TABLE sized_exact AS
+SELECT n, p, percentile_disc(p) WITHIN GROUP (ORDER BY d) AS exact
+  FROM sized, unnest(ARRAY[0, 0.01, 0.25, 0.5, 0.75, 0.9, 0.99, 1]) AS p GROUP BY n, p;
+SELECT n <= 55 AS exact_form, min(n), max(n),
+       bool_and(summary LIKE CASE WHEN n <= 55 THEN 'v2 %' ELSE 'v1 %' END) AS form,
+       sum(not_exact) AS percentiles_not_exact, max(worst) < 0.01 AS within_1_percent
+  FROM (SELECT n, min(g.s::text) AS summary,
+               count(*) FILTER (WHERE percentile(g.s, e.p) <> e.exact) AS not_exact,
+               max(abs(extract(epoch FROM percentile(g.s, e.p)) / extract(epoch FROM e.exact) - 1)) AS worst
+          FROM (SELECT n, duration_summary(d) AS s FROM sized GROUP BY n) AS g JOIN sized_exact AS e USING (n)
+         GROUP BY n) AS t
+ GROUP BY n <= 55 ORDER BY 1 DESC;
+SELECT n, median_duration(d) = percentile_disc(0.5) WITHIN GROUP (ORDER BY d) AS median_exact,
+       duration_percentile(d, 0.9) = percentile_disc(0.9) WITHIN GROUP (ORDER BY d) AS p90_exact
+  FROM sized WHERE n IN (1, 2, 54, 55) GROUP BY n ORDER BY n;
+
+-- the switch: 55 durations are exact, the 56th buckets them all; the same
+-- whether they arrive one by one or as merged parts, small or large
+SELECT n, s::text LIKE 'v2 %' AS exact_form,
+       s::text = (SELECT rollup(p)::text FROM (SELECT duration_summary(d) AS p FROM sized
+                                                WHERE sized.n = t.n GROUP BY i % 2) AS parts) AS halves_equal,
+       s::text = (SELECT rollup(p)::text FROM (SELECT duration_summary(d) AS p FROM sized
+                                                WHERE sized.n = t.n GROUP BY i <= 1) AS parts) AS one_and_rest_equal,
+       s::text = (SELECT rollup(p)::text FROM (SELECT duration_summary(d) AS p FROM sized
+                                                WHERE sized.n = t.n GROUP BY i <= 3) AS parts) AS small_and_large_equal
+  FROM (SELECT n, duration_summary(d) AS s FROM sized WHERE n IN (55, 56, 60) GROUP BY n) AS t ORDER BY n;
+-- an exact summary merged with a bucketed one (as release 1.0 stored it) is bucketed
+SELECT rollup(s) FROM (VALUES ('v2 count=2 sum=3.000000 min=1.000000 max=2.000000 1.000000 2.000000'::duration_summary),
+                              ('v1 count=1 sum=1.000000 min=1.000000 max=1.000000 954:1')) AS v(s);
+SELECT rollup(s) FROM (VALUES ('v1 count=1 sum=1.000000 min=1.000000 max=1.000000 954:1'::duration_summary),
+                              ('v2 count=2 sum=3.000000 min=1.000000 max=2.000000 1.000000 2.000000')) AS v(s);
+SELECT duration_summary_merge('v2 count=2 sum=3.000000 min=1.000000 max=2.000000 1.000000 2.000000',
+                              'v2 count=1 sum=0.001000 min=0.001000 max=0.001000 0.001000') AS exact_merged;
+
+-- the ends of the 1 % guarantee: 1 ms and 10 years, exact while few, within
+-- 1 % once bucketed (the 10 years a few microseconds off)
+SELECT n, percentiles(s, ARRAY[0.3, 0.7]) AS p30_p70
+  FROM (SELECT n, duration_summary(d) AS s
+          FROM (VALUES (6), (60)) AS v(n), generate_series(1, n) AS k,
+               LATERAL (SELECT CASE WHEN k % 2 = 0 THEN interval '0.001 s' ELSE interval '3652.5 days' END AS d) AS x
+         GROUP BY n) AS t ORDER BY n;
+
+-- text and binary forms of both kinds re-read exactly
+CREATE TABLE forms AS
+SELECT n, duration_summary(d) AS s FROM sized WHERE n IN (1, 55, 56, 60) GROUP BY n
+UNION ALL SELECT 0, duration_summary_add('v1', '1.5 s', 0.25)
+UNION ALL SELECT -1, 'v1 count=3 sum=3.000000 min=1.000000 max=1.000000 954:3';
+\copy forms TO 'results/duration_forms.copy' WITH (FORMAT binary)
+CREATE TABLE forms_received (LIKE forms);
+\copy forms_received FROM 'results/duration_forms.copy' WITH (FORMAT binary)
+SELECT f.n, left(f.s::text, 2) AS form, f.s::text::duration_summary::text = f.s::text AS text_rereads,
+       r.s::text = f.s::text AS binary_rereads, percentile(r.s, 0.5) = percentile(f.s, 0.5) AS same_median
+  FROM forms f JOIN forms_received r USING (n) ORDER BY f.n;
+SELECT sqlstate_of(format('SELECT %L::duration_summary', t)) AS error
+  FROM (VALUES ('v2'), ('v2 count=1 sum=1.000000 min=1.000000 max=1.000000'),
+               ('v2 count=2 sum=3.000000 min=1.000000 max=2.000000 2.000000 1.000000'),
+               ('v2 count=2 sum=3.000000 min=1.000000 max=2.000000 1.000000 2.000001'),
+               ('v2 count=1 sum=1.000000 min=1.000000 max=2.000000 1.000000'),
+               ('v2 count=1 sum=1.000000 min=1.000000 max=1.000000 954:1'))) AS v(t);
+SELECT sqlstate_of(format('SELECT %L::duration_summary', 'v2 count=56 sum=56.000000 min=1.000000 max=1.000000' || repeat(' 1.000000', 56)))
+         LIKE '22P02: % (Expected the end of the input (an exact summary holds at most 55 durations) at character 548.)' AS at_most_55;
+
+-- bucket counts widen as they grow: one bucket (1100, 5 s) past 255 and 65535,
+-- next to 100 durations from 5.11 s to 6.1 s; stored densely, 18 buckets of
+-- 1, 2 and then 4 bytes after the 72-byte header
+SELECT n, pg_column_size(s) AS bytes, s::text LIKE '% 1100:' || n || ' %' AS counted, durations(s), percentile(s, 0.5),
+       (SELECT rollup(x) FROM (VALUES (s), (s)) AS v(x))::text LIKE '% 1100:' || 2 * n || ' %' AS doubled
+  FROM (SELECT n, duration_summary(CASE WHEN k <= n THEN interval '5 s' ELSE interval '5.1 s' + (k - n) * interval '10 ms' END) AS s
+          FROM (VALUES (255), (256), (65536)) AS v(n), generate_series(1, n + 100) AS k GROUP BY n) AS t ORDER BY n;

@@ -12,10 +12,18 @@
  * merging summaries is exact: the rollup of parts equals the whole, bucket
  * for bucket.
  *
- * Buckets are stored sparsely (bucket number and count) while a summary
+ * A summary of at most EXACT_MAX durations keeps the durations themselves,
+ * so that its percentiles are exact: most groups on a board (an account, an
+ * agent, a day and channel) are that small.  Beyond that the durations go
+ * into buckets, stored sparsely (bucket number and count) while a summary
  * uses few of them, and densely (counts for a run of bucket numbers) once
- * that is smaller.  Inside an aggregate the state carries spare capacity and
- * is rebuilt, larger, only when it is full; finished summaries are compact.
+ * that is smaller.  Dense counts are as narrow as the largest needs (one
+ * byte up to 255) and widen when one would overflow, so that a few hundred
+ * grouped summaries fit in a processor's cache.  Whether a summary is exact
+ * depends only on its durations (at most EXACT_MAX, none from a bucketed
+ * summary), so the rollup of parts still equals the whole.  Inside an
+ * aggregate the state carries spare capacity and is rebuilt, larger, only
+ * when it is full; finished summaries are compact.
  */
 #include "postgres.h"
 
@@ -30,7 +38,11 @@
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 
-#define DURATION_SUMMARY_VERSION	1
+/* text and binary forms: 1 for buckets (as release 1.0 wrote), 2 for exact durations */
+#define FORM_BUCKETS			1
+#define FORM_EXACT				2
+/* the stored datum: 1 as release 1.0 wrote it (int64 counts), 2 with layout and narrow */
+#define STATE_VERSION			2
 
 /* log-linear buckets: 2^SUB_BITS per power of two */
 #define SUB_BITS				6
@@ -41,14 +53,23 @@
 #define NO_PERCENTILE			(-1.0)
 #define USECS_PER_SEC_I			INT64CONST(1000000)
 
+typedef enum SummaryLayout
+{
+	LAYOUT_SPARSE = 0,			/* release 1.0's dense = false */
+	LAYOUT_DENSE = 1,			/* release 1.0's dense = true */
+	LAYOUT_EXACT = 2
+} SummaryLayout;
+
 typedef struct DurationSummary
 {
 	int32		vl_len_;		/* varlena header: allocated size, with spare room */
-	uint8		version;
-	bool		dense;
-	int16		reserved;
-	int32		used;			/* sparse: buckets held; dense: slots from first_bucket */
-	int32		capacity;		/* buckets or slots the allocation has room for */
+	uint8		version;		/* STATE_VERSION, or 1 as release 1.0 stored it */
+	uint8		layout;			/* SummaryLayout */
+	uint8		narrow;			/* dense only: counts are 8 >> narrow bytes wide */
+	uint8		reserved;
+	int32		used;			/* sparse: buckets held; dense: slots from first_bucket;
+								 * exact: durations held */
+	int32		capacity;		/* buckets, slots or durations the allocation has room for */
 	int32		first_bucket;	/* dense only: the bucket of counts[0] */
 	/* the p of duration_percentile(d, p), which its final function needs */
 	float8		percentile;
@@ -58,9 +79,20 @@ typedef struct DurationSummary
 	/* exact sum, split so that it cannot overflow in any realistic use */
 	int64		sum_seconds;
 	int64		sum_micros;		/* 0..999999 */
+	/* sparse: int64 counts; dense: counts of 8 >> narrow bytes; exact: durations in us */
 	int64		counts[FLEXIBLE_ARRAY_MEMBER];
 	/* sparse only: uint16 bucket numbers[capacity] follow counts[capacity] */
 } DurationSummary;
+
+/*
+ * Exact summaries start in 256 bytes (23 durations) and grow once, into
+ * 512 (EXACT_MAX, 55): the allocator rounds a chunk up to a power of two
+ * anyway, and a chunk given up for a larger one is reused only by another
+ * of its size, so a smaller first step would stay allocated beside the
+ * larger in every group that outgrows it.
+ */
+#define EXACT_CAPACITY(bytes)	((int32) (((bytes) - offsetof(DurationSummary, counts)) / sizeof(int64)))
+#define EXACT_MAX				EXACT_CAPACITY(512)
 
 static const char *const TYPE_NAME = "duration_summary";
 
@@ -73,11 +105,72 @@ sparse_buckets(DurationSummary *s)
 	return (uint16 *) (s->counts + s->capacity);
 }
 
-static Size
-summary_size(bool dense, int32 capacity)
+static inline int64 *
+exact_values(DurationSummary *s)
 {
-	return offsetof(DurationSummary, counts) +
-		capacity * (sizeof(int64) + (dense ? 0 : sizeof(uint16)));
+	return s->counts;
+}
+
+static Size
+summary_size(int layout, int narrow, int32 capacity)
+{
+	Size		slot = layout == LAYOUT_SPARSE ? sizeof(int64) + sizeof(uint16) :
+		layout == LAYOUT_DENSE ? sizeof(int64) >> narrow : sizeof(int64);
+
+	return offsetof(DurationSummary, counts) + capacity * slot;
+}
+
+/* The narrowest dense counters that hold count. */
+static int
+narrow_for(int64 count)
+{
+	return count <= PG_UINT8_MAX ? 3 : count <= PG_UINT16_MAX ? 2 : count <= PG_UINT32_MAX ? 1 : 0;
+}
+
+static inline int64
+slot_count(const DurationSummary *s, int slot)
+{
+	switch (s->narrow)
+	{
+		case 3:
+			return ((const uint8 *) s->counts)[slot];
+		case 2:
+			return ((const uint16 *) s->counts)[slot];
+		case 1:
+			return ((const uint32 *) s->counts)[slot];
+		default:
+			return s->counts[slot];
+	}
+}
+
+/*
+ * Adds count to a slot; false, changing nothing, if the slot's counter is
+ * too narrow.  (int64 counters cannot wrap: the checked total bounds them.)
+ */
+static inline bool
+add_to_slot(DurationSummary *s, int slot, int64 count)
+{
+	switch (s->narrow)
+	{
+		case 3:
+			if (((uint8 *) s->counts)[slot] + count > PG_UINT8_MAX)
+				return false;
+			((uint8 *) s->counts)[slot] += count;
+			return true;
+		case 2:
+			if (((uint16 *) s->counts)[slot] + count > PG_UINT16_MAX)
+				return false;
+			((uint16 *) s->counts)[slot] += count;
+			return true;
+		case 1:
+			if (((uint32 *) s->counts)[slot] + count > PG_UINT32_MAX)
+				return false;
+			((uint32 *) s->counts)[slot] += count;
+			return true;
+		default:
+			s->counts[slot] += count;
+			return true;
+	}
 }
 
 static inline int
@@ -107,13 +200,14 @@ bucket_midpoint(int bucket)
 }
 
 static DurationSummary *
-new_summary(bool dense, int32 capacity)
+new_summary(int layout, int narrow, int32 capacity)
 {
-	DurationSummary *s = palloc0(summary_size(dense, capacity));
+	DurationSummary *s = palloc0(summary_size(layout, narrow, capacity));
 
-	SET_VARSIZE(s, summary_size(dense, capacity));
-	s->version = DURATION_SUMMARY_VERSION;
-	s->dense = dense;
+	SET_VARSIZE(s, summary_size(layout, narrow, capacity));
+	s->version = STATE_VERSION;
+	s->layout = (uint8) layout;
+	s->narrow = (uint8) narrow;
 	s->capacity = capacity;
 	s->percentile = NO_PERCENTILE;
 	return s;
@@ -129,13 +223,21 @@ written_percentile(const DurationSummary *s)
 	return s->percentile == 0.0 ? 0.0 : s->percentile;
 }
 
-/* Runs body for every non-empty bucket, in increasing order. */
+/* Copies the requested percentile, count, min, max and sum. */
+static void
+copy_totals(DurationSummary *to, const DurationSummary *from)
+{
+	memcpy(&to->percentile, &from->percentile,
+		   offsetof(DurationSummary, counts) - offsetof(DurationSummary, percentile));
+}
+
+/* Runs body for every non-empty bucket, in increasing order; not for exact summaries. */
 #define FOR_EACH_BUCKET(s, bucket, bucket_count, body) \
 	do { \
 		for (int slot_ = 0; slot_ < (s)->used; slot_++) \
 		{ \
-			int			bucket = (s)->dense ? (s)->first_bucket + slot_ : sparse_buckets(s)[slot_]; \
-			int64		bucket_count = (s)->counts[slot_]; \
+			int			bucket = (s)->layout == LAYOUT_DENSE ? (s)->first_bucket + slot_ : sparse_buckets(s)[slot_]; \
+			int64		bucket_count = slot_count((s), slot_); \
 			if (bucket_count == 0) \
 				continue; \
 			body; \
@@ -151,31 +253,43 @@ nonempty_buckets(DurationSummary *s)
 	return buckets;
 }
 
-/* Dense storage of the buckets low..high is no larger than sparse storage. */
-static inline bool
-dense_is_smaller(int low, int high, int32 buckets)
+static int64
+largest_count(DurationSummary *s)
 {
-	return (Size) (high - low + 1) * sizeof(int64) <=
+	int64		largest = 0;
+
+	FOR_EACH_BUCKET(s, bucket, count, { (void) bucket; largest = Max(largest, count); });
+	return largest;
+}
+
+/*
+ * Dense storage of the buckets low..high, in counters `narrow` allows, is
+ * no larger than sparse storage.
+ */
+static inline bool
+dense_is_smaller(int low, int high, int32 buckets, int narrow)
+{
+	return (Size) (high - low + 1) * (sizeof(int64) >> narrow) <=
 		(Size) buckets * (sizeof(int64) + sizeof(uint16));
 }
 
 /*
- * A copy of s laid out densely from bucket low, or sparsely, with room for
- * capacity slots or buckets.
+ * A copy of bucketed s laid out densely from bucket low with counters
+ * `narrow` allows, or sparsely, with room for capacity slots or buckets.
  */
 static DurationSummary *
-relaid(DurationSummary *s, bool dense, int low, int32 capacity)
+relaid(DurationSummary *s, bool dense, int narrow, int low, int32 capacity)
 {
-	DurationSummary *result = new_summary(dense, capacity);
+	DurationSummary *result = new_summary(dense ? LAYOUT_DENSE : LAYOUT_SPARSE,
+										  dense ? narrow : 0, capacity);
 
-	memcpy(&result->percentile, &s->percentile,
-		   offsetof(DurationSummary, counts) - offsetof(DurationSummary, percentile));
+	copy_totals(result, s);
 	result->first_bucket = dense ? low : 0;
 	result->used = dense ? capacity : 0;
 	FOR_EACH_BUCKET(s, bucket, count,
 		{
 			if (dense)
-				result->counts[bucket - low] = count;
+				(void) add_to_slot(result, bucket - low, count);
 			else
 			{
 				sparse_buckets(result)[result->used] = (uint16) bucket;
@@ -188,40 +302,47 @@ relaid(DurationSummary *s, bool dense, int low, int32 capacity)
 /*
  * A copy of s with room for at least `needed` buckets spanning low..high,
  * in whichever layout is smaller, with spare room to grow into: half again,
- * so that growing costs O(1) per value, amortized.
+ * so that growing costs O(1) per value, amortized.  Dense or not is judged
+ * with counters that hold the whole count, as add_to_bucket judges it, so
+ * the two never undo each other.
  */
 static DurationSummary *
 rebuilt(DurationSummary *s, int32 needed, int low, int high)
 {
 	int32		span = high - low + 1;
 
-	if (dense_is_smaller(low, high, needed))
+	if (dense_is_smaller(low, high, needed, narrow_for(s->count)))
 	{
 		int32		spare = Min(span / 2 + 8, MAX_BUCKET + 1 - span);
 		int32		capacity = span + spare;
 
 		low -= Min(spare / 2, low);
 		low = Min(low, MAX_BUCKET + 1 - capacity);
-		return relaid(s, true, low, capacity);
+		return relaid(s, true, narrow_for(largest_count(s)), low, capacity);
 	}
-	return relaid(s, false, 0, Min(needed + needed / 2 + 4, MAX_BUCKET + 1));
+	return relaid(s, false, 0, 0, Min(needed + needed / 2 + 4, MAX_BUCKET + 1));
 }
 
 /*
- * Adds `count` values in `bucket` to s.  Returns s, or a larger copy when
- * s had no room: the caller must use the result.
+ * Adds `count` values in `bucket` to bucketed s, whose count already
+ * includes them.  Returns s, or a larger copy when s had no room: the
+ * caller must use the result.
  */
 static DurationSummary *
 add_to_bucket(DurationSummary *s, int bucket, int64 count)
 {
-	if (s->dense)
+	if (s->layout == LAYOUT_DENSE)
 	{
 		int			slot = bucket - s->first_bucket;
 
 		if (likely(slot >= 0 && slot < s->used))
 		{
-			s->counts[slot] += count;
-			return s;
+			if (likely(add_to_slot(s, slot, count)))
+				return s;
+			/* the counter would overflow: widen them all */
+			return add_to_bucket(relaid(s, true, narrow_for(slot_count(s, slot) + count),
+										s->first_bucket, s->capacity),
+								 bucket, count);
 		}
 	}
 	else
@@ -246,7 +367,8 @@ add_to_bucket(DurationSummary *s, int bucket, int64 count)
 		}
 		if (s->used < s->capacity &&
 			(s->used == 0 ||
-			 !dense_is_smaller(Min(buckets[0], bucket), Max(buckets[s->used - 1], bucket), s->used + 1)))
+			 !dense_is_smaller(Min(buckets[0], bucket), Max(buckets[s->used - 1], bucket), s->used + 1,
+							   narrow_for(s->count))))
 		{
 			memmove(&buckets[low + 1], &buckets[low], (s->used - low) * sizeof(uint16));
 			memmove(&s->counts[low + 1], &s->counts[low], (s->used - low) * sizeof(int64));
@@ -271,6 +393,73 @@ add_to_bucket(DurationSummary *s, int bucket, int64 count)
 		grown = rebuilt(s, nonempty_buckets(s) + 1, low, high);
 		return add_to_bucket(grown, bucket, count);
 	}
+}
+
+/* Sorts n durations, few of them, into increasing order. */
+static void
+sort_durations(int64 *values, int n)
+{
+	for (int i = 1; i < n; i++)
+	{
+		int64		value = values[i];
+		int			j = i;
+
+		for (; j > 0 && values[j - 1] > value; j--)
+			values[j] = values[j - 1];
+		values[j] = value;
+	}
+}
+
+/* s's exact durations, in increasing order, in sorted[EXACT_MAX]. */
+static void
+sorted_durations(DurationSummary *s, int64 *sorted)
+{
+	memcpy(sorted, exact_values(s), s->used * sizeof(int64));
+	sort_durations(sorted, s->used);
+}
+
+/*
+ * s as an exact summary with room for `needed` durations: s itself when it
+ * has room, else a larger copy.  s is exact or empty.
+ */
+static DurationSummary *
+with_exact_room(DurationSummary *s, int32 needed)
+{
+	DurationSummary *result;
+	int32		capacity = needed <= EXACT_CAPACITY(256) ? EXACT_CAPACITY(256) : EXACT_MAX;
+
+	if (s->layout == LAYOUT_EXACT && s->capacity >= needed)
+		return s;
+	result = new_summary(LAYOUT_EXACT, 0, capacity);
+	copy_totals(result, s);
+	if (s->layout == LAYOUT_EXACT)
+	{
+		memcpy(exact_values(result), exact_values(s), s->used * sizeof(int64));
+		result->used = s->used;
+	}
+	return result;
+}
+
+/* The bucketed summary of exact s, totals included. */
+static DurationSummary *
+bucketed(DurationSummary *s)
+{
+	DurationSummary *result = new_summary(LAYOUT_SPARSE, 0, 0);
+	int64		sorted[EXACT_MAX];
+
+	copy_totals(result, s);
+	sorted_durations(s, sorted);
+	for (int i = 0; i < s->used;)
+	{
+		int			bucket = bucket_of(sorted[i]);
+		int			run = 1;
+
+		while (i + run < s->used && bucket_of(sorted[i + run]) == bucket)
+			run++;
+		result = add_to_bucket(result, bucket, run);
+		i += run;
+	}
+	return result;
 }
 
 /* Adds n values whose sum is sum_seconds.sum_micros, min and max given. */
@@ -299,6 +488,35 @@ add_totals(DurationSummary *s, int64 n, int64 min_us, int64 max_us,
 	s->sum_micros %= USECS_PER_SEC_I;
 }
 
+/* Why an exact summary is inconsistent, or NULL. */
+static const char *
+exact_problem(DurationSummary *s)
+{
+	int128		sum = 0;
+	int64		min_us = PG_INT64_MAX;
+	int64		max_us = 0;
+
+	if (s->count < 1 || s->count > EXACT_MAX || s->used != s->count)
+		return psprintf("An exact summary holds from 1 to %d durations, as many as its count.", EXACT_MAX);
+	for (int i = 0; i < s->used; i++)
+	{
+		int64		us = exact_values(s)[i];
+
+		if (us < 0)
+			return "It holds a negative duration.";
+		min_us = Min(min_us, us);
+		max_us = Max(max_us, us);
+		sum += us;
+	}
+	if (s->sum_seconds < 0 || s->sum_micros < 0 || s->sum_micros >= USECS_PER_SEC_I)
+		return "Its sum is malformed.";
+	if (min_us != s->min_us || max_us != s->max_us)
+		return "Its minimum and maximum do not match its durations.";
+	if ((int128) s->sum_seconds * USECS_PER_SEC_I + s->sum_micros != sum)
+		return "Its sum does not match its durations.";
+	return NULL;
+}
+
 /* Why a summary is inconsistent, or NULL. */
 static const char *
 summary_problem(DurationSummary *s)
@@ -310,25 +528,28 @@ summary_problem(DurationSummary *s)
 
 	if (s->used < 0 || s->used > s->capacity || s->capacity > MAX_BUCKET + 1)
 		return "Its bucket table is malformed.";
-	if (s->dense && (s->first_bucket < 0 || s->first_bucket + s->used - 1 > MAX_BUCKET))
+	if (s->layout == LAYOUT_DENSE && (s->first_bucket < 0 || s->first_bucket + s->used - 1 > MAX_BUCKET))
 		return "Its bucket range is outside the buckets durations use.";
 	if (!(s->percentile == NO_PERCENTILE || (s->percentile >= 0.0 && s->percentile <= 1.0)))
 		return "Its requested percentile is outside [0, 1].";
+	if (s->layout == LAYOUT_EXACT)
+		return exact_problem(s);
 	for (int slot = 0; slot < s->used; slot++)
 	{
-		int			bucket = s->dense ? s->first_bucket + slot : sparse_buckets(s)[slot];
+		int			bucket = s->layout == LAYOUT_DENSE ? s->first_bucket + slot : sparse_buckets(s)[slot];
+		int64		count = slot_count(s, slot);
 
-		if (s->counts[slot] < 0)
+		if (count < 0)
 			return psprintf("Bucket %d has a negative count.", bucket);
-		if (!s->dense && (bucket <= previous || bucket > MAX_BUCKET))
+		if (s->layout == LAYOUT_SPARSE && (bucket <= previous || bucket > MAX_BUCKET))
 			return "Its buckets are not in increasing order within 0..3711.";
 		previous = bucket;
-		if (s->counts[slot] == 0)
+		if (count == 0)
 			continue;
 		if (first < 0)
 			first = bucket;
 		last = bucket;
-		if (pg_add_s64_overflow(total, s->counts[slot], &total))
+		if (pg_add_s64_overflow(total, count, &total))
 			return "Its bucket counts add up to more than bigint can hold.";
 	}
 	if (total != s->count)
@@ -354,9 +575,12 @@ check_summary(DurationSummary *s)
 {
 	const char *problem = NULL;
 
+	/* release 1.0 stored sparse and dense summaries with int64 counts and zero bytes for layout and narrow */
 	if (VARSIZE(s) < offsetof(DurationSummary, counts) ||
-		s->version != DURATION_SUMMARY_VERSION ||
-		VARSIZE(s) < summary_size(s->dense, s->capacity))
+		(s->version != STATE_VERSION && s->version != 1) ||
+		s->layout > (s->version == 1 ? LAYOUT_DENSE : LAYOUT_EXACT) ||
+		s->narrow > (s->layout == LAYOUT_DENSE ? 3 : 0) ||
+		VARSIZE(s) < summary_size(s->layout, s->narrow, s->capacity))
 		problem = "Its header is malformed.";
 	else
 		problem = summary_problem(s);
@@ -364,22 +588,36 @@ check_summary(DurationSummary *s)
 		kpi_corrupt(TYPE_NAME, problem);
 }
 
-/* A compact copy: no spare room, and the smaller layout. */
+/* A compact copy: no spare room, and the smaller layout; exact durations sorted. */
 static DurationSummary *
 compacted(DurationSummary *s)
 {
 	int			low = MAX_BUCKET;
 	int			high = 0;
-	int32		buckets = nonempty_buckets(s);
+	int32		buckets;
+	int			narrow;
 
+	if (s->layout == LAYOUT_EXACT && s->count > 0)
+	{
+		DurationSummary *result = new_summary(LAYOUT_EXACT, 0, s->used);
+
+		copy_totals(result, s);
+		result->used = s->used;
+		sorted_durations(s, exact_values(result));
+		return result;
+	}
+	if (s->layout == LAYOUT_EXACT)
+		return bucketed(s);
+	buckets = nonempty_buckets(s);
+	narrow = narrow_for(largest_count(s));
 	FOR_EACH_BUCKET(s, bucket, count,
 		{
 			low = Min(low, bucket);
 			high = Max(high, bucket);
 		});
-	if (buckets > 0 && dense_is_smaller(low, high, buckets))
-		return relaid(s, true, low, high - low + 1);
-	return relaid(s, false, 0, buckets);
+	if (buckets > 0 && dense_is_smaller(low, high, buckets, narrow))
+		return relaid(s, true, narrow, low, high - low + 1);
+	return relaid(s, false, 0, 0, buckets);
 }
 
 /*
@@ -454,6 +692,17 @@ add_duration(FunctionCallInfo fcinfo, DurationSummary *state, Interval *span)
 {
 	int64		us = interval_microseconds(fcinfo, span);
 
+	if (state->layout == LAYOUT_EXACT || state->count == 0)
+	{
+		if (state->count < EXACT_MAX)
+		{
+			state = with_exact_room(state, (int32) state->count + 1);
+			add_totals(state, 1, us, us, us / USECS_PER_SEC_I, us % USECS_PER_SEC_I);
+			exact_values(state)[state->used++] = us;
+			return state;
+		}
+		state = bucketed(state);
+	}
 	/* totals first: their count check keeps every bucket's count from wrapping */
 	add_totals(state, 1, us, us, us / USECS_PER_SEC_I, us % USECS_PER_SEC_I);
 	return add_to_bucket(state, bucket_of(us), 1);
@@ -524,10 +773,28 @@ duration_summary_merge(PG_FUNCTION_ARGS)
 		if (state->percentile == NO_PERCENTILE)
 			state->percentile = other->percentile;
 	}
+	if ((state->layout == LAYOUT_EXACT || state->count == 0) && other->layout == LAYOUT_EXACT &&
+		state->count + other->count <= EXACT_MAX)
+	{
+		state = with_exact_room(state, (int32) (state->count + other->count));
+		add_totals(state, other->count, other->min_us, other->max_us,
+				   other->sum_seconds, other->sum_micros);
+		memcpy(exact_values(state) + state->used, exact_values(other), other->used * sizeof(int64));
+		state->used += other->used;
+		return return_state(fcinfo, state);
+	}
+	if (state->layout == LAYOUT_EXACT)
+		state = bucketed(state);
 	/* totals first: a bucket never counts more than the checked total */
 	add_totals(state, other->count, other->min_us, other->max_us,
 			   other->sum_seconds, other->sum_micros);
-	FOR_EACH_BUCKET(other, bucket, count, state = add_to_bucket(state, bucket, count));
+	if (other->layout == LAYOUT_EXACT)
+	{
+		for (int i = 0; i < other->used; i++)
+			state = add_to_bucket(state, bucket_of(exact_values(other)[i]), 1);
+	}
+	else
+		FOR_EACH_BUCKET(other, bucket, count, state = add_to_bucket(state, bucket, count));
 	return return_state(fcinfo, state);
 }
 
@@ -548,7 +815,8 @@ duration_summary_final(PG_FUNCTION_ARGS)
 
 /*
  * The value at rank max(1, ceil(p * count)), the row percentile_disc
- * returns, to within the bucket's 1 %; exact at the ends.
+ * returns: exact from exact durations and at the ends, else to within the
+ * bucket's 1 %.
  */
 static int64
 percentile_us(DurationSummary *s, float8 p)
@@ -564,6 +832,13 @@ percentile_us(DurationSummary *s, float8 p)
 		return s->min_us;
 	if (rank == s->count)
 		return s->max_us;
+	if (s->layout == LAYOUT_EXACT)
+	{
+		int64		sorted[EXACT_MAX];
+
+		sorted_durations(s, sorted);
+		return sorted[rank - 1];
+	}
 	FOR_EACH_BUCKET(s, bucket, count,
 		{
 			seen += count;
@@ -693,11 +968,20 @@ duration_summary_mean(PG_FUNCTION_ARGS)
 	PG_RETURN_INTERVAL_P(interval_from_microseconds(DatumGetInt64(DirectFunctionCall1(numeric_int8, mean))));
 }
 
+/* "S.ssssss": microseconds as seconds */
+static void
+append_seconds(StringInfo buf, int64 us)
+{
+	appendStringInfo(buf, INT64_FORMAT ".%06lld", us / USECS_PER_SEC_I, (long long) (us % USECS_PER_SEC_I));
+}
+
 /*
  * Text form: "v1" for an empty summary, else
  * "v1 [p=P] count=N sum=S.ssssss min=S.ssssss max=S.ssssss bucket:count ...",
  * times in seconds with microseconds, buckets increasing; p only in the
- * state of duration_percentile.
+ * state of duration_percentile.  An exact summary is
+ * "v2 [p=P] count=N sum=... min=... max=... S.ssssss ...", its durations
+ * in increasing order.
  */
 PG_FUNCTION_INFO_V1(duration_summary_out);
 Datum
@@ -707,19 +991,32 @@ duration_summary_out(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "v%d", DURATION_SUMMARY_VERSION);
+	appendStringInfo(&buf, "v%d", s->layout == LAYOUT_EXACT ? FORM_EXACT : FORM_BUCKETS);
 	/* shortest exact digits whatever extra_float_digits says, so p re-reads exactly */
 	if (s->percentile != NO_PERCENTILE)
 		appendStringInfo(&buf, " p=%s", kpi_float8_text(written_percentile(s)));
 	if (s->count > 0)
-		appendStringInfo(&buf,
-						 " count=" INT64_FORMAT " sum=" INT64_FORMAT ".%06lld"
-						 " min=" INT64_FORMAT ".%06lld max=" INT64_FORMAT ".%06lld",
-						 s->count, s->sum_seconds, (long long) s->sum_micros,
-						 s->min_us / USECS_PER_SEC_I, (long long) (s->min_us % USECS_PER_SEC_I),
-						 s->max_us / USECS_PER_SEC_I, (long long) (s->max_us % USECS_PER_SEC_I));
-	FOR_EACH_BUCKET(s, bucket, count,
-					appendStringInfo(&buf, " %d:" INT64_FORMAT, bucket, count));
+	{
+		appendStringInfo(&buf, " count=" INT64_FORMAT " sum=" INT64_FORMAT ".%06lld min=",
+						 s->count, s->sum_seconds, (long long) s->sum_micros);
+		append_seconds(&buf, s->min_us);
+		appendStringInfoString(&buf, " max=");
+		append_seconds(&buf, s->max_us);
+	}
+	if (s->layout == LAYOUT_EXACT)
+	{
+		int64		sorted[EXACT_MAX];
+
+		sorted_durations(s, sorted);
+		for (int i = 0; i < s->used; i++)
+		{
+			appendStringInfoChar(&buf, ' ');
+			append_seconds(&buf, sorted[i]);
+		}
+	}
+	else
+		FOR_EACH_BUCKET(s, bucket, count,
+						appendStringInfo(&buf, " %d:" INT64_FORMAT, bucket, count));
 	PG_RETURN_CSTRING(buf.data);
 }
 
@@ -753,19 +1050,21 @@ read_microseconds(KpiTextCursor *cur)
 	return result;
 }
 
-/* Builds a summary from parsed parts; the buckets arrive in order. */
+/* Builds a summary from parsed parts; the buckets or durations arrive in order. */
 PG_FUNCTION_INFO_V1(duration_summary_in);
 Datum
 duration_summary_in(PG_FUNCTION_ARGS)
 {
 	char	   *input = PG_GETARG_CSTRING(0);
 	KpiTextCursor cur;
-	DurationSummary *s = new_summary(false, 8);
+	DurationSummary *s;
+	int			form;
 	bool		more;
 	const char *problem;
 
 	kpi_text_init(&cur, TYPE_NAME, input);
-	kpi_text_version(&cur, DURATION_SUMMARY_VERSION);
+	form = kpi_text_versions(&cur, FORM_BUCKETS, FORM_EXACT);
+	s = form == FORM_EXACT ? new_summary(LAYOUT_EXACT, 0, EXACT_MAX) : new_summary(LAYOUT_SPARSE, 0, 8);
 	more = kpi_text_skip_space(&cur);
 	if (more && kpi_text_accept(&cur, "p="))
 	{
@@ -795,22 +1094,41 @@ duration_summary_in(PG_FUNCTION_ARGS)
 		while (kpi_text_skip_space(&cur) && *cur.pos != '\0')
 		{
 			const char *token = cur.pos;
-			int64		bucket;
-			int			last = s->used > 0 ? sparse_buckets(s)[s->used - 1] : -1;
 
-			if (*cur.pos < '0' || *cur.pos > '9' ||
-				(bucket = kpi_text_count(&cur)) <= last || bucket > MAX_BUCKET)
+			if (form == FORM_EXACT)
 			{
-				cur.pos = token;
-				kpi_text_error(&cur, psprintf("a bucket number between %d and %d (buckets in increasing order)",
-											  last + 1, MAX_BUCKET));
+				int64		us;
+
+				if (s->used == EXACT_MAX)
+					kpi_text_error(&cur, psprintf("the end of the input (an exact summary holds at most %d durations)",
+												  EXACT_MAX));
+				us = read_microseconds(&cur);
+				if (s->used > 0 && us < exact_values(s)[s->used - 1])
+				{
+					cur.pos = token;
+					kpi_text_error(&cur, "durations in increasing order");
+				}
+				exact_values(s)[s->used++] = us;
 			}
-			if (!kpi_text_accept(&cur, ":"))
-				kpi_text_error(&cur, "\":\" and the count of that bucket");
-			if (s->used == s->capacity)
-				s = relaid(s, false, 0, Min(2 * s->capacity, MAX_BUCKET + 1));
-			sparse_buckets(s)[s->used] = (uint16) bucket;
-			s->counts[s->used++] = kpi_text_count(&cur);
+			else
+			{
+				int64		bucket;
+				int			last = s->used > 0 ? sparse_buckets(s)[s->used - 1] : -1;
+
+				if (*cur.pos < '0' || *cur.pos > '9' ||
+					(bucket = kpi_text_count(&cur)) <= last || bucket > MAX_BUCKET)
+				{
+					cur.pos = token;
+					kpi_text_error(&cur, psprintf("a bucket number between %d and %d (buckets in increasing order)",
+												  last + 1, MAX_BUCKET));
+				}
+				if (!kpi_text_accept(&cur, ":"))
+					kpi_text_error(&cur, "\":\" and the count of that bucket");
+				if (s->used == s->capacity)
+					s = relaid(s, false, 0, 0, Min(2 * s->capacity, MAX_BUCKET + 1));
+				sparse_buckets(s)[s->used] = (uint16) bucket;
+				s->counts[s->used++] = kpi_text_count(&cur);
+			}
 		}
 	}
 	kpi_text_end(&cur);
@@ -822,8 +1140,10 @@ duration_summary_in(PG_FUNCTION_ARGS)
 
 /*
  * Binary form: version byte, p (float8, -1 for none), count, sum seconds,
- * sum microseconds, min and max in microseconds (int8), the number of
- * non-empty buckets (int4), then bucket number (int2) and count (int8) pairs.
+ * sum microseconds, min and max in microseconds (int8), then in version 1
+ * the number of non-empty buckets (int4) and bucket number (int2) and count
+ * (int8) pairs, in version 2 (exact) the number of durations (int4) and
+ * the durations in microseconds (int8), increasing.
  */
 PG_FUNCTION_INFO_V1(duration_summary_send);
 Datum
@@ -833,19 +1153,31 @@ duration_summary_send(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, DURATION_SUMMARY_VERSION);
+	pq_sendbyte(&buf, s->layout == LAYOUT_EXACT ? FORM_EXACT : FORM_BUCKETS);
 	pq_sendfloat8(&buf, written_percentile(s));
 	pq_sendint64(&buf, s->count);
 	pq_sendint64(&buf, s->sum_seconds);
 	pq_sendint64(&buf, s->sum_micros);
 	pq_sendint64(&buf, s->min_us);
 	pq_sendint64(&buf, s->max_us);
-	pq_sendint32(&buf, nonempty_buckets(s));
-	FOR_EACH_BUCKET(s, bucket, count,
-		{
-			pq_sendint16(&buf, (uint16) bucket);
-			pq_sendint64(&buf, count);
-		});
+	if (s->layout == LAYOUT_EXACT)
+	{
+		int64		sorted[EXACT_MAX];
+
+		sorted_durations(s, sorted);
+		pq_sendint32(&buf, s->used);
+		for (int i = 0; i < s->used; i++)
+			pq_sendint64(&buf, sorted[i]);
+	}
+	else
+	{
+		pq_sendint32(&buf, nonempty_buckets(s));
+		FOR_EACH_BUCKET(s, bucket, count,
+			{
+				pq_sendint16(&buf, (uint16) bucket);
+				pq_sendint64(&buf, count);
+			});
+	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -860,30 +1192,47 @@ Datum
 duration_summary_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	uint8		version = kpi_recv_uint8(buf, TYPE_NAME);
+	uint8		form = kpi_recv_uint8(buf, TYPE_NAME);
 	DurationSummary *s;
-	int64		buckets;
+	int64		entries;
 	const char *problem;
 
-	if (version != DURATION_SUMMARY_VERSION)
+	if (form != FORM_BUCKETS && form != FORM_EXACT)
 		kpi_recv_error(TYPE_NAME,
-					   psprintf("Format version %d is not supported; this kpi_ext reads version %d.",
-								version, DURATION_SUMMARY_VERSION));
-	s = new_summary(false, 0);
+					   psprintf("Format version %d is not supported; this kpi_ext reads versions %d to %d.",
+								form, FORM_BUCKETS, FORM_EXACT));
+	s = new_summary(LAYOUT_SPARSE, 0, 0);
 	s->percentile = kpi_recv_float8(buf, TYPE_NAME);
 	s->count = kpi_recv_int64(buf, TYPE_NAME);
 	s->sum_seconds = kpi_recv_int64(buf, TYPE_NAME);
 	s->sum_micros = kpi_recv_int64(buf, TYPE_NAME);
 	s->min_us = kpi_recv_int64(buf, TYPE_NAME);
 	s->max_us = kpi_recv_int64(buf, TYPE_NAME);
-	buckets = kpi_recv_int32(buf, TYPE_NAME);
-	if (buckets < 0 || buckets > MAX_BUCKET + 1 || buckets * 10 > buf->len - buf->cursor)
-		kpi_recv_error(TYPE_NAME, "Its bucket count does not match its length.");
-	s = relaid(s, false, 0, (int32) buckets);
-	for (int64 i = 0; i < buckets; i++)
+	entries = kpi_recv_int32(buf, TYPE_NAME);
+	if (form == FORM_EXACT)
 	{
-		sparse_buckets(s)[s->used] = (uint16) pq_getmsgint(buf, 2);
-		s->counts[s->used++] = pq_getmsgint64(buf);
+		if (entries < 1 || entries > EXACT_MAX || entries * 8 > buf->len - buf->cursor)
+			kpi_recv_error(TYPE_NAME, "Its number of durations does not match its length.");
+		s = with_exact_room(s, (int32) entries);
+		for (int64 i = 0; i < entries; i++)
+		{
+			int64		us = pq_getmsgint64(buf);
+
+			if (i > 0 && us < exact_values(s)[i - 1])
+				kpi_recv_error(TYPE_NAME, "Its durations are not in increasing order.");
+			exact_values(s)[s->used++] = us;
+		}
+	}
+	else
+	{
+		if (entries < 0 || entries > MAX_BUCKET + 1 || entries * 10 > buf->len - buf->cursor)
+			kpi_recv_error(TYPE_NAME, "Its bucket count does not match its length.");
+		s = relaid(s, false, 0, 0, (int32) entries);
+		for (int64 i = 0; i < entries; i++)
+		{
+			sparse_buckets(s)[s->used] = (uint16) pq_getmsgint(buf, 2);
+			s->counts[s->used++] = pq_getmsgint64(buf);
+		}
 	}
 	if ((problem = summary_problem(s)) != NULL)
 		kpi_recv_error(TYPE_NAME, problem);

@@ -199,6 +199,8 @@ extern double kpi_text_float8(KpiTextCursor *cur, const char *expected);
 
 /* Reads the leading "v<N>" and rejects versions this build cannot read. */
 extern void kpi_text_version(KpiTextCursor *cur, int supported_version);
+/* accepts any version from oldest to newest and returns it */
+extern int	kpi_text_versions(KpiTextCursor *cur, int oldest, int newest);
 
 /* Errors unless only whitespace is left. */
 extern void kpi_text_end(KpiTextCursor *cur);

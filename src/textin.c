@@ -124,19 +124,29 @@ kpi_text_float8(KpiTextCursor *cur, const char *expected)
 void
 kpi_text_version(KpiTextCursor *cur, int supported_version)
 {
+	kpi_text_versions(cur, supported_version, supported_version);
+}
+
+int
+kpi_text_versions(KpiTextCursor *cur, int oldest, int newest)
+{
 	int64		version;
 
 	kpi_text_skip_space(cur);
 	if (!kpi_text_accept(cur, "v"))
 		kpi_text_error(cur, "a format version such as \"v1\"");
 	version = kpi_text_count(cur);
-	if (version != supported_version)
+	if (version < oldest || version > newest)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type %s: \"%s\"",
 						cur->type_name, cur->input),
+				 oldest == newest ?
 				 errdetail("Format version %lld is not supported; this kpi_ext reads version %d.",
-						   (long long) version, supported_version)));
+						   (long long) version, newest) :
+				 errdetail("Format version %lld is not supported; this kpi_ext reads versions %d to %d.",
+						   (long long) version, oldest, newest)));
+	return (int) version;
 }
 
 void

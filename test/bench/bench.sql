@@ -17,6 +17,13 @@ SELECT i AS id,
        -- response times: log-uniform from 1 second to about 3 days
        make_interval(secs => round(exp(((i * 2654435761) % 1000003) / 1000003.0 * 12.5)::numeric, 3)::float8) AS response
   FROM generate_series(1, :rows::bigint) AS i;
+-- handling times for grouped percentiles: log-uniform from 1 second to 16
+-- hours; by day 730 groups of rows / 730, by account (the first 3/10 of the
+-- rows) rows / 100 groups of 30, consecutive rows in different groups
+CREATE TABLE waits AS
+SELECT i AS id, (i % 730) AS day, i % (:rows::bigint / 100) AS account,
+       make_interval(secs => round(exp(((i * 2246822519) % 1000003) / 1000003.0 * ln(57600))::numeric, 3)::float8) AS wait
+  FROM generate_series(1, :rows::bigint) AS i;
 -- customers for the period churn cohort, in 4 segments
 CREATE TABLE customers AS
 SELECT i AS id, i % 4 AS segment,
@@ -59,12 +66,14 @@ SELECT '1,000,000 customers', clv_summary(i, ((i * 104729) % 50000 / 100.0 + 5):
                                           timestamptz '2024-01-01' + (i % 730) * interval '1 day')
   FROM generate_series(1::bigint, 1000000) AS i;
 VACUUM ANALYZE facts;
+VACUUM ANALYZE waits;
 VACUUM ANALYZE customers;
 VACUUM ANALYZE orders;
 VACUUM ANALYZE mrr;
 VACUUM ANALYZE metrics;
 SELECT pg_prewarm('facts') >= 0 AND pg_prewarm('customers') >= 0 AND pg_prewarm('orders') >= 0
-       AND pg_prewarm('mrr') >= 0 AND pg_prewarm('metrics') >= 0 AS warmed \gset
+       AND pg_prewarm('mrr') >= 0 AND pg_prewarm('metrics') >= 0
+       AND pg_prewarm('waits') >= 0 AS warmed \gset
 
 CREATE TEMP TABLE bench_case (id serial, name text, workers int, query text);
 INSERT INTO bench_case (name, workers, query) VALUES
@@ -164,7 +173,13 @@ INSERT INTO bench_case (name, workers, query) VALUES
     ('tdigest median by day',         0, 'SELECT day, tdigest_percentile(extract(epoch FROM response)::float8, 100, 0.5) FROM facts GROUP BY day'),
     ('duration_summary 3 percentiles by day', 0, 'SELECT day, percentiles(duration_summary(response), ARRAY[0.5, 0.9, 0.99]) FROM facts GROUP BY day'),
     ('percentile_cont 3 percentiles by day',  0, 'SELECT day, percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY response) FROM facts GROUP BY day'),
-    ('tdigest 3 percentiles by day',  0, 'SELECT day, tdigest_percentile(extract(epoch FROM response)::float8, 100, ARRAY[0.5, 0.9, 0.99]) FROM facts GROUP BY day');
+    ('tdigest 3 percentiles by day',  0, 'SELECT day, tdigest_percentile(extract(epoch FROM response)::float8, 100, ARRAY[0.5, 0.9, 0.99]) FROM facts GROUP BY day'),
+    ('median_duration, 730 groups',   0, 'SELECT day, median_duration(wait) FROM waits GROUP BY day'),
+    ('percentile_cont, 730 groups',   0, 'SELECT day, percentile_cont(0.5) WITHIN GROUP (ORDER BY wait) FROM waits GROUP BY day'),
+    ('tdigest, 730 groups',           0, 'SELECT day, tdigest_percentile(extract(epoch FROM wait)::float8, 100, 0.5) FROM waits GROUP BY day'),
+    ('median_duration, groups of 30', 0, 'SELECT account, median_duration(wait) FROM waits WHERE id <= ' || :rows::bigint * 3 / 10 || ' GROUP BY account'),
+    ('percentile_cont, groups of 30', 0, 'SELECT account, percentile_cont(0.5) WITHIN GROUP (ORDER BY wait) FROM waits WHERE id <= ' || :rows::bigint * 3 / 10 || ' GROUP BY account'),
+    ('tdigest, groups of 30',         0, 'SELECT account, tdigest_percentile(extract(epoch FROM wait)::float8, 100, 0.5) FROM waits WHERE id <= ' || :rows::bigint * 3 / 10 || ' GROUP BY account');
 
 -- Parallel speedup: these cases also run with 1 and 2 workers
 INSERT INTO bench_case (name, workers, query)
@@ -269,7 +284,15 @@ SELECT ratio, round(value::numeric, 3) AS value, target,
     ('percentile_cont / duration_summary, 3 p, by day', pg_temp.ms('percentile_cont 3 percentiles by day') / pg_temp.ms('duration_summary 3 percentiles by day'), '>= 3 (faster)',
         pg_temp.ms('percentile_cont 3 percentiles by day') / pg_temp.ms('duration_summary 3 percentiles by day') >= 3),
     ('tdigest / duration_summary, 3 p, by day',        pg_temp.ms('tdigest 3 percentiles by day') / pg_temp.ms('duration_summary 3 percentiles by day'), '>= 2 (faster)',
-        pg_temp.ms('tdigest 3 percentiles by day') / pg_temp.ms('duration_summary 3 percentiles by day') >= 2)
+        pg_temp.ms('tdigest 3 percentiles by day') / pg_temp.ms('duration_summary 3 percentiles by day') >= 2),
+    ('percentile_cont / median_duration, 730 groups', pg_temp.ms('percentile_cont, 730 groups') / pg_temp.ms('median_duration, 730 groups'), '>= 3 (faster)',
+        pg_temp.ms('percentile_cont, 730 groups') / pg_temp.ms('median_duration, 730 groups') >= 3),
+    ('tdigest / median_duration, 730 groups',         pg_temp.ms('tdigest, 730 groups') / pg_temp.ms('median_duration, 730 groups'), '>= 2 (faster)',
+        pg_temp.ms('tdigest, 730 groups') / pg_temp.ms('median_duration, 730 groups') >= 2),
+    ('percentile_cont / median_duration, groups of 30', pg_temp.ms('percentile_cont, groups of 30') / pg_temp.ms('median_duration, groups of 30'), '>= 3 (faster)',
+        pg_temp.ms('percentile_cont, groups of 30') / pg_temp.ms('median_duration, groups of 30') >= 3),
+    ('tdigest / median_duration, groups of 30',       pg_temp.ms('tdigest, groups of 30') / pg_temp.ms('median_duration, groups of 30'), '>= 2 (faster)',
+        pg_temp.ms('tdigest, groups of 30') / pg_temp.ms('median_duration, groups of 30') >= 2)
   ) AS r(ratio, value, target, meets);
 
 \echo

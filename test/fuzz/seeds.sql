@@ -23,11 +23,14 @@ WITH seeds(type, label, text_form, binary_form) AS (
     FROM (VALUES
       ('empty', 'v1'::duration_summary),
       ('one', (SELECT duration_summary(interval '90 seconds'))),
+      ('one_bucketed', 'v1 count=1 sum=90.000000 min=90.000000 max=90.000000 1365:1'::duration_summary),
       ('small', (SELECT duration_summary(x * interval '1 microsecond') FROM generate_series(0, 70) AS x)),
-      ('sparse', (SELECT duration_summary(x * x * x * interval '1 second') FROM generate_series(1, 40) AS x)),
+      ('sparse', (SELECT duration_summary(x * x * x * interval '1 second') FROM generate_series(1, 60) AS x)),
       ('dense', (SELECT duration_summary(x * interval '1 millisecond') FROM generate_series(1000, 3000, 3) AS x)),
       ('huge', (SELECT duration_summary(d) FROM (VALUES (interval '1000 years'), (interval '0')) AS v(d))),
-      ('percentile', replace((SELECT duration_summary(x * interval '1 minute') FROM generate_series(1, 9) AS x)::text,
+      ('exact', (SELECT duration_summary(x * x * interval '1 second') FROM generate_series(1, 55) AS x)),
+      ('exact_percentile', duration_summary_add('v1', '90 s', 0.95)),
+      ('percentile', replace((SELECT duration_summary(x * interval '1 minute') FROM generate_series(1, 60) AS x)::text,
                              'v1 ', 'v1 p=0.95 ')::duration_summary)) AS v(label, s)
   UNION ALL
   SELECT 'clv_summary', label, s::text, clv_summary_send(s)
