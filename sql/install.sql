@@ -126,3 +126,61 @@ EXCEPTION WHEN others THEN
     GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
     RETURN SQLSTATE || ': ' || SQLERRM || coalesce(' (' || nullif(detail, '') || ')', '');
 END $$;
+
+-- Every summary type's equality is tested the same way, over a table
+-- (label text, s <type>) of summaries built in different ways.  Its hash
+-- functions are <type>_hash and <type>_hash_extended.
+CREATE FUNCTION summary_type_of(tbl regclass) RETURNS text LANGUAGE sql AS $$
+    SELECT format_type(atttypid, NULL) FROM pg_attribute WHERE attrelid = tbl AND attname = 's'
+$$;
+-- equality_matrix(tbl): for each label, the labels whose summary is equal
+-- to it, whether equal summaries have equal 32- and 64-bit hashes, how many
+-- are unequal, and whether those hash differently.
+CREATE FUNCTION equality_matrix(tbl regclass)
+RETURNS TABLE (label text, equal_to text, same_hashes boolean, unequal bigint, other_hashes boolean)
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY EXECUTE format($q$
+        SELECT a.label, string_agg(b.label, ', ' ORDER BY b.label) FILTER (WHERE a.s = b.s),
+               bool_and(%1$s_hash(a.s) = %1$s_hash(b.s)
+                        AND %1$s_hash_extended(a.s, 7) = %1$s_hash_extended(b.s, 7)) FILTER (WHERE a.s = b.s),
+               count(*) FILTER (WHERE a.s <> b.s),
+               bool_and(%1$s_hash(a.s) <> %1$s_hash(b.s)) FILTER (WHERE a.s <> b.s)
+          FROM %2$s AS a CROSS JOIN %2$s AS b GROUP BY a.label ORDER BY a.label$q$,
+        summary_type_of(tbl), tbl);
+END $$;
+-- equality_laws(tbl): GROUP BY, DISTINCT and UNION find the same groups
+-- (NULL one of them); the 64-bit hash with seed 0 agrees with the 32-bit
+-- one in its low bits, as hash classes require, and another seed gives
+-- another hash.
+CREATE FUNCTION equality_laws(tbl regclass)
+RETURNS TABLE (groups bigint, distinct_rows bigint, null_rows bigint, union_rows bigint,
+               low_bits_agree boolean, seeds_differ boolean)
+LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY EXECUTE format($q$
+        SELECT (SELECT count(*) FROM (SELECT s FROM %2$s GROUP BY s) AS g),
+               (SELECT count(*) FROM (SELECT DISTINCT s FROM %2$s) AS d),
+               (SELECT count(*) FROM (SELECT DISTINCT s FROM %2$s) AS d WHERE s IS NULL),
+               (SELECT count(*) FROM (SELECT s FROM %2$s UNION SELECT s FROM %2$s) AS u),
+               bool_and(%1$s_hash(s)::bit(32) = %1$s_hash_extended(s, 0)::bit(32)),
+               bool_and(%1$s_hash_extended(s, 0) <> %1$s_hash_extended(s, 1))
+          FROM %2$s$q$,
+        summary_type_of(tbl), tbl);
+END $$;
+-- hash_join_pairs(tbl): the pairs of labels with equal summaries, found by
+-- a hash join (the only join method left on), and whether the plan is one.
+CREATE FUNCTION hash_join_pairs(tbl regclass) RETURNS TABLE (hash_join boolean, pairs text)
+LANGUAGE plpgsql AS $$
+DECLARE
+    plan text := '';
+    line text;
+BEGIN
+    PERFORM set_config('enable_mergejoin', 'off', true), set_config('enable_nestloop', 'off', true);
+    FOR line IN EXECUTE format('EXPLAIN (COSTS OFF) SELECT FROM %1$s AS a JOIN %1$s AS b ON a.s = b.s', tbl) LOOP
+        plan := plan || line || E'\n';
+    END LOOP;
+    RETURN QUERY EXECUTE format($q$
+        SELECT %2$L LIKE '%%Hash Join%%', string_agg(a.label || ' = ' || b.label, ', ' ORDER BY a.label, b.label)
+          FROM %1$s AS a JOIN %1$s AS b ON a.s = b.s WHERE a.label < b.label$q$, tbl, plan);
+END $$;

@@ -340,35 +340,16 @@ INSERT INTO eq_scores VALUES
     ('csat 4', 'v1 scale=5 4:1'),
     ('nps 4', 'v1 4:1'),
     ('null', NULL);
-SELECT a.label, a.s::text,
-       string_agg(b.label, ', ' ORDER BY b.label) FILTER (WHERE a.s = b.s) AS equal_to,
-       bool_and(score_summary_hash(a.s) = score_summary_hash(b.s)
-                AND score_summary_hash_extended(a.s, 7) = score_summary_hash_extended(b.s, 7)) FILTER (WHERE a.s = b.s) AS same_hashes,
-       count(*) FILTER (WHERE a.s <> b.s) AS unequal,
-       bool_and(score_summary_hash(a.s) <> score_summary_hash(b.s)) FILTER (WHERE a.s <> b.s) AS other_hashes
-  FROM eq_scores AS a CROSS JOIN eq_scores AS b
- GROUP BY a.label, a.s::text ORDER BY a.label;
--- NULL compares as NULL; DISTINCT, UNION and GROUP BY make NULL one group
+SELECT label, s::text FROM eq_scores ORDER BY label;
+SELECT * FROM equality_matrix('eq_scores');
+-- NULL compares as NULL
 SELECT NULL::score_summary = 'v1' AS eq_null, 'v1'::score_summary <> NULL AS ne_null,
        score_summary_hash(NULL) AS hash_null;
-SELECT s, count(*) FROM eq_scores GROUP BY s ORDER BY s::text COLLATE "C" NULLS FIRST;
-SELECT s FROM (SELECT DISTINCT s FROM eq_scores) AS d ORDER BY s::text COLLATE "C" NULLS FIRST;
-SELECT count(*) AS union_rows FROM (SELECT s FROM eq_scores UNION SELECT s FROM eq_scores) AS u;
--- the 64-bit hash with seed 0 agrees with the 32-bit one in its low bits,
--- as hash classes require; another seed gives another hash
-SELECT bool_and(score_summary_hash(s)::bit(32) = score_summary_hash_extended(s, 0)::bit(32)) AS low_bits_agree,
-       bool_and(score_summary_hash_extended(s, 0) <> score_summary_hash_extended(s, 1)) AS seeds_differ
-  FROM eq_scores;
+SELECT * FROM equality_laws('eq_scores');
 -- the planner hashes: GROUP BY and DISTINCT by hashing, joins as hash joins,
 -- and tables partition by hash
 EXPLAIN (COSTS OFF) SELECT DISTINCT s FROM eq_scores;
-SET enable_mergejoin = off;
-SET enable_nestloop = off;
-EXPLAIN (COSTS OFF) SELECT a.label, b.label FROM eq_scores AS a JOIN eq_scores AS b ON a.s = b.s;
-SELECT a.label, b.label FROM eq_scores AS a JOIN eq_scores AS b ON a.s = b.s
- WHERE a.label < b.label ORDER BY 1, 2;
-RESET enable_mergejoin;
-RESET enable_nestloop;
+SELECT * FROM hash_join_pairs('eq_scores');
 CREATE TABLE eq_scores_by_hash (s score_summary) PARTITION BY HASH (s);
 CREATE TABLE eq_scores_by_hash_0 PARTITION OF eq_scores_by_hash FOR VALUES WITH (MODULUS 2, REMAINDER 0);
 CREATE TABLE eq_scores_by_hash_1 PARTITION OF eq_scores_by_hash FOR VALUES WITH (MODULUS 2, REMAINDER 1);
