@@ -275,7 +275,7 @@ SELECT sqlstate_of(format('SELECT %L::duration_summary', t)) AS error
                ('v2 count=2 sum=3.000000 min=1.000000 max=2.000000 2.000000 1.000000'),
                ('v2 count=2 sum=3.000000 min=1.000000 max=2.000000 1.000000 2.000001'),
                ('v2 count=1 sum=1.000000 min=1.000000 max=2.000000 1.000000'),
-               ('v2 count=1 sum=1.000000 min=1.000000 max=1.000000 954:1'))) AS v(t);
+               ('v2 count=1 sum=1.000000 min=1.000000 max=1.000000 954:1')) AS v(t);
 SELECT sqlstate_of(format('SELECT %L::duration_summary', 'v2 count=56 sum=56.000000 min=1.000000 max=1.000000' || repeat(' 1.000000', 56)))
          LIKE '22P02: % (Expected the end of the input (an exact summary holds at most 55 durations) at character 548.)' AS at_most_55;
 

@@ -114,6 +114,8 @@ SELECT kpi, sql FROM kpi_catalog
  WHERE NOT EXISTS (SELECT FROM pg_proc WHERE proname = substring(sql FROM '^([a-z_]+)\('))
  ORDER BY kpi;
 
+-- The helpers the other files use, from here to the end of this file
+-- (test/t/010_upgrade_chain.pl creates them from here for its run).
 -- sqlstate_of(query): "SQLSTATE: message (detail)" of the error the query
 -- raises, so tests show both the code and the words a user sees.
 CREATE FUNCTION sqlstate_of(query text) RETURNS text LANGUAGE plpgsql AS $$

@@ -140,15 +140,16 @@ is($node->safe_psql('updated', $fingerprint), $node->safe_psql('fresh', $fingerp
 	'the updated extension has exactly the objects of a fresh install');
 
 # The regression suite on the updated database.  sql/install.sql creates the
-# extension itself, so it is left out; the helper it defines is created here.
+# extension itself, so it is left out; the helpers it ends with, which the
+# other files use, are created here.
 open my $fh, '<', 'Makefile' or die "cannot read Makefile: $!";
 my ($regress) = do { local $/; <$fh> } =~ /^REGRESS\s*=\s*([^\n]+)/m;
 close $fh;
 my @suite = grep { $_ ne 'install' } split ' ', $regress;
 open $fh, '<', 'sql/install.sql' or die "cannot read sql/install.sql: $!";
-my ($helper) = do { local $/; <$fh> } =~ /^(CREATE FUNCTION sqlstate_of.*?^END \$\$;)/ms;
+my ($helper) = do { local $/; <$fh> } =~ /^(-- The helpers the other files use.*)\z/ms;
 close $fh;
-ok($helper, 'found the sqlstate_of helper in sql/install.sql');
+ok($helper, 'found the helpers at the end of sql/install.sql');
 $node->safe_psql('updated', $helper);
 
 my $outputs = tempdir(CLEANUP => 1);
