@@ -85,10 +85,13 @@ mount_into() { # type-or-bind source target
 	mounted+=("$3")
 }
 
+# in the background and waited for, so that a signal reaches the traps at
+# once instead of after the step (cleanup then kills what runs in the roots)
 in_root() { # root command...
 	local r=$1; shift
 	chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-		DEBIAN_FRONTEND=noninteractive "$@"
+		DEBIAN_FRONTEND=noninteractive "$@" &
+	wait $!
 }
 
 # Makes (or reuses) root $cache/$1 of Debian suite $2 with packages $3;
