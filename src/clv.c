@@ -760,7 +760,7 @@ read_digits(KpiTextCursor *cur, int ndigits, const char *expected)
 
 	for (int i = 0; i < ndigits; i++)
 	{
-		if (*cur->pos < '0' || *cur->pos > '9')
+		if (!kpi_ascii_isdigit(*cur->pos))
 			kpi_text_error(cur, expected);
 		value = value * 10 + (*cur->pos++ - '0');
 	}
@@ -799,7 +799,7 @@ read_time(KpiTextCursor *cur)
 	{
 		int			digits = 0;
 
-		while (*cur->pos >= '0' && *cur->pos <= '9' && digits < 6)
+		while (kpi_ascii_isdigit(*cur->pos) && digits < 6)
 		{
 			fsec = fsec * 10 + (*cur->pos++ - '0');
 			digits++;
@@ -831,10 +831,10 @@ read_int64(KpiTextCursor *cur)
 	bool		negative = kpi_text_accept(cur, "-");
 	int64		value = 0;
 
-	if (*cur->pos < '0' || *cur->pos > '9')
+	if (!kpi_ascii_isdigit(*cur->pos))
 		kpi_text_error(cur, "a customer id");
 	/* accumulate negatively so that the most negative bigint reads too */
-	while (*cur->pos >= '0' && *cur->pos <= '9')
+	while (kpi_ascii_isdigit(*cur->pos))
 	{
 		if (pg_mul_s64_overflow(value, 10, &value) ||
 			pg_sub_s64_overflow(value, *cur->pos - '0', &value))
@@ -855,7 +855,7 @@ read_int64(KpiTextCursor *cur)
 static int
 hex_value(char c)
 {
-	if (c >= '0' && c <= '9')
+	if (kpi_ascii_isdigit(c))
 		return c - '0';
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;

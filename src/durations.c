@@ -1030,7 +1030,7 @@ read_seconds(KpiTextCursor *cur, int64 *seconds, int64 *micros)
 	*micros = 0;
 	for (int digit = 0; digit < 6; digit++)
 	{
-		if (*cur->pos < '0' || *cur->pos > '9')
+		if (!kpi_ascii_isdigit(*cur->pos))
 			kpi_text_error(cur, "six digits of microseconds");
 		*micros = *micros * 10 + (*cur->pos++ - '0');
 	}
@@ -1115,7 +1115,7 @@ duration_summary_in(PG_FUNCTION_ARGS)
 				int64		bucket;
 				int			last = s->used > 0 ? sparse_buckets(s)[s->used - 1] : -1;
 
-				if (*cur.pos < '0' || *cur.pos > '9' ||
+				if (!kpi_ascii_isdigit(*cur.pos) ||
 					(bucket = kpi_text_count(&cur)) <= last || bucket > MAX_BUCKET)
 				{
 					cur.pos = token;

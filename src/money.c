@@ -198,16 +198,16 @@ kpi_text_money(KpiTextCursor *cur, int scale)
 	int			decimals = 0;
 	bool		overflow = false;
 
-	if (*cur->pos < '0' || *cur->pos > '9')
+	if (!kpi_ascii_isdigit(*cur->pos))
 		kpi_text_error(cur, "an amount such as 12.50");
-	while (*cur->pos >= '0' && *cur->pos <= '9')
+	while (kpi_ascii_isdigit(*cur->pos))
 		overflow |= __builtin_mul_overflow(units, 10, &units) ||
 			__builtin_add_overflow(units, *cur->pos++ - '0', &units);
 	if (kpi_text_accept(cur, "."))
 	{
-		if (*cur->pos < '0' || *cur->pos > '9')
+		if (!kpi_ascii_isdigit(*cur->pos))
 			kpi_text_error(cur, "digits after the decimal point");
-		while (*cur->pos >= '0' && *cur->pos <= '9')
+		while (kpi_ascii_isdigit(*cur->pos))
 		{
 			overflow |= __builtin_mul_overflow(units, 10, &units) ||
 				__builtin_add_overflow(units, *cur->pos++ - '0', &units);

@@ -162,7 +162,7 @@ score_summary_in(PG_FUNCTION_ARGS)
 			s->scale = (int32) scale;
 			continue;
 		}
-		if (*cur.pos < '0' || *cur.pos > '9' ||
+		if (!kpi_ascii_isdigit(*cur.pos) ||
 			(score = kpi_text_count(&cur)) < next_score || score > MAX_SCORE)
 		{
 			cur.pos = token;
