@@ -270,7 +270,8 @@ word_weight(const SentimentLanguage *lang, const char *word, int len, bool *emph
 		char		squeezed[MAX_WORD];
 		int			n;
 
-		for (int keep = 1; keep <= 2 && w == 0.0; keep++)
+		/* goooood is good before god, baguuus is bagus */
+		for (int keep = 2; keep >= 1 && w == 0.0; keep--)
 		{
 			n = squeeze(word, len, keep, squeezed);
 			w = lookup(lang, squeezed, n);
