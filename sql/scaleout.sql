@@ -40,14 +40,15 @@ ANALYZE events;
 -- Stored summaries, for rollup: 1,000, so that the planner splits rollup as
 -- it splits the other aggregates (on a few rows it aggregates serially).
 CREATE TABLE summaries (month date, bucket int, s score_summary, r rate_summary, d duration_summary,
-                        c clv_summary, m mrr_summary) PARTITION BY LIST (month);
+                        c clv_summary, m mrr_summary, f sentiment_summary) PARTITION BY LIST (month);
 CREATE TABLE summaries_jan PARTITION OF summaries FOR VALUES IN ('2025-01-01');
 CREATE TABLE summaries_feb PARTITION OF summaries FOR VALUES IN ('2025-02-01');
 CREATE TABLE summaries_mar PARTITION OF summaries FOR VALUES IN ('2025-03-01');
 CREATE TABLE summaries_apr PARTITION OF summaries FOR VALUES IN ('2025-04-01');
 INSERT INTO summaries
 SELECT month, id % 50, score_summary(score), rate_summary(flag), duration_summary(response),
-       clv_summary(customer, amount, purchased_at), mrr_summary(prev_mrr, curr_mrr)
+       clv_summary(customer, amount, purchased_at), mrr_summary(prev_mrr, curr_mrr),
+       sentiment_summary((ARRAY['enak banget!', 'tidak enak', 'biasa', 'mahal tapi enak 😍'])[1 + id % 4] || ' ' || metric)
   FROM events GROUP BY month, id % 50, id % 1000;
 ANALYZE summaries;
 
@@ -111,6 +112,9 @@ INSERT INTO scaleout_cases VALUES
     ('nrr(numeric,numeric)', 'nrr(prev_mrr, curr_mrr)', 'events', 'bucket', true),
     ('grr(numeric,numeric)', 'grr(prev_mrr, curr_mrr)', 'events', 'bucket', true),
     ('rollup(mrr_summary)', 'rollup(m)', 'summaries', 'bucket', true),
+    ('sentiment_summary(text)', $$sentiment_summary((ARRAY['enak banget!', 'tidak enak', 'biasa', 'mahal tapi enak 😍'])[1 + id % 4] || ' ' || metric)$$, 'events', 'bucket', true),
+    ('sentiment_summary(text,text)', $$sentiment_summary((ARRAY['great!', 'not good', 'so so', 'slow but nice'])[1 + id % 4], 'en')$$, 'events', 'bucket', true),
+    ('rollup(sentiment_summary)', 'rollup(f)', 'summaries', 'bucket', true),
     ('health_score_agg(text,double precision,double precision)', 'health_score_agg(metric, value, weight)', 'events', 'account', false);
 
 -- Every kpi_ext aggregate has a case: a new one without a line here fails.
@@ -234,6 +238,9 @@ UNION ALL
 SELECT 'mrr_summary', rollup(p::text::mrr_summary)::text = (SELECT mrr_summary(prev_mrr, curr_mrr)::text FROM events)
   FROM (SELECT mrr_summary(prev_mrr, curr_mrr) AS p FROM events GROUP BY id % 13) AS t
 UNION ALL
+SELECT 'sentiment_summary', rollup(p::text::sentiment_summary)::text = (SELECT sentiment_summary('enak ' || metric || repeat('!', id % 3))::text FROM events)
+  FROM (SELECT sentiment_summary('enak ' || metric || repeat('!', id % 3)) AS p FROM events GROUP BY id % 13) AS t
+UNION ALL
 SELECT 'health_score', health_score_merge(a::text::health_score, b::text::health_score)::text =
        (SELECT health_score_agg(metric, value, weight)::text FROM events WHERE id BETWEEN 20 AND 39)
   FROM (SELECT health_score_agg(metric, value, weight) FILTER (WHERE id < 30) AS a,
@@ -325,7 +332,8 @@ VALUES ('clv_summary(integer,numeric,timestamp with time zone)', 'clv_summary(cu
 -- A state goes in the column named after its type.
 CREATE TABLE partial_states (aggregate text, source text, grp text, part text,
                              score_summary score_summary, rate_summary rate_summary, duration_summary duration_summary,
-                             clv_summary clv_summary, mrr_summary mrr_summary, health_score health_score);
+                             clv_summary clv_summary, mrr_summary mrr_summary, health_score health_score,
+                             sentiment_summary sentiment_summary);
 CREATE TABLE serial_states (aggregate text, source text, grp text, state text, answer text);
 DO $$
 DECLARE

@@ -52,6 +52,11 @@ INSERT INTO sf_pool VALUES
     ('mrr_summary', 0, 3, 'max_money', $$'v1 scale=0 rows=9223372036854775807 starting=1/99999999999999999999999999999999999999 new=0/0 expansion=1/99999999999999999999999999999999999999 contraction=0/0 churned=0/0'$$),
     ('mrr_summary', 0, 4, 'scale_38', $$'v1 scale=38 rows=1 starting=0/0 new=1/0.00000000000000000000000000000000000001 expansion=0/0 contraction=0/0 churned=0/0'$$),
     ('mrr_summary', 0, 5, 'null', 'NULL'),
+    ('sentiment_summary', 0, 1, 'typical', $$'v1 3/1/2 0.25'$$),
+    ('sentiment_summary', 0, 2, 'empty', $$'v1 0/0/0 0'$$),
+    ('sentiment_summary', 0, 3, 'max_texts', $$'v1 9223372036854775807/0/0 9223372036.854775807'$$),
+    ('sentiment_summary', 0, 4, 'all_negative', $$'v1 0/0/5 -5'$$),
+    ('sentiment_summary', 0, 5, 'null', 'NULL'),
     ('health_score', 0, 1, 'typical', $$'v1 usage=80 weight=2, nps=65 weight=1'$$),
     ('health_score', 0, 2, 'one', $$'v1 x=0 weight=1'$$),
     ('health_score', 0, 3, 'extreme_weights', $$'v1 tiny=100 weight=1e-300, huge=0 weight=1e300'$$),
@@ -100,6 +105,7 @@ INSERT INTO sf_pool VALUES
     ('text', 0, 1, 'support', $$'support'$$),
     ('text', 0, 2, 'empty', $$''$$), ('text', 0, 3, 'usage', $$'usage'$$), ('text', 0, 4, '64_bytes', $$repeat('n', 64)$$),
     ('text', 0, 5, 'quote', $$'a"b'$$), ('text', 0, 6, 'null', 'NULL'),
+    ('text', 3, 1, 'id', $$'id'$$),
     ('uuid', 0, 1, 'uuid', $$'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'$$),
     ('uuid', 0, 2, 'nil', $$'00000000-0000-0000-0000-000000000000'$$), ('uuid', 0, 3, 'null', 'NULL');
 

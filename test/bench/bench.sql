@@ -65,6 +65,26 @@ UNION ALL
 SELECT '1,000,000 customers', clv_summary(i, ((i * 104729) % 50000 / 100.0 + 5)::numeric(12, 2),
                                           timestamptz '2024-01-01' + (i % 730) * interval '1 day')
   FROM generate_series(1::bigint, 1000000) AS i;
+-- short survey comments (3 to 8 words) in Indonesian and English, from
+-- fixed word lists; deterministic
+CREATE TABLE feedback AS
+SELECT i AS id,
+       array_to_string(ARRAY(
+         SELECT (ARRAY['pelayanan', 'sangat', 'ramah', 'tidak', 'enak', 'makanan', 'banget', 'lambat', 'tapi',
+                       'harga', 'murah', 'kecewa', 'mantap', 'aplikasi', 'sering', 'error', 'the', 'service', 'was',
+                       'not', 'good', 'great', 'slow', 'but', 'very', 'nice', 'gak', 'bagus', 'pengiriman', 'cepat'])
+                [1 + ((i * 2654435761 + k * 40503) % 1000003) % 30]
+           FROM generate_series(1, 3 + (i % 6)) AS k), ' ') AS comment
+  FROM generate_series(1, :rows::bigint) AS i;
+-- the analyst's lexicon for the to_tsvector comparison: the same words
+-- with kpi_ext's weights
+CREATE TABLE feedback_words AS
+SELECT w.word, coalesce(nullif(sentiment(w.word, 'id'), 0), sentiment(w.word, 'en')) AS weight
+  FROM unnest(ARRAY['ramah', 'enak', 'lambat', 'murah', 'kecewa', 'mantap', 'error', 'good', 'great', 'slow',
+                    'nice', 'bagus', 'cepat']) AS w(word);
+CREATE UNIQUE INDEX ON feedback_words (word);
+VACUUM ANALYZE feedback;
+VACUUM ANALYZE feedback_words;
 VACUUM ANALYZE facts;
 VACUUM ANALYZE waits;
 VACUUM ANALYZE customers;
@@ -73,7 +93,7 @@ VACUUM ANALYZE mrr;
 VACUUM ANALYZE metrics;
 SELECT pg_prewarm('facts') >= 0 AND pg_prewarm('customers') >= 0 AND pg_prewarm('orders') >= 0
        AND pg_prewarm('mrr') >= 0 AND pg_prewarm('metrics') >= 0
-       AND pg_prewarm('waits') >= 0 AS warmed \gset
+       AND pg_prewarm('waits') >= 0 AND pg_prewarm('feedback') >= 0 AS warmed \gset
 
 CREATE TEMP TABLE bench_case (id serial, name text, workers int, query text);
 INSERT INTO bench_case (name, workers, query) VALUES
@@ -161,6 +181,14 @@ INSERT INTO bench_case (name, workers, query) VALUES
     ('mrr_summary',                   0, 'SELECT mrr_summary(prev_mrr, curr_mrr) FROM mrr'),
     ('count(*) by account',           0, 'SELECT account, count(*) FROM metrics GROUP BY account'),
     ('health_score_agg by account',   0, 'SELECT account, health_score_agg(name, value, weight) FROM metrics GROUP BY account'),
+    -- sentiment: one score per short comment, the summary, and the word matching an analyst could write
+    ('count(*) on feedback',          0, 'SELECT count(*) FROM feedback'),
+    ('sentiment(comment)',            0, 'SELECT count(sentiment(comment)) FROM feedback'),
+    ('sentiment_summary(comment)',    0, 'SELECT sentiment_summary(comment) FROM feedback'),
+    ('sentiment(comment, auto)',      0, $$SELECT count(sentiment(comment, 'auto')) FROM feedback$$),
+    ('to_tsvector word matching',     0, $$SELECT count(s) FROM (SELECT f.id, sum(w.weight) AS s FROM feedback AS f
+                                             CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('simple', f.comment))) AS t(word)
+                                             JOIN feedback_words AS w ON w.word = t.word GROUP BY f.id) AS x$$),
     -- durations
     ('median_duration',               0, 'SELECT median_duration(response) FROM facts'),
     ('percentile_cont median',        0, 'SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY response) FROM facts'),
@@ -309,6 +337,13 @@ SELECT family, aggregate, round((pg_temp.ms(serial) / pg_temp.ms(serial || ', 1 
                ('revenue', 'mrr_summary(prev_mrr, curr_mrr)', 'mrr_summary', 'count(*) on mrr'),
                ('health', 'health_score_agg(name, value, weight) by account', 'health_score_agg by account', 'count(*) by account'))
        AS f(family, aggregate, serial, reference);
+
+\echo
+\echo 'Sentiment: short comments (3 to 8 words) a second on one core (target: 200,000), and against to_tsvector word matching in SQL'
+SELECT c AS "case", round(:rows::bigint / (pg_temp.ms(c) / 1000)) AS comments_per_second,
+       round((pg_temp.ms('to_tsvector word matching') / pg_temp.ms(c))::numeric, 2) AS "times faster than to_tsvector"
+  FROM unnest(ARRAY['sentiment(comment)', 'sentiment_summary(comment)', 'sentiment(comment, auto)',
+                    'to_tsvector word matching']) AS c;
 
 \echo
 \echo 'Accuracy of the duration percentiles against percentile_disc (target: within 1 %)'

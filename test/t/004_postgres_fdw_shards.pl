@@ -26,6 +26,7 @@ my @kpis = (
 		'percentiles(duration_summary(response), ARRAY[0.5, 0.9, 0.99])' ],
 	[ 'clv_summary(customer, amount, purchased_at)', 'clv(rollup(s), 3)', 'clv(clv_summary(customer, amount, purchased_at), 3)' ],
 	[ 'mrr_summary(prev_mrr, curr_mrr)', 'expansion_mrr(rollup(s))', 'expansion_revenue(prev_mrr, curr_mrr)' ],
+	[ 'sentiment_summary(feedback)', 'net_sentiment(rollup(s))', 'net_sentiment(sentiment_summary(feedback))' ],
 );
 # Every aggregate of the extension, pushed down whole through a partitioned
 # table of foreign partitions grouped by its partition key: its signature,
@@ -58,8 +59,11 @@ my @pushed = (
 			[ "$_->[0](uuid,numeric,timestamp with time zone)", "$_->[0](customer_uuid, amount, purchased_at)" ] }
 		[ 'clv_summary' ], [ 'clv' ]),
 	map({ [ "$_(numeric,numeric)", "$_(prev_mrr, curr_mrr)" ] } qw(mrr_summary expansion_revenue nrr grr)),
+	[ 'sentiment_summary(text)', 'sentiment_summary(feedback)' ],
+	[ 'sentiment_summary(text,text)', "sentiment_summary(feedback, 'auto')" ],
 	map({ [ "rollup($_->[0])", "rollup($_->[1])", 'summaries' ] }
-		[ 'score_summary', 's' ], [ 'rate_summary', 'r' ], [ 'duration_summary', 'd' ], [ 'clv_summary', 'c' ], [ 'mrr_summary', 'm' ]),
+		[ 'score_summary', 's' ], [ 'rate_summary', 'r' ], [ 'duration_summary', 'd' ], [ 'clv_summary', 'c' ], [ 'mrr_summary', 'm' ],
+		[ 'sentiment_summary', 'f' ]),
 	# a health score per account: components of one account are on one shard
 	[ 'health_score_agg(text,double precision,double precision)', 'health_score_agg(metric, value, weight)', 'facts', 'account' ],
 );
@@ -67,10 +71,10 @@ my @pushed = (
 my $columns = 'shard int, account int, score int, csat int, ces int, churned boolean, contacts int, '
   . 'response interval, customer int, amount numeric, purchased_at timestamptz, prev_mrr numeric, curr_mrr numeric, '
   . 'metric text, value float8, weight float8, actual interval, target interval, clicks bigint, impressions bigint, '
-  . 'active_from timestamptz, churned_at timestamptz, customer_text text, customer_uuid uuid';
+  . 'active_from timestamptz, churned_at timestamptz, customer_text text, customer_uuid uuid, feedback text';
 # per-account summaries, for rollup
 my $summaries = 'SELECT shard, account, score_summary(score) AS s, rate_summary(churned) AS r, duration_summary(response) AS d, '
-  . 'clv_summary(customer, amount, purchased_at) AS c, mrr_summary(prev_mrr, curr_mrr) AS m';
+  . 'clv_summary(customer, amount, purchased_at) AS c, mrr_summary(prev_mrr, curr_mrr) AS m, sentiment_summary(feedback) AS f';
 # rows of shard $n: accounts (and so health components) stay on one shard,
 # customers of the CLV are on both
 sub rows_of
@@ -86,7 +90,8 @@ sub rows_of
 	       make_interval(secs => (i * 13) % 120), make_interval(secs => 15 + (i % 3) * 45), (i * 7) % 50, 50 + (i * 11) % 200,
 	       timestamptz '2024-01-01 00:00+00' + ((i * 7919) % 700) * interval '1 day',
 	       CASE WHEN i % 5 = 0 THEN timestamptz '2024-01-01 00:00+00' + ((i * 7919) % 700 + 30 + i % 300) * interval '1 day' END,
-	       'c' || i % 700, md5((i % 700)::text)::uuid
+	       'c' || i % 700, md5((i % 700)::text)::uuid,
+	       (ARRAY['enak banget!', 'tidak enak', 'biasa', 'mahal tapi enak', 'great service', 'not good'])[1 + i % 6]
 	  FROM generate_series(1, 30000::bigint) AS i, LATERAL (SELECT i / 20 * 2 + $n AS a) AS account};
 }
 

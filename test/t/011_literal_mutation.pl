@@ -17,6 +17,8 @@ my %seeds = (
 	score_summary => q{SELECT score_summary(s)::text FROM generate_series(0, 10) s
 	                   UNION ALL SELECT 'v1' UNION ALL SELECT 'v1 scale=5 1:3 4:10 5:31'},
 	rate_summary => q{SELECT 'v1 0/0' UNION ALL SELECT 'v1 3/10' UNION ALL SELECT 'v1 9223372036854775807/9223372036854775807'},
+	sentiment_summary => q{SELECT 'v1 0/0/0 0' UNION ALL SELECT 'v1 3/1/2 0.25' UNION ALL SELECT 'v1 0/0/5 -4.999999999'
+	                       UNION ALL SELECT 'v1 9223372036854775807/0/0 9223372036.854775807'},
 	duration_summary => q{SELECT duration_summary(make_interval(secs => s * 1.7))::text FROM generate_series(0, 300) s
 	                      UNION ALL SELECT 'v1' UNION ALL SELECT 'v1 p=0.9 count=1 sum=1.000000 min=1.000000 max=1.000000 954:1'},
 	clv_summary => q{SELECT clv_summary(c, c * 1.25 - 3, timestamptz '2024-02-29 12:00:00.25+00' + c * interval '1 day')::text

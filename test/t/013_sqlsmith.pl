@@ -54,6 +54,10 @@ $node->safe_psql('postgres', q{
 	       clv_summary(md5(customer_id::text)::uuid, amount, ordered_at) AS by_uuid
 	  FROM crm.orders GROUP BY 1;
 	INSERT INTO fuzz.revenue VALUES (NULL, 'v1 integer scale=0', 'v1 integer scale=2', 'v1 text scale=0', 'v1 uuid scale=0');
+	CREATE TABLE fuzz.feedback AS
+	SELECT channel, comment, sentiment_summary(comment) OVER (PARTITION BY channel) AS sentiment
+	  FROM (VALUES ('app', 'enak banget!'), ('app', 'tidak enak, kecewa'), ('web', 'great service 😍'), ('web', NULL)) AS v(channel, comment);
+	INSERT INTO fuzz.feedback VALUES (NULL, NULL, 'v1 0/0/0 0');
 	CREATE TABLE fuzz.mrr AS
 	SELECT month, mrr_summary(prev, curr) AS movements
 	  FROM (SELECT coalesce(c.month, (p.month + interval '1 month')::date) AS month, p.mrr AS prev, c.mrr AS curr

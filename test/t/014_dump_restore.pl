@@ -38,6 +38,11 @@ $source->safe_psql('postgres', q{
 	INSERT INTO kpis.rates VALUES ('empty', 'v1 0/0'), ('large', 'v1 9223372036854775807/9223372036854775807'),
 	    ('clicks', (SELECT rate_summary(clicked) FROM crm.campaign_contacts));
 
+	CREATE TABLE kpis.sentiments (label text PRIMARY KEY, f sentiment_summary);
+	INSERT INTO kpis.sentiments VALUES ('empty', 'v1 0/0/0 0'), ('literal', 'v1 3/1/2 0.25'),
+	    ('large', 'v1 9223372036854775807/0/0 9223372036.854775807'),
+	    ('comments', (SELECT sentiment_summary(c, 'auto') FROM (VALUES ('enak banget!'), ('tidak enak'), ('great service 😍'), ('biasa')) AS v(c)));
+
 	CREATE TABLE kpis.durations (label text PRIMARY KEY, d duration_summary);
 	INSERT INTO kpis.durations
 	SELECT 'first response ' || channel, duration_summary(first_response_at - opened_at) FROM crm.tickets GROUP BY channel;
@@ -137,13 +142,15 @@ my @checks = (
 	[ 'clv summaries', 'SELECT label, c FROM kpis.clv ORDER BY label' ],
 	[ 'mrr summaries', 'SELECT month, m FROM kpis.mrr ORDER BY month' ],
 	[ 'health scores', 'SELECT account, h FROM kpis.health ORDER BY account' ],
+	[ 'sentiment summaries', 'SELECT label, f, net_sentiment(f), mean_sentiment(f) FROM kpis.sentiments ORDER BY label' ],
 	[ 'binary forms', q{SELECT kind, md5(string_agg(b::text, ',' ORDER BY key)) FROM (
 		SELECT 'score' AS kind, label AS key, score_summary_send(s) AS b FROM kpis.scores
 		UNION ALL SELECT 'rate', label, rate_summary_send(r) FROM kpis.rates
 		UNION ALL SELECT 'duration', label, duration_summary_send(d) FROM kpis.durations
 		UNION ALL SELECT 'clv', label, clv_summary_send(c) FROM kpis.clv
 		UNION ALL SELECT 'mrr', month::text, mrr_summary_send(m) FROM kpis.mrr
-		UNION ALL SELECT 'health', account, health_score_send(h) FROM kpis.health) AS t GROUP BY kind ORDER BY kind} ],
+		UNION ALL SELECT 'health', account, health_score_send(h) FROM kpis.health
+		UNION ALL SELECT 'sentiment', label, sentiment_summary_send(f) FROM kpis.sentiments) AS t GROUP BY kind ORDER BY kind} ],
 	[ 'score KPIs', 'SELECT * FROM kpis.score_kpis ORDER BY label' ],
 	[ 'rate KPIs', 'SELECT * FROM kpis.rate_kpis ORDER BY label' ],
 	[ 'duration KPIs', 'SELECT * FROM kpis.duration_kpis ORDER BY label' ],
