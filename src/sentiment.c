@@ -451,15 +451,19 @@ tokenise(const char *text, int size, bool utf8, TokenFn on_token, MarkFn on_mark
 			pg_wchar	cp;
 
 			step = pg_utf_mblen((const unsigned char *) &text[i]);
-			if (step < 1 || i + step > size)
+			/* the server validates UTF-8, but never read past the end */
+			if (step < 2 || i + step > size)
 				step = 1;
-			cp = utf8_to_unicode((const unsigned char *) &text[i]);
-			if (cp == 0x2019)	/* right single quotation mark: an apostrophe */
-				c = '\'';
-			else if (is_symbol(cp))
+			else
 			{
-				symbol = true;
-				e = emoji_weight(cp);
+				cp = utf8_to_unicode((const unsigned char *) &text[i]);
+				if (cp == 0x2019)	/* right single quotation mark: an apostrophe */
+					c = '\'';
+				else if (is_symbol(cp))
+				{
+					symbol = true;
+					e = emoji_weight(cp);
+				}
 			}
 		}
 		letter = !symbol && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -859,9 +863,14 @@ add_counts(FunctionCallInfo fcinfo, int sign, const SentimentSummary *other)
 		state->positive -= other->positive;
 		state->neutral -= other->neutral;
 		state->negative -= other->negative;
-		state->score_units -= other->score_units;
-		if (state->positive + state->neutral + state->negative == 0)
-			state->score_units = 0;
+		if (pg_sub_s64_overflow(state->score_units, other->score_units, &units) ||
+			summary_problem(state->positive, state->neutral, state->negative,
+							units) != NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s: cannot remove a sum of scores that was not added", kpi_caller_name(fcinfo)),
+					 errdetail("Only what was added can be removed.")));
+		state->score_units = units;
 	}
 	PG_RETURN_POINTER(state);
 }
