@@ -356,3 +356,18 @@ CREATE TABLE eq_scores_by_hash_1 PARTITION OF eq_scores_by_hash FOR VALUES WITH 
 INSERT INTO eq_scores_by_hash SELECT s FROM eq_scores WHERE s IS NOT NULL;
 SELECT count(DISTINCT tableoid) = 1 AS equal_summaries_share_a_partition
   FROM eq_scores_by_hash WHERE s = 'v1';
+-- an answer that a longer survey could give says how to declare the scale;
+-- one no survey could give does not
+SELECT csat_agg(s) FROM (VALUES (7), (10)) v(s);
+SELECT ces_agg(s) FROM (VALUES (9)) v(s);
+SELECT csat_agg(s) FROM (VALUES (11)) v(s);
+-- numeric answers count when they are whole numbers, as imported columns hold them
+SELECT nps_agg(s), csat_agg(s, 10), score_summary(s)::text
+  FROM (VALUES (9.0), (10), (3.00), (NULL::numeric)) v(s);
+SELECT nps_agg(s::numeric) = nps_agg(s) AS same_as_integer FROM generate_series(0, 10) s;
+SELECT sqlstate_of('SELECT nps_agg(s) FROM (VALUES (9.5)) v(s)');
+SELECT sqlstate_of($$SELECT csat_agg(s) FROM (VALUES ('NaN'::numeric)) v(s)$$);
+SELECT sqlstate_of($$SELECT ces_agg(s) FROM (VALUES ('Infinity'::numeric)) v(s)$$);
+SELECT sqlstate_of('SELECT nps_agg(s) FROM (VALUES (1e30)) v(s)');
+SELECT sqlstate_of('SELECT csat_agg(s) FROM (VALUES (6.000)) v(s)');
+SELECT nps_agg(s) FROM (VALUES (9.5)) v(s);

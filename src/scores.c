@@ -16,6 +16,8 @@
 #include "kpi_ext.h"
 #include "libpq/pqformat.h"
 #include "utils/array.h"
+#include "utils/fmgrprotos.h"
+#include "utils/numeric.h"
 
 #define SCORE_SUMMARY_VERSION	1
 #define MAX_SCORE				10
@@ -251,10 +253,18 @@ add_score(FunctionCallInfo fcinfo, int64 score, int32 scale)
 	int64		high = scale == 0 ? MAX_SCORE : scale;
 
 	if (unlikely(score < low || score > high))
+	{
+		const char *name = kpi_caller_name(fcinfo);
+
+		/* an answer that fits a longer 1..N survey: say how to declare it */
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("%s: score %lld is outside %s",
-						kpi_caller_name(fcinfo), (long long) score, scale_range(scale))));
+						name, (long long) score, scale_range(scale)),
+				 scale != 0 && score > high && score <= MAX_SCORE ?
+				 errhint("For a survey on another scale, pass its highest answer: %s(score, %d) takes 1..%d.",
+						 name, MAX_SCORE, MAX_SCORE) : 0));
+	}
 	if (unlikely(state->scale != scale))
 		adopt_scale(fcinfo, state, scale);
 
@@ -315,11 +325,43 @@ remove_score(FunctionCallInfo fcinfo, int64 score)
 }
 
 /*
- * Score columns may be smallint, integer or bigint: one C entry point per
- * type, since a polymorphic argument cannot be resolved where distributed
- * engines call transition functions.
+ * A numeric score must be a whole number (9.0 is 9, 9.5 is no answer); one
+ * beyond bigint lies outside every scale, all of which lie within 0..10.
+ */
+static int64
+whole_numeric_score(FunctionCallInfo fcinfo, Numeric score)
+{
+	Datum		value = NumericGetDatum(score);
+	Datum		truncated;
+
+	if (numeric_is_nan(score) || numeric_is_inf(score) ||
+		(truncated = DirectFunctionCall2(numeric_trunc, value, Int32GetDatum(0)),
+		 !DatumGetBool(DirectFunctionCall2(numeric_eq, value, truncated))))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: score %s is not a whole number",
+						kpi_caller_name(fcinfo), numeric_normalize(score)),
+				 errhint("Survey answers are whole numbers; round() them first if the column holds averages.")));
+	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, value,
+										 NumericGetDatum(int64_to_numeric(PG_INT64_MIN)))) < 0 ||
+		DatumGetInt32(DirectFunctionCall2(numeric_cmp, value,
+										 NumericGetDatum(int64_to_numeric(PG_INT64_MAX)))) > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: score %s is outside 0..10",
+						kpi_caller_name(fcinfo), numeric_normalize(score))));
+	return DatumGetInt64(DirectFunctionCall1(numeric_int8, value));
+}
+
+/*
+ * Score columns may be smallint, integer, bigint or numeric holding whole
+ * numbers: one C entry point per type, since a polymorphic argument cannot
+ * be resolved where distributed engines call transition functions.
  */
 #define SCORE_ARG_FUNCTIONS(prefix, handler) \
+	PG_FUNCTION_INFO_V1(prefix##_numeric); \
+	Datum prefix##_numeric(PG_FUNCTION_ARGS) \
+	{ return handler(fcinfo, whole_numeric_score(fcinfo, PG_GETARG_NUMERIC(1))); } \
 	PG_FUNCTION_INFO_V1(prefix##_int2); \
 	Datum prefix##_int2(PG_FUNCTION_ARGS) { return handler(fcinfo, PG_GETARG_INT16(1)); } \
 	PG_FUNCTION_INFO_V1(prefix##_int4); \

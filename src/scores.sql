@@ -42,6 +42,7 @@ COMMENT ON TYPE score_summary IS
 --@      smallint | int2
 --@      integer  | int4
 --@      bigint   | int8
+--@ since 1.1: numeric | numeric
 CREATE FUNCTION {name}(score_summary, {int}{scale}) RETURNS score_summary
     AS 'MODULE_PATHNAME', '{symbol}_{c}' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION {name}(score_summary, {int}{scale}) IS '{comment}';
@@ -115,6 +116,7 @@ COMMENT ON FUNCTION mean_score(score_summary) IS 'mean answer (CES is the mean e
 --@      smallint
 --@      integer
 --@      bigint
+--@ since 1.1: numeric
 CREATE AGGREGATE {name}(score {int}{scale}) (
     SFUNC = {sfunc},
     STYPE = score_summary,

@@ -36,11 +36,13 @@ my @kpis = (
 my @pushed = (
 	map({ [ "$_->[0](smallint)", "$_->[0](score::smallint$_->[1])" ],
 			[ "$_->[0](integer)", "$_->[0](score$_->[1])" ],
-			[ "$_->[0](bigint)", "$_->[0](score::bigint$_->[1])" ] }
+			[ "$_->[0](bigint)", "$_->[0](score::bigint$_->[1])" ],
+			[ "$_->[0](numeric)", "$_->[0](score::numeric$_->[1])" ] }
 		[ 'score_summary', '' ], [ 'nps_agg', '' ], [ 'enps_agg', '' ]),
 	map({ [ "$_->[0](smallint$_->[1])", "$_->[0]($_->[2]::smallint$_->[3])" ],
 			[ "$_->[0](integer$_->[1])", "$_->[0]($_->[2]$_->[3])" ],
-			[ "$_->[0](bigint$_->[1])", "$_->[0]($_->[2]::bigint$_->[3])" ] }
+			[ "$_->[0](bigint$_->[1])", "$_->[0]($_->[2]::bigint$_->[3])" ],
+			[ "$_->[0](numeric$_->[1])", "$_->[0]($_->[2]::numeric$_->[3])" ] }
 		[ 'csat_agg', '', 'csat', '' ], [ 'csat_agg', ',integer', 'ces', ', 7' ],
 		[ 'ces_agg', '', 'ces', '' ], [ 'ces_agg', ',integer', 'csat', ', 5' ]),
 	map({ [ "$_(boolean)", "$_(churned)" ] }
