@@ -143,6 +143,11 @@ SELECT 'v1 1/2/3 7'::sentiment_summary;
 SELECT 'v1 1/2/3 0.1234567891'::sentiment_summary;
 SELECT 'v1 -1/2/3 0'::sentiment_summary;
 SELECT 'v1 9223372036854775807/1/0 0'::sentiment_summary;
+-- only what was added can be removed: counts, and a sum that keeps the
+-- summary within its bounds
+SELECT sentiment_summary_unmerge('v1 2/0/0 1.5', 'v1 1/0/0 0.5');
+SELECT sentiment_summary_unmerge('v1 2/0/0 -2', 'v1 1/0/0 1');
+SELECT sentiment_summary_unmerge('v1 2/0/0 0', 'v1 0/1/0 0');
 
 --
 -- Forced parallel plans give the serial answers

@@ -25,6 +25,19 @@ SELECT month,
  ORDER BY month;
 
 \echo
+\echo '== Sentiment of survey comments per month and channel, beside NPS =='
+\echo 'net sentiment = % positive - % negative comments (kpi_ext lexicons, language per comment)'
+SELECT date_trunc('month', s.answered_at)::date AS month, s.channel,
+       count(*) AS comments,
+       round(net_sentiment(sentiment_summary(c.comment, c.language))::numeric, 1) AS net_sentiment,
+       round(mean_sentiment(sentiment_summary(c.comment, c.language))::numeric, 3) AS mean_score,
+       round(nps_agg(s.score)::numeric, 1) AS nps_of_commenters
+  FROM crm.surveys AS s JOIN crm.survey_comments AS c USING (survey_id)
+ WHERE s.answered_at >= timestamptz '2025-07-01 00:00+00'
+ GROUP BY 1, 2
+ ORDER BY 1, 2;
+
+\echo
 \echo '== Survey scores per channel, both years =='
 SELECT channel,
        responses(s) AS nps_answers,

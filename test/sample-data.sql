@@ -409,6 +409,35 @@ INSERT INTO crm.surveys
 SELECT row_number() OVER (ORDER BY answered_at, key), customer_id, channel, answered_at, score, csat, ces
   FROM survey_draft;
 
+-- Free-text comments on a third of the NPS answers, mostly Indonesian, one
+-- in five English, picked by the score band (promoters 9-10, passives 7-8,
+-- detractors 0-6) from short templates; deterministic
+CREATE TABLE crm.survey_comments (
+    survey_id bigint PRIMARY KEY REFERENCES crm.surveys,
+    language text NOT NULL CHECK (language IN ('id', 'en')),
+    comment text NOT NULL
+);
+COMMENT ON TABLE crm.survey_comments IS 'free-text comments left with NPS answers, in Indonesian (id) or English (en)';
+INSERT INTO crm.survey_comments
+SELECT survey_id, language,
+       CASE language
+         WHEN 'id' THEN CASE WHEN score >= 9 THEN (ARRAY['pelayanan sangat ramah dan cepat', 'mantap, aplikasinya gampang dipakai',
+                                                          'puas banget sama supportnya!', 'recommended, harga juga murah',
+                                                          'tim cs responsif, keren 👍'])[1 + h % 5]
+                             WHEN score >= 7 THEN (ARRAY['lumayan, tapi kadang lambat', 'cukup oke', 'biasa saja',
+                                                          'fiturnya bagus tapi harga mahal', 'sudah sesuai kebutuhan'])[1 + h % 5]
+                             ELSE (ARRAY['sering error, kecewa', 'cs lambat banget balasnya', 'tidak sesuai harapan',
+                                         'aplikasi lemot dan ribet 😡', 'gak bisa login, parah'])[1 + h % 5] END
+         ELSE CASE WHEN score >= 9 THEN (ARRAY['great support, very helpful', 'love the new dashboard 😍',
+                                                'fast and reliable'])[1 + h % 3]
+                   WHEN score >= 7 THEN (ARRAY['good but a bit pricey', 'works fine', 'okay overall'])[1 + h % 3]
+                   ELSE (ARRAY['the app keeps crashing, not happy', 'slow support and poor answers',
+                               'billing was a mess'])[1 + h % 3] END
+       END
+  FROM (SELECT survey_id, score, CASE WHEN survey_id % 5 = 0 THEN 'en' ELSE 'id' END AS language,
+               (survey_id * 7919) % 1000003 AS h
+          FROM crm.surveys WHERE score IS NOT NULL AND survey_id % 3 = 0) AS s;
+
 ------------------------------------------------------------------------------
 -- Employee pulse survey (eNPS): 300 employees, once a quarter
 ------------------------------------------------------------------------------
@@ -823,3 +852,4 @@ COMMIT;
 ANALYZE crm.customers, crm.surveys, crm.employee_surveys, crm.tickets, crm.sla_targets, crm.subscriptions,
         crm.mrr_monthly, crm.renewals, crm.orders, crm.leads, crm.opportunities, crm.campaigns,
         crm.campaign_contacts, crm.marketing_spend, crm.product_usage;
+ANALYZE crm.survey_comments;
