@@ -28,6 +28,9 @@ my %seeds = (
 	                 UNION ALL SELECT 'v1 integer scale=0'},
 	health_score => q{SELECT health_score(ARRAY['usage', 'Product "NPS"', '_x'], ARRAY[80, 65.5, 1e-5], ARRAY[2, 1, 1e10])::text
 	                  UNION ALL SELECT 'v1 a=0 weight=1' UNION ALL SELECT 'v1 z=33.333333333333336 weight=0.1'},
+	business_calendar => q{SELECT business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00', '{2025-03-31,2025-04-01}')::text
+	                       UNION ALL SELECT business_calendar('Europe/Berlin', 'fri 22:00-02:00; mon-thu 08:00-12:00,13:00-17:00')::text
+	                       UNION ALL SELECT 'v1 UTC [24/7] {}' UNION ALL SELECT 'v1 Australia/Lord_Howe [sun 01:00-03:00] {0001-01-01,9999-12-31}'},
 	mrr_summary => q{SELECT mrr_summary(p, c)::text FROM (VALUES (100.00, 120.00), (100, 80), (50, 0), (0, 30.5)) v(p, c)
 	                 UNION ALL SELECT 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'},
 );

@@ -1,0 +1,1007 @@
+/*
+ * calendar.c
+ *		Business calendars: a time zone, weekly opening hours in local
+ *		wall-clock time and closed local dates; the open time between two
+ *		moments, the moment a given open time after another, and whether
+ *		a moment is open.
+ *
+ * An instant t is open when its local wall-clock time in the calendar's
+ * zone (what t AT TIME ZONE zone shows) falls in an opening interval of its
+ * weekday and its local date is not a holiday.  So across a spring-forward
+ * gap the skipped local hour holds no open time, and a repeated autumn hour
+ * counts twice, exactly as counting instants with AT TIME ZONE would.
+ *
+ * How the open time of [s, f) is computed, exactly and at a cost that does
+ * not grow with the span in days:
+ *  - Intervals are split at local midnight when the calendar is built, so
+ *    every local date d has the intervals of its weekday, and the open UTC
+ *    time of a local interval [A, B) is the sum, over the zone's offset
+ *    periods (pg_next_dst_boundary), of [A - offset, B - offset) intersected
+ *    with the period.  Far from an offset change that is just B - A.
+ *  - The few dates at each end are measured that way, clipped to [s, f).
+ *  - The dates in between are whole: whole weeks by multiplication, the
+ *    remaining days by their weekday, minus the holidays in the range found
+ *    by binary search (prefix sums of their weekday open time, built with
+ *    the calendar), plus, for each offset change in the range, the
+ *    difference between the measured and nominal open time of the dates
+ *    within reach of it.  The loop is over offset changes (about two a
+ *    year in a zone with DST, none in most others), never over days.
+ */
+#include "postgres.h"
+
+#include "kpi_ext.h"
+#include "catalog/pg_type.h"
+#include "libpq/pqformat.h"
+#include "pgtime.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/timestamp.h"
+
+#define CALENDAR_VERSION	1
+#define CAL_ZONE_MAX		64
+#define MINUTES_PER_DAY		1440
+#define WEEK_MINUTES		(7 * MINUTES_PER_DAY)
+
+/*
+ * More than any UTC offset a zone has had (the largest are under 16 hours):
+ * the instants whose local time is in [A, B) lie in [A - margin, B + margin).
+ */
+#define OFFSET_MARGIN		(INT64CONST(36) * USECS_PER_HOUR)
+
+static const char *const CAL_TYPE = "business_calendar";
+static const char *const DAY_NAMES[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+
+/* one opening interval of a local day, in minutes since local midnight */
+typedef struct CalSpan
+{
+	int32		start;
+	int32		end;			/* start < end <= 1440 */
+} CalSpan;
+
+typedef struct BusinessCalendar
+{
+	int32		vl_len_;
+	int32		version;
+	int32		nspans;
+	int32		nholidays;
+	int16		day_first[8];	/* spans of weekday w (0 = Monday) */
+	int64		day_open[7];	/* open microseconds of a plain weekday */
+	int64		week_open;
+	char		zone[CAL_ZONE_MAX];
+	/* CalSpan spans[nspans]; int64 prefix[nholidays + 1]; DateADT holidays[nholidays] */
+} BusinessCalendar;
+
+#define CAL_SPANS(c)	((CalSpan *) ((char *) (c) + sizeof(BusinessCalendar)))
+#define CAL_PREFIX(c)	((int64 *) (CAL_SPANS(c) + (c)->nspans))
+#define CAL_HOLIDAYS(c) ((DateADT *) (CAL_PREFIX(c) + (c)->nholidays + 1))
+
+#define PG_GETARG_CALENDAR(n) ((BusinessCalendar *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+
+/* first and last dates a holiday may be: the years 1..9999 */
+#define HOLIDAY_MIN		(-730119)	/* 0001-01-01 */
+#define HOLIDAY_MAX		2921939		/* 9999-12-31 */
+
+static inline int64
+floor_div(int64 a, int64 b)
+{
+	int64		q = a / b;
+
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* weekday of a date, 0 = Monday (2000-01-01, date 0, was a Saturday) */
+static inline int
+weekday(int64 d)
+{
+	return (int) (((d % 7) + 7 + 5) % 7);
+}
+
+/* Where errors in an hours text go: the constructor (22023) or text input (22P02). */
+typedef struct HoursCursor
+{
+	const char *input;
+	const char *pos;
+	bool		text_input;
+} HoursCursor;
+
+pg_noreturn static void
+hours_error(const HoursCursor *cur, const char *what)
+{
+	if (cur->text_input)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type %s: \"%s\"", CAL_TYPE, cur->input),
+				 errdetail("%s at character %d.", what, (int) (cur->pos - cur->input) + 1)));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid opening hours for business_calendar: \"%s\"", cur->input),
+			 errdetail("%s at character %d.", what, (int) (cur->pos - cur->input) + 1),
+			 errhint("Write hours like 'mon-fri 08:00-17:00; sat 08:00-12:00', or '24/7'.")));
+}
+
+static void
+hours_skip_space(HoursCursor *cur)
+{
+	while (*cur->pos == ' ' || *cur->pos == '\t' || *cur->pos == '\n' || *cur->pos == '\r')
+		cur->pos++;
+}
+
+static int
+hours_day(HoursCursor *cur)
+{
+	for (int w = 0; w < 7; w++)
+		if (pg_strncasecmp(cur->pos, DAY_NAMES[w], 3) == 0 && !kpi_ascii_isalpha(cur->pos[3]))
+		{
+			cur->pos += 3;
+			return w;
+		}
+	hours_error(cur, "Expected a weekday (mon, tue, wed, thu, fri, sat or sun)");
+}
+
+/* HH:MM, 00:00 to 24:00 */
+static int
+hours_time(HoursCursor *cur)
+{
+	const char *p = cur->pos;
+	int			h,
+				m;
+
+	if (!kpi_ascii_isdigit(p[0]) || !kpi_ascii_isdigit(p[1]) || p[2] != ':' ||
+		!kpi_ascii_isdigit(p[3]) || !kpi_ascii_isdigit(p[4]))
+		hours_error(cur, "Expected a time HH:MM");
+	h = (p[0] - '0') * 10 + (p[1] - '0');
+	m = (p[3] - '0') * 10 + (p[4] - '0');
+	if (m > 59 || h > 24 || (h == 24 && m != 0))
+		hours_error(cur, "Expected a time from 00:00 to 24:00");
+	cur->pos += 5;
+	return h * 60 + m;
+}
+
+/* Marks minute m of the week open; two intervals on the same minute overlap. */
+static void
+mark_open(HoursCursor *cur, bool *week, int from, int to, const char *at)
+{
+	for (int m = from; m < to; m++)
+	{
+		int			i = m % WEEK_MINUTES;
+
+		if (week[i])
+		{
+			cur->pos = at;
+			hours_error(cur, psprintf("Opening interval overlaps another one on %s %02d:%02d",
+									  DAY_NAMES[i / MINUTES_PER_DAY],
+									  (i % MINUTES_PER_DAY) / 60, i % 60));
+		}
+		week[i] = true;
+	}
+}
+
+/*
+ * Reads hours up to the end of the input or to stop into a minute map of
+ * the week.  An interval whose end is before its start runs past midnight
+ * into the next day (sun 22:00-02:00 ends on Monday).
+ */
+static void
+hours_parse(HoursCursor *cur, bool *week, char stop)
+{
+	memset(week, 0, WEEK_MINUTES * sizeof(bool));
+	hours_skip_space(cur);
+	if (strncmp(cur->pos, "24/7", 4) == 0)
+	{
+		cur->pos += 4;
+		memset(week, 1, WEEK_MINUTES * sizeof(bool));
+		hours_skip_space(cur);
+		if (*cur->pos != stop)
+			hours_error(cur, "Expected nothing after 24/7");
+		return;
+	}
+	for (;;)
+	{
+		bool		days[7] = {false};
+
+		/* day list: mon-fri,sun */
+		for (;;)
+		{
+			int			first = hours_day(cur);
+			int			last = first;
+
+			if (*cur->pos == '-')
+			{
+				cur->pos++;
+				last = hours_day(cur);
+			}
+			for (int w = first;; w = (w + 1) % 7)
+			{
+				days[w] = true;
+				if (w == last)
+					break;
+			}
+			if (*cur->pos != ',')
+				break;
+			cur->pos++;
+		}
+		if (*cur->pos != ' ' && *cur->pos != '\t')
+			hours_error(cur, "Expected a space and opening intervals after the weekdays");
+		hours_skip_space(cur);
+		/* intervals: 08:00-12:00,13:00-17:00 */
+		for (;;)
+		{
+			const char *at = cur->pos;
+			int			from = hours_time(cur);
+			int			to;
+
+			if (*cur->pos != '-')
+				hours_error(cur, "Expected \"-\" and an end time");
+			cur->pos++;
+			to = hours_time(cur);
+			if (from == to)
+			{
+				cur->pos = at;
+				hours_error(cur, "Opening interval is empty (for a whole day write 00:00-24:00)");
+			}
+			if (from == MINUTES_PER_DAY)
+			{
+				cur->pos = at;
+				hours_error(cur, "Opening interval starts at 24:00");
+			}
+			if (to < from)
+				to += MINUTES_PER_DAY;
+			for (int w = 0; w < 7; w++)
+				if (days[w])
+					mark_open(cur, week, w * MINUTES_PER_DAY + from, w * MINUTES_PER_DAY + to, at);
+			if (*cur->pos != ',')
+				break;
+			cur->pos++;
+		}
+		hours_skip_space(cur);
+		if (*cur->pos == stop)
+			return;
+		if (*cur->pos != ';')
+			hours_error(cur, "Expected \";\" and more hours, or the end of the hours");
+		cur->pos++;
+		hours_skip_space(cur);
+	}
+}
+
+static int
+holiday_cmp(const void *a, const void *b)
+{
+	DateADT		x = *(const DateADT *) a;
+	DateADT		y = *(const DateADT *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The calendar of a zone, a minute map of the week and holidays (any order,
+ * duplicates allowed, already range-checked).  Fails with code on a week
+ * without open time.
+ */
+static BusinessCalendar *
+calendar_build(const char *zone, const bool *week, DateADT *holidays, int nholidays,
+			   int code)
+{
+	CalSpan		spans[WEEK_MINUTES / 2 + 7];
+	int			nspans = 0;
+	int16		day_first[8];
+	int64		day_open[7] = {0};
+	int64		week_open = 0;
+	int			unique = 0;
+	BusinessCalendar *cal;
+	Size		size;
+
+	for (int w = 0; w < 7; w++)
+	{
+		const bool *day = week + w * MINUTES_PER_DAY;
+
+		day_first[w] = (int16) nspans;
+		for (int m = 0; m < MINUTES_PER_DAY;)
+		{
+			int			start;
+
+			if (!day[m])
+			{
+				m++;
+				continue;
+			}
+			start = m;
+			while (m < MINUTES_PER_DAY && day[m])
+				m++;
+			spans[nspans].start = start;
+			spans[nspans].end = m;
+			nspans++;
+			day_open[w] += (int64) (m - start) * USECS_PER_MINUTE;
+		}
+		week_open += day_open[w];
+	}
+	day_first[7] = (int16) nspans;
+	if (week_open == 0)
+		ereport(ERROR,
+				(errcode(code),
+				 errmsg("business_calendar is never open"),
+				 errdetail("The opening hours hold no open time.")));
+
+	if (nholidays > 0)
+	{
+		qsort(holidays, nholidays, sizeof(DateADT), holiday_cmp);
+		unique = 1;
+		for (int i = 1; i < nholidays; i++)
+			if (holidays[i] != holidays[unique - 1])
+				holidays[unique++] = holidays[i];
+	}
+
+	size = sizeof(BusinessCalendar) + nspans * sizeof(CalSpan) +
+		(unique + 1) * sizeof(int64) + unique * sizeof(DateADT);
+	cal = palloc0(size);
+	SET_VARSIZE(cal, size);
+	cal->version = CALENDAR_VERSION;
+	cal->nspans = nspans;
+	cal->nholidays = unique;
+	memcpy(cal->day_first, day_first, sizeof(day_first));
+	memcpy(cal->day_open, day_open, sizeof(day_open));
+	cal->week_open = week_open;
+	strlcpy(cal->zone, zone, CAL_ZONE_MAX);
+	memcpy(CAL_SPANS(cal), spans, nspans * sizeof(CalSpan));
+	CAL_PREFIX(cal)[0] = 0;
+	for (int i = 0; i < unique; i++)
+	{
+		CAL_HOLIDAYS(cal)[i] = holidays[i];
+		CAL_PREFIX(cal)[i + 1] = CAL_PREFIX(cal)[i] + day_open[weekday(holidays[i])];
+	}
+	return cal;
+}
+
+/* The canonical name of a zone PostgreSQL knows, or NULL. */
+static const char *
+zone_lookup(const char *name)
+{
+	pg_tz	   *tz;
+
+	if (strlen(name) >= CAL_ZONE_MAX || name[0] == '\0')
+		return NULL;
+	tz = pg_tzset(name);
+	if (tz == NULL)
+		return NULL;
+	return pg_get_timezone_name(tz);
+}
+
+static void
+append_date(StringInfo buf, DateADT d)
+{
+	int			y,
+				m,
+				day;
+
+	j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &day);
+	appendStringInfo(buf, "%04d-%02d-%02d", y, m, day);
+}
+
+static void
+check_holiday(DateADT d)
+{
+	if (DATE_NOT_FINITE(d) || d < HOLIDAY_MIN || d > HOLIDAY_MAX)
+	{
+		StringInfoData buf;
+
+		initStringInfo(&buf);
+		if (DATE_NOT_FINITE(d))
+			appendStringInfoString(&buf, DATE_IS_NOBEGIN(d) ? "-infinity" : "infinity");
+		else
+			append_date(&buf, d);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("business_calendar holiday %s is out of range", buf.data),
+				 errdetail("A holiday must lie in the years 1 to 9999.")));
+	}
+}
+
+PG_FUNCTION_INFO_V1(business_calendar_make);
+Datum
+business_calendar_make(PG_FUNCTION_ARGS)
+{
+	char	   *zone = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *hours = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(2);
+	const char *canonical = zone_lookup(zone);
+	bool	   *week = palloc(WEEK_MINUTES * sizeof(bool));
+	HoursCursor cur = {hours, hours, false};
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	DateADT    *holidays;
+
+	if (canonical == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown time zone for business_calendar: \"%s\"", zone),
+				 errhint("Use a time zone name PostgreSQL accepts for TimeZone, such as 'Asia/Jakarta'.")));
+	hours_parse(&cur, week, '\0');
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("business_calendar holidays must be a one-dimensional array")));
+	deconstruct_array(arr, DATEOID, sizeof(DateADT), true, TYPALIGN_INT, &elems, &nulls, &n);
+	holidays = palloc((n + 1) * sizeof(DateADT));
+	for (int i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("business_calendar holidays must not contain NULL")));
+		holidays[i] = DatumGetDateADT(elems[i]);
+		check_holiday(holidays[i]);
+	}
+	PG_RETURN_POINTER(calendar_build(canonical, week, holidays, n,
+									 ERRCODE_INVALID_PARAMETER_VALUE));
+}
+
+static void
+append_hours(StringInfo buf, const BusinessCalendar *cal)
+{
+	const CalSpan *spans = CAL_SPANS(cal);
+	bool		first = true;
+
+	if (cal->week_open == 7 * USECS_PER_DAY)
+	{
+		appendStringInfoString(buf, "24/7");
+		return;
+	}
+	for (int w = 0; w < 7;)
+	{
+		int			n = cal->day_first[w + 1] - cal->day_first[w];
+		int			last = w;
+
+		if (n == 0)
+		{
+			w++;
+			continue;
+		}
+		/* group the following days with the same intervals */
+		while (last + 1 < 7 &&
+			   cal->day_first[last + 2] - cal->day_first[last + 1] == n &&
+			   memcmp(spans + cal->day_first[last + 1], spans + cal->day_first[w],
+					  n * sizeof(CalSpan)) == 0)
+			last++;
+		if (!first)
+			appendStringInfoString(buf, "; ");
+		first = false;
+		appendStringInfoString(buf, DAY_NAMES[w]);
+		if (last > w)
+			appendStringInfo(buf, "-%s", DAY_NAMES[last]);
+		for (int i = 0; i < n; i++)
+		{
+			const CalSpan *s = spans + cal->day_first[w] + i;
+
+			appendStringInfo(buf, "%c%02d:%02d-%02d:%02d", i == 0 ? ' ' : ',',
+							 s->start / 60, s->start % 60, s->end / 60, s->end % 60);
+		}
+		w = last + 1;
+	}
+}
+
+/* text form: v1 Europe/Berlin [mon-fri 08:00-17:00] {2024-12-25,2024-12-26} */
+PG_FUNCTION_INFO_V1(business_calendar_out);
+Datum
+business_calendar_out(PG_FUNCTION_ARGS)
+{
+	BusinessCalendar *cal = PG_GETARG_CALENDAR(0);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "v%d %s [", CALENDAR_VERSION, cal->zone);
+	append_hours(&buf, cal);
+	appendStringInfoString(&buf, "] {");
+	for (int i = 0; i < cal->nholidays; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(&buf, ',');
+		append_date(&buf, CAL_HOLIDAYS(cal)[i]);
+	}
+	appendStringInfoChar(&buf, '}');
+	PG_RETURN_CSTRING(buf.data);
+}
+
+PG_FUNCTION_INFO_V1(business_calendar_in);
+Datum
+business_calendar_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	KpiTextCursor cur;
+	HoursCursor hc;
+	bool	   *week = palloc(WEEK_MINUTES * sizeof(bool));
+	const char *zone_start;
+	char	   *zone;
+	const char *canonical;
+	DateADT    *holidays;
+	int			n = 0,
+				cap = 16;
+
+	kpi_text_init(&cur, CAL_TYPE, input);
+	kpi_text_version(&cur, CALENDAR_VERSION);
+	if (!kpi_text_skip_space(&cur))
+		kpi_text_error(&cur, "a space and a time zone name");
+	zone_start = cur.pos;
+	while (*cur.pos != '\0' && *cur.pos != ' ' && *cur.pos != '[')
+		cur.pos++;
+	zone = pnstrdup(zone_start, cur.pos - zone_start);
+	canonical = zone_lookup(zone);
+	if (canonical == NULL || strcmp(canonical, zone) != 0)
+	{
+		cur.pos = zone_start;
+		kpi_text_error(&cur, "a time zone name PostgreSQL knows, spelled as it spells it");
+	}
+	kpi_text_skip_space(&cur);
+	kpi_text_expect(&cur, "[");
+	hc.input = input;
+	hc.pos = cur.pos;
+	hc.text_input = true;
+	hours_parse(&hc, week, ']');
+	cur.pos = hc.pos + 1;
+	kpi_text_skip_space(&cur);
+	kpi_text_expect(&cur, "{");
+	holidays = palloc(cap * sizeof(DateADT));
+	if (!kpi_text_accept(&cur, "}"))
+	{
+		for (;;)
+		{
+			const char *p = cur.pos;
+			int			y,
+						m,
+						d;
+
+			if (!(kpi_ascii_isdigit(p[0]) && kpi_ascii_isdigit(p[1]) &&
+				  kpi_ascii_isdigit(p[2]) && kpi_ascii_isdigit(p[3]) && p[4] == '-' &&
+				  kpi_ascii_isdigit(p[5]) && kpi_ascii_isdigit(p[6]) && p[7] == '-' &&
+				  kpi_ascii_isdigit(p[8]) && kpi_ascii_isdigit(p[9])))
+				kpi_text_error(&cur, "a date YYYY-MM-DD");
+			y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+			m = (p[5] - '0') * 10 + (p[6] - '0');
+			d = (p[8] - '0') * 10 + (p[9] - '0');
+			if (y < 1 || m < 1 || m > 12 || d < 1 || d > day_tab[isleap(y)][m - 1])
+				kpi_text_error(&cur, "a valid date in the years 1 to 9999");
+			if (n == cap)
+			{
+				cap *= 2;
+				holidays = repalloc(holidays, cap * sizeof(DateADT));
+			}
+			holidays[n] = date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
+			if (n > 0 && holidays[n] <= holidays[n - 1])
+				kpi_text_error(&cur, "holidays in increasing order");
+			n++;
+			cur.pos += 10;
+			if (kpi_text_accept(&cur, "}"))
+				break;
+			kpi_text_expect(&cur, ",");
+		}
+	}
+	kpi_text_end(&cur);
+	PG_RETURN_POINTER(calendar_build(canonical, week, holidays, n,
+									 ERRCODE_INVALID_TEXT_REPRESENTATION));
+}
+
+/* binary form: version, zone, per weekday its intervals, holidays */
+PG_FUNCTION_INFO_V1(business_calendar_send);
+Datum
+business_calendar_send(PG_FUNCTION_ARGS)
+{
+	BusinessCalendar *cal = PG_GETARG_CALENDAR(0);
+	StringInfoData buf;
+	int			len = (int) strlen(cal->zone);
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, CALENDAR_VERSION);
+	pq_sendint32(&buf, len);
+	pq_sendbytes(&buf, cal->zone, len);
+	for (int w = 0; w < 7; w++)
+	{
+		pq_sendint32(&buf, cal->day_first[w + 1] - cal->day_first[w]);
+		for (int i = cal->day_first[w]; i < cal->day_first[w + 1]; i++)
+		{
+			pq_sendint32(&buf, CAL_SPANS(cal)[i].start);
+			pq_sendint32(&buf, CAL_SPANS(cal)[i].end);
+		}
+	}
+	pq_sendint32(&buf, cal->nholidays);
+	for (int i = 0; i < cal->nholidays; i++)
+		pq_sendint32(&buf, CAL_HOLIDAYS(cal)[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(business_calendar_recv);
+Datum
+business_calendar_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	uint8		version = kpi_recv_uint8(buf, CAL_TYPE);
+	int32		len;
+	char	   *zone;
+	const char *canonical;
+	bool	   *week = palloc0(WEEK_MINUTES * sizeof(bool));
+	int32		n;
+	DateADT    *holidays;
+
+	if (version != CALENDAR_VERSION)
+		kpi_recv_error(CAL_TYPE, psprintf("Unsupported version %d.", version));
+	len = kpi_recv_int32(buf, CAL_TYPE);
+	if (len <= 0 || len >= CAL_ZONE_MAX)
+		kpi_recv_error(CAL_TYPE, "The time zone name has an invalid length.");
+	zone = pnstrdup(kpi_recv_bytes(buf, len, CAL_TYPE), len);
+	canonical = zone_lookup(zone);
+	if (canonical == NULL || strcmp(canonical, zone) != 0)
+		kpi_recv_error(CAL_TYPE, "The time zone is unknown.");
+	for (int w = 0; w < 7; w++)
+	{
+		int32		count = kpi_recv_int32(buf, CAL_TYPE);
+		int32		previous_end = 0;
+
+		if (count < 0 || count > MINUTES_PER_DAY / 2)
+			kpi_recv_error(CAL_TYPE, "A weekday has an invalid number of intervals.");
+		for (int i = 0; i < count; i++)
+		{
+			int32		start = kpi_recv_int32(buf, CAL_TYPE);
+			int32		end = kpi_recv_int32(buf, CAL_TYPE);
+
+			if (start < previous_end || end <= start || end > MINUTES_PER_DAY)
+				kpi_recv_error(CAL_TYPE, "Opening intervals are out of order or out of range.");
+			for (int m = start; m < end; m++)
+				week[w * MINUTES_PER_DAY + m] = true;
+			previous_end = end;
+		}
+	}
+	n = kpi_recv_int32(buf, CAL_TYPE);
+	if (n < 0 || n > (buf->len - buf->cursor) / 4)
+		kpi_recv_error(CAL_TYPE, "The holiday count is invalid.");
+	holidays = palloc((n + 1) * sizeof(DateADT));
+	for (int i = 0; i < n; i++)
+	{
+		holidays[i] = kpi_recv_int32(buf, CAL_TYPE);
+		if (holidays[i] < HOLIDAY_MIN || holidays[i] > HOLIDAY_MAX ||
+			(i > 0 && holidays[i] <= holidays[i - 1]))
+			kpi_recv_error(CAL_TYPE, "Holidays are out of order or outside the years 1 to 9999.");
+	}
+	PG_RETURN_POINTER(calendar_build(canonical, week, holidays, n,
+									 ERRCODE_INVALID_BINARY_REPRESENTATION));
+}
+
+KPI_EQUALITY_FUNCTIONS(business_calendar)
+
+/* The zone of a calendar, looked up once per query. */
+static pg_tz *
+calendar_tz(FunctionCallInfo fcinfo, const BusinessCalendar *cal)
+{
+	typedef struct ZoneCache
+	{
+		char		zone[CAL_ZONE_MAX];
+		pg_tz	   *tz;
+	} ZoneCache;
+	ZoneCache  *cache = fcinfo->flinfo->fn_extra;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ZoneCache));
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	if (cache->tz == NULL || strcmp(cache->zone, cal->zone) != 0)
+	{
+		pg_tz	   *tz = pg_tzset(cal->zone);
+
+		if (tz == NULL)
+			kpi_corrupt(CAL_TYPE, "its time zone is unknown");
+		strlcpy(cache->zone, cal->zone, CAL_ZONE_MAX);
+		cache->tz = tz;
+	}
+	return cache->tz;
+}
+
+#define UNIX_EPOCH_SHIFT_SECS \
+	((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY)
+
+/*
+ * The UTC offset at UTC instant t (microseconds since 2000) and the next
+ * instant the zone's state changes (PG_INT64_MAX if never).
+ */
+static void
+zone_offset(pg_tz *tz, int64 t, int64 *offset, int64 *next)
+{
+	pg_time_t	secs = (pg_time_t) floor_div(t, USECS_PER_SEC) + UNIX_EPOCH_SHIFT_SECS;
+	long int	before_gmtoff,
+				after_gmtoff;
+	int			before_isdst,
+				after_isdst;
+	pg_time_t	boundary;
+	int			r = pg_next_dst_boundary(&secs, &before_gmtoff, &before_isdst, &boundary,
+										 &after_gmtoff, &after_isdst, tz);
+
+	if (r < 0)
+		elog(ERROR, "could not determine the UTC offset of time zone \"%s\"",
+			 pg_get_timezone_name(tz));
+	*offset = (int64) before_gmtoff * USECS_PER_SEC;
+	if (r == 0 || boundary - UNIX_EPOCH_SHIFT_SECS > PG_INT64_MAX / USECS_PER_SEC - 1)
+		*next = PG_INT64_MAX;
+	else
+		*next = (boundary - UNIX_EPOCH_SHIFT_SECS) * USECS_PER_SEC;
+}
+
+/* UTC time in [lo, hi) whose local time is in [a, b) (local microseconds since 2000). */
+static int64
+local_span_utc(pg_tz *tz, int64 a, int64 b, int64 lo, int64 hi)
+{
+	int64		total = 0;
+	int64		p;
+
+	lo = Max(lo, a - OFFSET_MARGIN);
+	hi = Min(hi, b + OFFSET_MARGIN);
+	for (p = lo; p < hi;)
+	{
+		int64		offset,
+					next,
+					e,
+					x,
+					y;
+
+		zone_offset(tz, p, &offset, &next);
+		e = Min(next, hi);
+		x = Max(a - offset, p);
+		y = Min(b - offset, e);
+		if (y > x)
+			total += y - x;
+		p = e;
+	}
+	return total;
+}
+
+static bool
+is_holiday(const BusinessCalendar *cal, int64 d)
+{
+	const DateADT *h = CAL_HOLIDAYS(cal);
+	int			lo = 0,
+				hi = cal->nholidays;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (h[mid] < d)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < cal->nholidays && h[lo] == d;
+}
+
+/* holidays before date d */
+static int
+holidays_before(const BusinessCalendar *cal, int64 d)
+{
+	const DateADT *h = CAL_HOLIDAYS(cal);
+	int			lo = 0,
+				hi = cal->nholidays;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (h[mid] < d)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* open UTC time in [lo, hi) of local date d */
+static int64
+day_open_utc(const BusinessCalendar *cal, pg_tz *tz, int64 d, int64 lo, int64 hi)
+{
+	int			w = weekday(d);
+	int64		total = 0;
+
+	if (cal->day_first[w] == cal->day_first[w + 1] || is_holiday(cal, d))
+		return 0;
+	for (int i = cal->day_first[w]; i < cal->day_first[w + 1]; i++)
+	{
+		const CalSpan *s = CAL_SPANS(cal) + i;
+
+		total += local_span_utc(tz, d * USECS_PER_DAY + s->start * USECS_PER_MINUTE,
+								d * USECS_PER_DAY + s->end * USECS_PER_MINUTE, lo, hi);
+	}
+	return total;
+}
+
+/* open time of the whole local dates d1..d2, see the file header */
+static int128
+whole_days_open(const BusinessCalendar *cal, pg_tz *tz, int64 d1, int64 d2)
+{
+	int64		n = d2 - d1 + 1;
+	int128		total = (int128) (n / 7) * cal->week_open;
+	int			w = weekday(d1 + (n / 7) * 7);
+	int64		p,
+				end,
+				done = d1 - 1;
+
+	for (int64 i = 0; i < n % 7; i++)
+		total += cal->day_open[(w + i) % 7];
+	total -= CAL_PREFIX(cal)[holidays_before(cal, d2 + 1)] -
+		CAL_PREFIX(cal)[holidays_before(cal, d1)];
+
+	/* dates within reach of an offset change: measured, not nominal */
+	p = d1 * USECS_PER_DAY - OFFSET_MARGIN;
+	end = (d2 + 1) * USECS_PER_DAY + OFFSET_MARGIN;
+	for (;;)
+	{
+		int64		offset,
+					next,
+					from,
+					to;
+
+		zone_offset(tz, p, &offset, &next);
+		if (next >= end)
+			break;
+		from = Max(floor_div(next - OFFSET_MARGIN, USECS_PER_DAY) - 1, done + 1);
+		to = Min(floor_div(next + OFFSET_MARGIN, USECS_PER_DAY) + 1, d2);
+		for (int64 d = from; d <= to; d++)
+			if (!is_holiday(cal, d))
+				total += day_open_utc(cal, tz, d, PG_INT64_MIN, PG_INT64_MAX) -
+					cal->day_open[weekday(d)];
+		done = Max(done, to);
+		p = next;
+	}
+	return total;
+}
+
+/* open time in [s, f), s <= f, both finite */
+static int128
+open_between(const BusinessCalendar *cal, pg_tz *tz, int64 s, int64 f)
+{
+	int64		a = floor_div(s, USECS_PER_DAY) - 2;
+	int64		b = floor_div(f, USECS_PER_DAY) + 2;
+	int128		total = 0;
+
+	if (b - a <= 12)
+	{
+		for (int64 d = a; d <= b; d++)
+			total += day_open_utc(cal, tz, d, s, f);
+		return total;
+	}
+	/* the middle dates lie wholly inside [s, f): offsets are under 36 hours */
+	for (int64 d = a; d <= a + 4; d++)
+		total += day_open_utc(cal, tz, d, s, f);
+	for (int64 d = b - 4; d <= b; d++)
+		total += day_open_utc(cal, tz, d, s, f);
+	return total + whole_days_open(cal, tz, a + 5, b - 5);
+}
+
+static void
+check_finite(FunctionCallInfo fcinfo, TimestampTz t, const char *what)
+{
+	if (TIMESTAMP_NOT_FINITE(t))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: %s must be finite", kpi_caller_name(fcinfo), what)));
+}
+
+static Interval *
+make_interval_usecs(FunctionCallInfo fcinfo, int128 usecs)
+{
+	Interval   *result = palloc0(sizeof(Interval));
+
+	if (usecs > PG_INT64_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: interval out of range", kpi_caller_name(fcinfo))));
+	result->time = (int64) usecs;
+	return result;
+}
+
+PG_FUNCTION_INFO_V1(business_duration);
+Datum
+business_duration(PG_FUNCTION_ARGS)
+{
+	TimestampTz s = PG_GETARG_TIMESTAMPTZ(0);
+	TimestampTz f = PG_GETARG_TIMESTAMPTZ(1);
+	BusinessCalendar *cal = PG_GETARG_CALENDAR(2);
+
+	check_finite(fcinfo, s, "start");
+	check_finite(fcinfo, f, "finish");
+	if (f < s)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: finish %s is before start %s", kpi_caller_name(fcinfo),
+						kpi_timestamptz_text(f), kpi_timestamptz_text(s))));
+	PG_RETURN_INTERVAL_P(make_interval_usecs(fcinfo,
+											 open_between(cal, calendar_tz(fcinfo, cal), s, f)));
+}
+
+PG_FUNCTION_INFO_V1(business_add);
+Datum
+business_add(PG_FUNCTION_ARGS)
+{
+	TimestampTz s = PG_GETARG_TIMESTAMPTZ(0);
+	Interval   *amount = PG_GETARG_INTERVAL_P(1);
+	BusinessCalendar *cal = PG_GETARG_CALENDAR(2);
+	pg_tz	   *tz = calendar_tz(fcinfo, cal);
+	int128		target;
+	int64		lo,
+				hi,
+				step,
+				limit = END_TIMESTAMP - 1;
+
+	check_finite(fcinfo, s, "start");
+#if PG_VERSION_NUM >= 170000
+	if (INTERVAL_NOT_FINITE(amount))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: amount must be finite", kpi_caller_name(fcinfo))));
+#endif
+	if (amount->month != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: amount must not have months or years", kpi_caller_name(fcinfo)),
+				 errdetail("Open time is measured in days of 24 hours, hours, minutes and seconds.")));
+	target = (int128) amount->day * USECS_PER_DAY + amount->time;
+	if (target < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: amount must not be negative", kpi_caller_name(fcinfo))));
+	if (target == 0)
+		PG_RETURN_TIMESTAMPTZ(s);
+
+	/*
+	 * The smallest f with open time target in [s, f): grow a bound
+	 * geometrically, then bisect.  The weekly hours have open time, so each
+	 * step terminates; beyond the timestamp range is an error.
+	 */
+	step = target > PG_INT64_MAX / 2 ? PG_INT64_MAX / 2 : (int64) target;
+	for (;;)
+	{
+		hi = (s > limit - step) ? limit : s + step;
+		if (open_between(cal, tz, s, hi) >= target)
+			break;
+		if (hi == limit)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("%s: result is out of range", kpi_caller_name(fcinfo)),
+					 errdetail("The calendar does not have that much open time before the end of the timestamp range.")));
+		step = step > PG_INT64_MAX / 4 ? PG_INT64_MAX / 2 : step * 2;
+	}
+	lo = s;						/* open time in [s, lo) < target <= in [s, hi) */
+	while (hi - lo > 1)
+	{
+		int64		mid = lo + (hi - lo) / 2;
+
+		if (open_between(cal, tz, s, mid) >= target)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	PG_RETURN_TIMESTAMPTZ(hi);
+}
+
+PG_FUNCTION_INFO_V1(business_is_open);
+Datum
+business_is_open(PG_FUNCTION_ARGS)
+{
+	TimestampTz t = PG_GETARG_TIMESTAMPTZ(0);
+	BusinessCalendar *cal = PG_GETARG_CALENDAR(1);
+	int64		offset,
+				next,
+				local,
+				d,
+				minute;
+	int			w;
+
+	check_finite(fcinfo, t, "time");
+	zone_offset(calendar_tz(fcinfo, cal), t, &offset, &next);
+	local = t + offset;
+	d = floor_div(local, USECS_PER_DAY);
+	w = weekday(d);
+	if (is_holiday(cal, d))
+		PG_RETURN_BOOL(false);
+	minute = (local - d * USECS_PER_DAY) / USECS_PER_MINUTE;
+	for (int i = cal->day_first[w]; i < cal->day_first[w + 1]; i++)
+		if (CAL_SPANS(cal)[i].start <= minute && minute < CAL_SPANS(cal)[i].end)
+			PG_RETURN_BOOL(true);
+	PG_RETURN_BOOL(false);
+}
