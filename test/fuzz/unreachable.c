@@ -66,6 +66,8 @@ UNREACHABLE(systable_endscan)
 UNREACHABLE(systable_getnext)
 UNREACHABLE(table_close)
 UNREACHABLE(table_open)
+UNREACHABLE(timestamptz_pl_interval)
+UNREACHABLE(timestamptz_trunc)
 UNREACHABLE(toast_raw_datum_size)
 #if PG_VERSION_NUM >= 150000
 UNREACHABLE(MarkGUCPrefixReserved)
