@@ -26,6 +26,9 @@ my @kpis = (
 		'percentiles(duration_summary(response), ARRAY[0.5, 0.9, 0.99])' ],
 	[ 'clv_summary(customer, amount, purchased_at)', 'clv(rollup(s), 3)', 'clv(clv_summary(customer, amount, purchased_at), 3)' ],
 	[ 'mrr_summary(prev_mrr, curr_mrr)', 'expansion_mrr(rollup(s))', 'expansion_revenue(prev_mrr, curr_mrr)' ],
+	# customers' subscriptions are on both shards: rollup merges their timelines
+	[ 'subscription_summary(customer, prev_mrr, active_from, churned_at)', "nrr(rollup(s), '2024-06-01', '2025-06-01')",
+		"nrr(subscription_summary(customer, prev_mrr, active_from, churned_at), '2024-06-01', '2025-06-01')" ],
 );
 # Every aggregate of the extension, pushed down whole through a partitioned
 # table of foreign partitions grouped by its partition key: its signature,
@@ -58,8 +61,12 @@ my @pushed = (
 			[ "$_->[0](uuid,numeric,timestamp with time zone)", "$_->[0](customer_uuid, amount, purchased_at)" ] }
 		[ 'clv_summary' ], [ 'clv' ]),
 	map({ [ "$_(numeric,numeric)", "$_(prev_mrr, curr_mrr)" ] } qw(mrr_summary expansion_revenue nrr grr)),
+	map({ [ "subscription_summary($_->[0],numeric,timestamp with time zone,timestamp with time zone)",
+			"subscription_summary($_->[1], prev_mrr, active_from, churned_at)" ] }
+		[ 'integer', 'customer' ], [ 'bigint', 'customer::bigint' ], [ 'text', 'customer_text' ], [ 'uuid', 'customer_uuid' ]),
 	map({ [ "rollup($_->[0])", "rollup($_->[1])", 'summaries' ] }
-		[ 'score_summary', 's' ], [ 'rate_summary', 'r' ], [ 'duration_summary', 'd' ], [ 'clv_summary', 'c' ], [ 'mrr_summary', 'm' ]),
+		[ 'score_summary', 's' ], [ 'rate_summary', 'r' ], [ 'duration_summary', 'd' ], [ 'clv_summary', 'c' ], [ 'mrr_summary', 'm' ],
+		[ 'subscription_summary', 'u' ]),
 	# a health score per account: components of one account are on one shard
 	[ 'health_score_agg(text,double precision,double precision)', 'health_score_agg(metric, value, weight)', 'facts', 'account' ],
 );
@@ -70,7 +77,8 @@ my $columns = 'shard int, account int, score int, csat int, ces int, churned boo
   . 'active_from timestamptz, churned_at timestamptz, customer_text text, customer_uuid uuid';
 # per-account summaries, for rollup
 my $summaries = 'SELECT shard, account, score_summary(score) AS s, rate_summary(churned) AS r, duration_summary(response) AS d, '
-  . 'clv_summary(customer, amount, purchased_at) AS c, mrr_summary(prev_mrr, curr_mrr) AS m';
+  . 'clv_summary(customer, amount, purchased_at) AS c, mrr_summary(prev_mrr, curr_mrr) AS m, '
+  . 'subscription_summary(customer, prev_mrr, active_from, churned_at) AS u';
 # rows of shard $n: accounts (and so health components) stay on one shard,
 # customers of the CLV are on both
 sub rows_of
