@@ -26,6 +26,7 @@
 #include "kpi_ext.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
@@ -1004,6 +1005,8 @@ movements(FunctionCallInfo fcinfo, SubsSummary *s, const TimestampTz *bounds, in
 	{
 		TimestampTz first = s->events[start].at;
 
+		/* customers times periods can take a while: let a cancel in */
+		CHECK_FOR_INTERRUPTS();
 		customer_levels(fcinfo, s, start, end, bounds, nbounds, grace, levels);
 		for (int32 i = 0; i + 1 < nbounds; i++)
 		{
@@ -1279,6 +1282,7 @@ cohorts(FunctionCallInfo fcinfo, SubsSummary *s, const Interval *step, bool has_
 		TimestampTz first = s->events[start].at;
 		int32		k = 0;
 
+		CHECK_FOR_INTERRUPTS();
 		while (k + 1 < periods && state->bounds[k + 1] <= first)
 			k++;
 		customer_levels(fcinfo, s, start, end, state->bounds, nbounds, NULL, levels);
