@@ -247,6 +247,8 @@ SELECT rollup(s) FROM (SELECT s FROM summary UNION ALL SELECT subscription_summa
 SELECT * FROM mrr_movements((SELECT s FROM summary), '2024-01-01', '2024-01-01');
 SELECT * FROM mrr_movements((SELECT s FROM summary), '2024-01-01', '2025-01-01', '0 days');
 SELECT * FROM mrr_movements((SELECT s FROM summary), '2024-01-01', '2025-01-01', '-1 month');
+SELECT * FROM mrr_movements((SELECT s FROM summary), '2024-01-31', '2025-01-01', '1 month -30 days');
+SELECT * FROM cohort_retention((SELECT s FROM summary), '1 month -30 days', '2023-01-31');
 SELECT * FROM mrr_movements((SELECT s FROM summary), '2024-01-01', '2025-01-01', '1 month', '-1 day');
 SELECT * FROM mrr_movements((SELECT s FROM summary), '2000-01-01', '2300-01-01', '1 day');
 SELECT nrr(s, '2024-02-01', '2024-01-01') FROM summary;

@@ -893,6 +893,18 @@ step_from(FunctionCallInfo fcinfo, TimestampTz at, const Interval *step, int32 k
 												   PointerGetDatum(&shift)));
 }
 
+/* Boundaries must increase: '1 month -30 days' goes back from some dates. */
+pg_noreturn static void
+step_not_advancing(FunctionCallInfo fcinfo, const Interval *step)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s: step %s is not a positive interval",
+					kpi_caller_name(fcinfo),
+					DatumGetCString(DirectFunctionCall1(interval_out, PointerGetDatum(step)))),
+			 errdetail("Each period must end after it starts.")));
+}
+
 /*
  * The boundaries period_start, period_start + step, ... up to period_end,
  * which ends the last period (so it may be shorter than a step).
@@ -910,12 +922,6 @@ period_bounds(FunctionCallInfo fcinfo, TimestampTz period_start, TimestampTz per
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: period_end must be a finite time after period_start",
 						kpi_caller_name(fcinfo))));
-	if (step_from(fcinfo, period_start, step, 1) <= period_start)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: step %s is not a positive interval",
-						kpi_caller_name(fcinfo),
-						DatumGetCString(DirectFunctionCall1(interval_out, PointerGetDatum(step))))));
 	bounds = palloc(sizeof(TimestampTz) * 64);
 	bounds[0] = period_start;
 	for (;;)
@@ -930,6 +936,8 @@ period_bounds(FunctionCallInfo fcinfo, TimestampTz period_start, TimestampTz per
 							DatumGetCString(DirectFunctionCall1(interval_out, PointerGetDatum(step))),
 							kpi_timestamptz_text(period_start), kpi_timestamptz_text(period_end)),
 					 errhint("Use a longer step or a shorter range.")));
+		if (next <= bounds[n - 1])
+			step_not_advancing(fcinfo, step);
 		if (n % 64 == 0)
 			bounds = repalloc(bounds, sizeof(TimestampTz) * (n + 64));
 		bounds[n++] = Min(next, period_end);
@@ -1248,12 +1256,6 @@ cohorts(FunctionCallInfo fcinfo, SubsSummary *s, const Interval *step, bool has_
 				 errmsg("%s: origin %s is after the first subscription, %s",
 						kpi_caller_name(fcinfo), kpi_timestamptz_text(origin),
 						kpi_timestamptz_text(earliest))));
-	if (step_from(fcinfo, origin, step, 1) <= origin)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s: step %s is not a positive interval",
-						kpi_caller_name(fcinfo),
-						DatumGetCString(DirectFunctionCall1(interval_out, PointerGetDatum(step))))));
 
 	state->bounds = palloc(sizeof(TimestampTz) * (SUBS_MAX_COHORT_PERIODS + 1));
 	state->bounds[0] = origin;
@@ -1267,6 +1269,8 @@ cohorts(FunctionCallInfo fcinfo, SubsSummary *s, const Interval *step, bool has_
 							DatumGetCString(DirectFunctionCall1(interval_out, PointerGetDatum(step)))),
 					 errhint("Use a longer step.")));
 		state->bounds[nbounds] = step_from(fcinfo, origin, step, nbounds);
+		if (state->bounds[nbounds] <= state->bounds[nbounds - 1])
+			step_not_advancing(fcinfo, step);
 		nbounds++;
 	}
 	periods = state->periods = nbounds - 1;
