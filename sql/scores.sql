@@ -356,3 +356,8 @@ CREATE TABLE eq_scores_by_hash_1 PARTITION OF eq_scores_by_hash FOR VALUES WITH 
 INSERT INTO eq_scores_by_hash SELECT s FROM eq_scores WHERE s IS NOT NULL;
 SELECT count(DISTINCT tableoid) = 1 AS equal_summaries_share_a_partition
   FROM eq_scores_by_hash WHERE s = 'v1';
+-- an answer that a longer survey could give says how to declare the scale;
+-- one no survey could give does not
+SELECT csat_agg(s) FROM (VALUES (7), (10)) v(s);
+SELECT ces_agg(s) FROM (VALUES (9)) v(s);
+SELECT csat_agg(s) FROM (VALUES (11)) v(s);

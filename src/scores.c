@@ -251,10 +251,18 @@ add_score(FunctionCallInfo fcinfo, int64 score, int32 scale)
 	int64		high = scale == 0 ? MAX_SCORE : scale;
 
 	if (unlikely(score < low || score > high))
+	{
+		const char *name = kpi_caller_name(fcinfo);
+
+		/* an answer that fits a longer 1..N survey: say how to declare it */
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("%s: score %lld is outside %s",
-						kpi_caller_name(fcinfo), (long long) score, scale_range(scale))));
+						name, (long long) score, scale_range(scale)),
+				 scale != 0 && score > high && score <= MAX_SCORE ?
+				 errhint("For a survey on another scale, pass its highest answer: %s(score, %d) takes 1..%d.",
+						 name, MAX_SCORE, MAX_SCORE) : 0));
+	}
 	if (unlikely(state->scale != scale))
 		adopt_scale(fcinfo, state, scale);
 

@@ -141,6 +141,7 @@ SELECT to_char(date_trunc('quarter', signed_up_at), 'YYYY-"Q"Q') AS cohort,
 \echo
 \echo '== Customer lifetime value per segment (one-off orders, refunds included) =='
 \echo 'aov = average order value; frequency = orders per customer per year; lifespan in years'
+\echo 'clv can be below revenue_per_customer: its lifespan is how long customers have been seen buying so far'
 SELECT c.segment,
        customers(s),
        revenue(s),

@@ -83,10 +83,13 @@ kpi_build_install() {
 	make -C "$KPI_ROOT" -s install PG_CONFIG="$PG_CONFIG" >/dev/null
 }
 
-# initdb refuses to run as root, so servers and tests run as postgres then.
+# initdb refuses to run as root, so servers and tests run as postgres then,
+# from /: postgres cannot enter a clone in root's home, and PostgreSQL's
+# programs complain when they cannot change back to their directory.  The
+# callers pass absolute paths.
 kpi_as_test_user() {
 	if [ "$(id -u)" = 0 ]; then
-		runuser -u postgres -- env PATH="$PG_BINDIR:$PATH" "$@"
+		(cd / && runuser -u postgres -- env PATH="$PG_BINDIR:$PATH" "$@")
 	else
 		env PATH="$PG_BINDIR:$PATH" "$@"
 	fi
