@@ -259,8 +259,10 @@ SELECT 'v1 integer scale=0; 1 2024-01-01T00:00:00Z=0'::subscription_summary;
 SELECT 'v1 integer scale=0; 1 2024-01-01T00:00:00Z=5 2024-01-01T00:00:00Z=6'::subscription_summary;
 SELECT 'v1 integer scale=0; 1 2024-01-01T00:00:00Z=5 2024-02-01T00:00:00Z=5'::subscription_summary;
 SELECT 'v1 integer scale=0; 1 2024-01-01T00:00:00Z=5 2024-02-01T00:00:00Z=-5'::subscription_summary;
+-- customers in any order (byte order differs between encodings), but once each
 SELECT 'v1 integer scale=0; 2 2024-01-01T00:00:00Z=5; 1 2024-01-01T00:00:00Z=5'::subscription_summary;
 SELECT 'v1 integer scale=0; 1 2024-01-01T00:00:00Z=5; 1 2024-03-01T00:00:00Z=5'::subscription_summary;
+SELECT 'v1 integer scale=0; 1 2024-01-01T00:00:00Z=5; 2 2024-03-01T00:00:00Z=5; 1 2024-05-01T00:00:00Z=5'::subscription_summary;
 SELECT 'v1 integer scale=0; 1 2024-02-30T00:00:00Z=5'::subscription_summary;
 SELECT 'v1 integer scale=1; 1 2024-01-01T00:00:00Z=5.25'::subscription_summary;
 SELECT 'v1 integer scale=0; 1'::subscription_summary;

@@ -593,11 +593,12 @@ subscription_summary_out(PG_FUNCTION_ARGS)
 }
 
 /*
- * Input, text or binary, arrives in the canonical form and is checked
- * against it: customers in increasing key order, each with at least one
- * change point, times increasing, MRR never negative, the first positive
- * and each different from the one before.  Returns NULL if it fits, else
- * what is wrong.
+ * Input, text or binary, is checked against the canonical form: each
+ * customer once with at least one change point, times increasing, MRR
+ * never negative, the first positive and each different from the one
+ * before.  Customers may come in any order: key order is byte order, which
+ * differs between the database encodings a text form travels through.
+ * Returns NULL if the point fits, else what is wrong.
  */
 static const char *
 add_point(SubsSummary **sp, const KpiKey *key, bool new_customer, TimestampTz at,
@@ -615,8 +616,8 @@ add_point(SubsSummary **sp, const KpiKey *key, bool new_customer, TimestampTz at
 	{
 		KpiKey		last = event_key(s, &s->events[s->count - 1]);
 
-		if (kpi_key_compare(s->key_kind, &last, key) >= 0)
-			return "Customers must be listed once each, in key order.";
+		if (kpi_key_compare(s->key_kind, &last, key) == 0)
+			return "A customer appears more than once; each customer has one record.";
 	}
 	if (!new_customer && s->events[s->count - 1].at >= at)
 		return "A customer's change points must be in increasing time order.";
@@ -658,16 +659,57 @@ add_point(SubsSummary **sp, const KpiKey *key, bool new_customer, TimestampTz at
 	return NULL;
 }
 
-/* A summary read from input with the slack its reader left cut off. */
+static int
+compare_records(const void *a, const void *b, void *arg)
+{
+	SubsSummary *s = (SubsSummary *) arg;
+	KpiKey		ka = event_key(s, &s->events[*(const int32 *) a]);
+	KpiKey		kb = event_key(s, &s->events[*(const int32 *) b]);
+
+	return kpi_key_compare(s->key_kind, &ka, &kb);
+}
+
+/*
+ * A summary read from input, its customers in key order and the slack its
+ * reader left cut off; NULL if a customer appears twice (*duplicate names
+ * it).
+ */
 static SubsSummary *
-subs_tight(SubsSummary *s)
+subs_tight(SubsSummary *s, StringInfo duplicate)
 {
 	SubsSummary *tight = subs_new(s->key_kind, s->scale, true, s->count, s->keys_used);
+	int32	   *records = palloc_extended(Max(s->count, 1) * sizeof(int32), MCXT_ALLOC_HUGE);
+	int32		nrecords = 0;
+	int32		start = 0;
+	int32		end = 0;
 
-	tight->count = s->count;
-	memcpy(tight->events, s->events, (Size) s->count * sizeof(SubsEvent));
-	tight->keys_used = s->keys_used;
-	memcpy(subs_keys(tight), subs_keys(s), s->keys_used);
+	while (next_customer(s, &start, &end))
+		records[nrecords++] = start;
+	qsort_arg(records, nrecords, sizeof(int32), compare_records, s);
+	for (int32 r = 0; r < nrecords; r++)
+	{
+		KpiKey		key = event_key(s, &s->events[records[r]]);
+		int32		first = tight->count;
+
+		if (r > 0 && compare_records(&records[r - 1], &records[r], s) == 0)
+		{
+			kpi_key_append(duplicate, s->key_kind, &key);
+			return NULL;
+		}
+		start = end = records[r];
+		next_customer(s, &start, &end);
+		for (int32 i = start; i < end; i++)
+		{
+			SubsEvent  *e = &tight->events[tight->count++];
+
+			*e = s->events[i];
+			if (i == start)
+				set_key(tight, e, &key);
+			else
+				memcpy(e->key, tight->events[first].key, sizeof(e->key));
+		}
+	}
+	pfree(records);
 	return tight;
 }
 
@@ -680,6 +722,7 @@ subscription_summary_in(PG_FUNCTION_ARGS)
 	KpiKeyKind	kind;
 	int64		scale;
 	SubsSummary *s;
+	SubsSummary *result;
 	StringInfoData scratch;
 
 	kpi_text_init(&cur, SUBS_TYPE, input);
@@ -741,7 +784,12 @@ subscription_summary_in(PG_FUNCTION_ARGS)
 				  kpi_ascii_isdigit(cur.pos[1])));
 	}
 	kpi_text_end(&cur);
-	PG_RETURN_POINTER(subs_tight(s));
+	resetStringInfo(&scratch);
+	result = subs_tight(s, &scratch);
+	if (result == NULL)
+		kpi_text_invalid(&cur, psprintf("Customer %s appears more than once; each customer has one record.",
+										scratch.data));
+	PG_RETURN_POINTER(result);
 }
 
 /*
@@ -805,6 +853,8 @@ subscription_summary_recv(PG_FUNCTION_ARGS)
 	int32		scale;
 	int64		customers;
 	SubsSummary *s;
+	SubsSummary *result;
+	StringInfoData duplicate;
 
 	if (version != SUBS_SUMMARY_VERSION)
 		kpi_recv_error(SUBS_TYPE,
@@ -850,7 +900,12 @@ subscription_summary_recv(PG_FUNCTION_ARGS)
 				kpi_recv_error(SUBS_TYPE, problem);
 		}
 	}
-	PG_RETURN_POINTER(subs_tight(s));
+	initStringInfo(&duplicate);
+	result = subs_tight(s, &duplicate);
+	if (result == NULL)
+		kpi_recv_error(SUBS_TYPE, psprintf("Customer %s appears more than once; each customer has one record.",
+										   duplicate.data));
+	PG_RETURN_POINTER(result);
 }
 
 /* Periods and movements. */
