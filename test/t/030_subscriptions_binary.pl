@@ -84,7 +84,7 @@ is($target->safe_psql('postgres', 'SELECT u FROM incoming'),
 # customers in any order (byte order differs between encodings), stored sorted
 $target->safe_psql('postgres', "COPY incoming FROM '"
 	  . copy_file_with('unsorted', subs_bytes(1, 2, 2, [ 7, 0, 50, 2 * $day, 75 ], [ 3, 0, 1250, $day, 0 ])) . "' (FORMAT binary)");
-is($target->safe_psql('postgres', "SELECT count(DISTINCT u) FROM incoming"), '1', 'customers in any order read as the same summary');
+is($target->safe_psql('postgres', "SELECT count(*) FROM (SELECT u FROM incoming GROUP BY u) AS t"), '1', 'customers in any order read as the same summary');
 
 my %malformed = (
 	truncated => [ substr($good, 0, 30), qr/ends early/ ],
