@@ -8,12 +8,12 @@ PREVIOUS_VERSION = 1.0
 
 # A family is one C file and one SQL file beside it (src/scores.c,
 # src/scores.sql); the SQL files are read in this order.  stats, textin,
-# binin, money and common are what the families share (common.sql: the SQL
+# keys, binin, money and common are what the families share (common.sql: the SQL
 # templates they all use, such as equality); catalog.sql is the kpi_catalog
 # view over all of them.
-FAMILIES = scores rates durations clv mrr calendar sentiment health
+FAMILIES = scores rates durations clv mrr subscriptions calendar sentiment health
 MODULE_big = kpi_ext
-OBJS = src/common.o src/stats.o src/textin.o src/binin.o src/money.o $(FAMILIES:%=src/%.o)
+OBJS = src/common.o src/stats.o src/textin.o src/keys.o src/binin.o src/money.o $(FAMILIES:%=src/%.o)
 FAMILY_SQL = src/common.sql $(FAMILIES:%=src/%.sql) src/catalog.sql
 # PostgreSQL 18 and later report it for the loaded library (PG_MODULE_MAGIC_EXT)
 PG_CPPFLAGS = -DKPI_EXT_VERSION='"$(EXTVERSION)"'
@@ -28,7 +28,7 @@ DOCS = README.md
 EXTRA_CLEAN = $(DATA_built:%=%.tmp)
 
 # pg_regress suite: one file per KPI family, in sql/ and expected/.
-REGRESS = install scores rates durations clv mrr calendar sentiment health searchpath statefuncs extremes scaleout
+REGRESS = install scores rates durations clv mrr subscriptions calendar sentiment health searchpath statefuncs extremes scaleout
 
 # TAP tests (PostgreSQL::Test::Cluster) live under test/t.
 TAP_TESTS = 1

@@ -51,6 +51,16 @@ SELECT month, id % 50, score_summary(score), rate_summary(flag), duration_summar
        sentiment_summary((ARRAY['enak banget!', 'tidak enak', 'biasa', 'mahal tapi enak 😍'])[1 + id % 4] || ' ' || metric)
   FROM events GROUP BY month, id % 50, id % 1000;
 ANALYZE summaries;
+-- and subscription summaries (their MRR timelines from subscription periods)
+CREATE TABLE subscription_summaries (month date, bucket int, u subscription_summary) PARTITION BY LIST (month);
+CREATE TABLE subscription_summaries_jan PARTITION OF subscription_summaries FOR VALUES IN ('2025-01-01');
+CREATE TABLE subscription_summaries_feb PARTITION OF subscription_summaries FOR VALUES IN ('2025-02-01');
+CREATE TABLE subscription_summaries_mar PARTITION OF subscription_summaries FOR VALUES IN ('2025-03-01');
+CREATE TABLE subscription_summaries_apr PARTITION OF subscription_summaries FOR VALUES IN ('2025-04-01');
+INSERT INTO subscription_summaries
+SELECT month, id % 50, subscription_summary(customer, prev_mrr, active_from, churned_at)
+  FROM events GROUP BY month, id % 50, id % 1000;
+ANALYZE subscription_summaries;
 
 -- One line per aggregate: its signature, the expression, the table, and the
 -- extra grouping column (health_score_agg needs groups of distinct names).
@@ -122,6 +132,15 @@ INSERT INTO scaleout_cases VALUES
     ('sentiment_summary(text)', $$sentiment_summary((ARRAY['enak banget!', 'tidak enak', 'biasa', 'mahal tapi enak 😍'])[1 + id % 4] || ' ' || metric)$$, 'events', 'bucket', true),
     ('sentiment_summary(text,text)', $$sentiment_summary((ARRAY['great!', 'not good', 'so so', 'slow but nice'])[1 + id % 4], 'en')$$, 'events', 'bucket', true),
     ('rollup(sentiment_summary)', 'rollup(f)', 'summaries', 'bucket', true),
+    ('subscription_summary(integer,numeric,timestamp with time zone,timestamp with time zone)',
+     'subscription_summary(customer, prev_mrr, active_from, churned_at)', 'events', 'bucket', true),
+    ('subscription_summary(bigint,numeric,timestamp with time zone,timestamp with time zone)',
+     'subscription_summary(customer::bigint, prev_mrr, active_from, churned_at)', 'events', 'bucket', true),
+    ('subscription_summary(text,numeric,timestamp with time zone,timestamp with time zone)',
+     $$subscription_summary('c' || customer, prev_mrr, active_from, churned_at)$$, 'events', 'bucket', true),
+    ('subscription_summary(uuid,numeric,timestamp with time zone,timestamp with time zone)',
+     'subscription_summary(md5(customer::text)::uuid, prev_mrr, active_from, churned_at)', 'events', 'bucket', true),
+    ('rollup(subscription_summary)', 'rollup(u)', 'subscription_summaries', 'bucket', true),
     ('health_score_agg(text,double precision,double precision)', 'health_score_agg(metric, value, weight)', 'events', 'account', false);
 
 -- Every kpi_ext aggregate has a case: a new one without a line here fails.
@@ -340,7 +359,7 @@ VALUES ('clv_summary(integer,numeric,timestamp with time zone)', 'clv_summary(cu
 CREATE TABLE partial_states (aggregate text, source text, grp text, part text,
                              score_summary score_summary, rate_summary rate_summary, duration_summary duration_summary,
                              clv_summary clv_summary, mrr_summary mrr_summary, health_score health_score,
-                             sentiment_summary sentiment_summary);
+                             sentiment_summary sentiment_summary, subscription_summary subscription_summary);
 CREATE TABLE serial_states (aggregate text, source text, grp text, state text, answer text);
 DO $$
 DECLARE

@@ -75,11 +75,19 @@ CREATE VIEW kpi_catalog (kpi, family, sql, unit, better, formula) AS VALUES
     ('Contact frequency', 'plain SQL', 'count(*)::numeric / count(DISTINCT customer_id)', 'contacts per customer', 'neither',
      'contacts / distinct customers contacted, per period'),
     ('Complaint count', 'plain SQL', 'count(*) FILTER (WHERE is_complaint)', 'count', 'lower',
-     'complaints in the period, also per customer');
+     'complaints in the period, also per customer'),
+    ('MRR waterfall', 'subscriptions', 'mrr_movements(subscription_summary(customer, mrr, valid_from, valid_to), period_start, period_end)', 'money per month and customers', 'higher',
+     'per period: starting + new + expansion + reactivation - contraction - churned = ending MRR, at the customer grain, MRR measured at each boundary'),
+    ('Quick ratio', 'subscriptions', 'quick_ratio(subscription_summary(customer, mrr, valid_from, valid_to), period_start, period_end)', 'ratio', 'higher',
+     '(new + expansion + reactivation MRR) / (churned + contraction MRR)'),
+    ('Logo churn rate', 'subscriptions', 'logo_churn_rate(subscription_summary(customer, mrr, valid_from, valid_to), period_start, period_end)', 'percent', 'lower',
+     'customers paying at period start who pay nothing at its end / customers paying at its start * 100'),
+    ('Cohort retention', 'subscriptions', 'cohort_retention(subscription_summary(customer, mrr, valid_from, valid_to))', 'customers and money per cohort and age', 'higher',
+     'per cohort of first subscription and age in periods: customers still paying and their MRR');
 COMMENT ON VIEW kpi_catalog IS
     'every KPI kpi_ext computes: its family, the SQL to call, unit, which direction is better (higher, lower, or neither where it depends on the business), and formula';
 COMMENT ON COLUMN kpi_catalog.kpi IS 'the KPI''s usual name, with its abbreviation';
-COMMENT ON COLUMN kpi_catalog.family IS 'the kpi_ext family that computes it (survey scores, rates, durations, revenue, health), or plain SQL';
+COMMENT ON COLUMN kpi_catalog.family IS 'the kpi_ext family that computes it (survey scores, rates, durations, revenue, subscriptions, health), or plain SQL';
 COMMENT ON COLUMN kpi_catalog.sql IS 'the call that computes it; the first function named exists in kpi_ext or PostgreSQL';
 COMMENT ON COLUMN kpi_catalog.unit IS 'what the result measures: percent, NPS points, interval, money, count, ...';
 COMMENT ON COLUMN kpi_catalog.better IS

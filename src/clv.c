@@ -35,24 +35,6 @@
 
 static const char *const CLV_TYPE = "clv_summary";
 
-/*
- * integer and bigint customer ids are one kind, both kept as int64: the same
- * number names the same customer whichever column type it came from, so
- * summaries of either merge.
- */
-typedef enum ClvKeyKind
-{
-	CLV_KEY_INTEGER = 1,		/* integer and bigint customer ids */
-	CLV_KEY_TEXT = 2,
-	CLV_KEY_UUID = 3
-} ClvKeyKind;
-
-/* the text form's names: "integer" stands for bigint ids too */
-static const char *const KEY_KIND_NAMES[] = {NULL, "integer", "text", "uuid"};
-
-/* the same kinds in messages */
-static const char *const KEY_KIND_WORDS[] = {NULL, "integer or bigint", "text", "uuid"};
-
 typedef struct ClvCustomer
 {
 	/* integer: int64; uuid: 16 bytes; text: uint32 offset and length into the key area */
@@ -84,14 +66,6 @@ typedef struct ClvSummary
 	/* text keys follow the slots */
 } ClvSummary;
 
-/* A customer key as the transition functions see it. */
-typedef struct ClvKey
-{
-	int64		integer;
-	const uint8 *bytes;			/* uuid or text */
-	uint32		len;
-} ClvKey;
-
 #define CLV_HEADER_SIZE		offsetof(ClvSummary, slots)
 #define CLV_MIN_CAPACITY	8
 /* the largest table whose slots stay under the 1 GB varlena limit */
@@ -114,7 +88,7 @@ clv_keys(ClvSummary *s)
 }
 
 static ClvSummary *
-clv_new(ClvKeyKind kind, int scale, bool hashed, int32 capacity, int32 keys_capacity)
+clv_new(KpiKeyKind kind, int scale, bool hashed, int32 capacity, int32 keys_capacity)
 {
 	ClvSummary *s = palloc0(clv_size(capacity, keys_capacity));
 
@@ -142,7 +116,7 @@ clv_check_header(const ClvSummary *s, Size size)
 {
 	if (s->version != CLV_SUMMARY_VERSION)
 		kpi_corrupt(CLV_TYPE, psprintf("Format version %d is not supported.", s->version));
-	if (s->key_kind < CLV_KEY_INTEGER || s->key_kind > CLV_KEY_UUID || s->hashed > 1 ||
+	if (s->key_kind < KPI_KEY_INTEGER || s->key_kind > KPI_KEY_UUID || s->hashed > 1 ||
 		s->reserved != 0 || s->scale < 0 || s->scale > KPI_MONEY_MAX_SCALE ||
 		s->capacity < 0 || s->keys_used < 0 || s->keys_used > s->keys_capacity ||
 		s->customers < 0 || s->customers > s->capacity ||
@@ -176,21 +150,21 @@ text_key(ClvSummary *s, const ClvCustomer *c, const uint8 **bytes, uint32 *len)
 	*bytes = clv_keys(s) + offset;
 }
 
-static ClvKey
+static KpiKey
 slot_key(ClvSummary *s, const ClvCustomer *c)
 {
-	ClvKey		key = {0};
+	KpiKey		key = {0};
 
 	switch (s->key_kind)
 	{
-		case CLV_KEY_INTEGER:
+		case KPI_KEY_INTEGER:
 			memcpy(&key.integer, c->key, sizeof(int64));
 			break;
-		case CLV_KEY_UUID:
+		case KPI_KEY_UUID:
 			key.bytes = c->key;
 			key.len = UUID_LEN;
 			break;
-		case CLV_KEY_TEXT:
+		case KPI_KEY_TEXT:
 			text_key(s, c, &key.bytes, &key.len);
 			break;
 	}
@@ -198,11 +172,11 @@ slot_key(ClvSummary *s, const ClvCustomer *c)
 }
 
 static uint32
-key_hash(ClvKeyKind kind, const ClvKey *key)
+key_hash(KpiKeyKind kind, const KpiKey *key)
 {
 	uint64		h;
 
-	if (kind != CLV_KEY_INTEGER)
+	if (kind != KPI_KEY_INTEGER)
 		return hash_bytes(key->bytes, (int) key->len);
 
 	/* splitmix64's finalizer: consecutive ids spread over the table */
@@ -213,25 +187,11 @@ key_hash(ClvKeyKind kind, const ClvKey *key)
 }
 
 static bool
-key_equal(ClvKeyKind kind, const ClvKey *a, const ClvKey *b)
+key_equal(KpiKeyKind kind, const KpiKey *a, const KpiKey *b)
 {
-	if (kind == CLV_KEY_INTEGER)
+	if (kind == KPI_KEY_INTEGER)
 		return a->integer == b->integer;
 	return a->len == b->len && memcmp(a->bytes, b->bytes, a->len) == 0;
-}
-
-/* Byte order for text and uuid keys: independent of collation, so stable. */
-static int
-key_compare(ClvKeyKind kind, const ClvKey *a, const ClvKey *b)
-{
-	int			cmp;
-
-	if (kind == CLV_KEY_INTEGER)
-		return (a->integer > b->integer) - (a->integer < b->integer);
-	cmp = memcmp(a->bytes, b->bytes, Min(a->len, b->len));
-	if (cmp != 0)
-		return cmp;
-	return (a->len > b->len) - (a->len < b->len);
 }
 
 /* Every revenue figure times 10^(scale - s->scale). */
@@ -251,7 +211,7 @@ clv_rescale(FunctionCallInfo fcinfo, ClvSummary *s, int scale)
 
 /* The slot for key in a hashed summary: its record, or the free slot to fill. */
 static ClvCustomer *
-find_slot(ClvSummary *s, const ClvKey *key)
+find_slot(ClvSummary *s, const KpiKey *key)
 {
 	uint32		mask = (uint32) s->capacity - 1;
 	uint32		i = key_hash(s->key_kind, key) & mask;
@@ -259,7 +219,7 @@ find_slot(ClvSummary *s, const ClvKey *key)
 	for (;;)
 	{
 		ClvCustomer *slot = &s->slots[i];
-		ClvKey		other;
+		KpiKey		other;
 
 		if (!slot_used(slot))
 			return slot;
@@ -272,19 +232,19 @@ find_slot(ClvSummary *s, const ClvKey *key)
 
 /* Stores key in a free slot; text keys are appended to the key area. */
 static void
-set_key(ClvSummary *s, ClvCustomer *slot, const ClvKey *key)
+set_key(ClvSummary *s, ClvCustomer *slot, const KpiKey *key)
 {
 	uint32		offset = (uint32) s->keys_used;
 
 	switch (s->key_kind)
 	{
-		case CLV_KEY_INTEGER:
+		case KPI_KEY_INTEGER:
 			memcpy(slot->key, &key->integer, sizeof(int64));
 			break;
-		case CLV_KEY_UUID:
+		case KPI_KEY_UUID:
 			memcpy(slot->key, key->bytes, UUID_LEN);
 			break;
-		case CLV_KEY_TEXT:
+		case KPI_KEY_TEXT:
 			Assert((int64) s->keys_used + key->len <= s->keys_capacity);
 			memcpy(clv_keys(s) + offset, key->bytes, key->len);
 			s->keys_used += key->len;
@@ -336,7 +296,7 @@ clv_hashed_copy(FunctionCallInfo fcinfo, ClvSummary *s, int64 extra_customers, i
 	for (int32 i = 0; i < s->capacity; i++)
 	{
 		ClvCustomer *from = &s->slots[i];
-		ClvKey		key;
+		KpiKey		key;
 		ClvCustomer *to;
 
 		if (!slot_used(from))
@@ -359,8 +319,6 @@ clv_mutable(FunctionCallInfo fcinfo, ClvSummary *s)
 	return clv_hashed_copy(fcinfo, s, 0, 0);
 }
 
-static void append_key(StringInfo buf, ClvKeyKind kind, const ClvKey *key);
-
 /*
  * Adds a customer's purchases (one row, or a whole record when merging) to
  * a hashed summary at its scale, growing it if needed.  Text and binary
@@ -371,7 +329,7 @@ static void append_key(StringInfo buf, ClvKeyKind kind, const ClvKey *key);
  * exact total whatever the order; it fits if the wraps cancel out.
  */
 static ClvSummary *
-clv_add(FunctionCallInfo fcinfo, ClvSummary *s, const ClvKey *key, int64 purchases,
+clv_add(FunctionCallInfo fcinfo, ClvSummary *s, const KpiKey *key, int64 purchases,
 		TimestampTz first, TimestampTz last, int128 revenue, int duplicate_errcode,
 		int64 *revenue_wraps)
 {
@@ -382,7 +340,7 @@ clv_add(FunctionCallInfo fcinfo, ClvSummary *s, const ClvKey *key, int64 purchas
 	slot = find_slot(s, key);
 	if (!slot_used(slot))
 	{
-		int64		key_bytes = s->key_kind == CLV_KEY_TEXT ? key->len : 0;
+		int64		key_bytes = s->key_kind == KPI_KEY_TEXT ? key->len : 0;
 
 		if ((s->customers + 1) * 4 > (int64) s->capacity * 3 ||
 			s->keys_used + key_bytes > s->keys_capacity)
@@ -404,7 +362,7 @@ clv_add(FunctionCallInfo fcinfo, ClvSummary *s, const ClvKey *key, int64 purchas
 			StringInfoData name;
 
 			initStringInfo(&name);
-			append_key(&name, s->key_kind, key);
+			kpi_key_append(&name, s->key_kind, key);
 			ereport(ERROR,
 					(errcode(duplicate_errcode),
 					 errmsg("invalid input for type %s", CLV_TYPE),
@@ -490,7 +448,7 @@ amount_units(FunctionCallInfo fcinfo, ClvSummary *s, Datum amount)
  * rows with a NULL customer, amount or time are skipped.
  */
 static Datum
-clv_transition(FunctionCallInfo fcinfo, ClvKeyKind kind, const ClvKey *key)
+clv_transition(FunctionCallInfo fcinfo, KpiKeyKind kind, const KpiKey *key)
 {
 	ClvSummary *s;
 	TimestampTz at;
@@ -506,7 +464,7 @@ clv_transition(FunctionCallInfo fcinfo, ClvKeyKind kind, const ClvKey *key)
 	check_purchase_time(fcinfo, at);
 
 	if (PG_ARGISNULL(0))
-		s = clv_new(kind, 0, true, CLV_MIN_CAPACITY, kind == CLV_KEY_TEXT ? 64 : 0);
+		s = clv_new(kind, 0, true, CLV_MIN_CAPACITY, kind == KPI_KEY_TEXT ? 64 : 0);
 	else
 	{
 		s = clv_mutable(fcinfo, PG_GETARG_CLV_SUMMARY(0));
@@ -514,7 +472,7 @@ clv_transition(FunctionCallInfo fcinfo, ClvKeyKind kind, const ClvKey *key)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s: this clv_summary is keyed by %s, not %s",
-							kpi_caller_name(fcinfo), KEY_KIND_WORDS[s->key_kind], KEY_KIND_WORDS[kind])));
+							kpi_caller_name(fcinfo), kpi_key_kind_words[s->key_kind], kpi_key_kind_words[kind])));
 	}
 
 	units = amount_units(fcinfo, s, PG_GETARG_DATUM(2));
@@ -525,52 +483,52 @@ PG_FUNCTION_INFO_V1(clv_summary_add_int8);
 Datum
 clv_summary_add_int8(PG_FUNCTION_ARGS)
 {
-	ClvKey		key = {0};
+	KpiKey		key = {0};
 
 	if (PG_ARGISNULL(1))
-		return clv_transition(fcinfo, CLV_KEY_INTEGER, NULL);
+		return clv_transition(fcinfo, KPI_KEY_INTEGER, NULL);
 	key.integer = PG_GETARG_INT64(1);
-	return clv_transition(fcinfo, CLV_KEY_INTEGER, &key);
+	return clv_transition(fcinfo, KPI_KEY_INTEGER, &key);
 }
 
 PG_FUNCTION_INFO_V1(clv_summary_add_int4);
 Datum
 clv_summary_add_int4(PG_FUNCTION_ARGS)
 {
-	ClvKey		key = {0};
+	KpiKey		key = {0};
 
 	if (PG_ARGISNULL(1))
-		return clv_transition(fcinfo, CLV_KEY_INTEGER, NULL);
+		return clv_transition(fcinfo, KPI_KEY_INTEGER, NULL);
 	key.integer = PG_GETARG_INT32(1);
-	return clv_transition(fcinfo, CLV_KEY_INTEGER, &key);
+	return clv_transition(fcinfo, KPI_KEY_INTEGER, &key);
 }
 
 PG_FUNCTION_INFO_V1(clv_summary_add_text);
 Datum
 clv_summary_add_text(PG_FUNCTION_ARGS)
 {
-	ClvKey		key = {0};
+	KpiKey		key = {0};
 	text	   *customer;
 
 	if (PG_ARGISNULL(1))
-		return clv_transition(fcinfo, CLV_KEY_TEXT, NULL);
+		return clv_transition(fcinfo, KPI_KEY_TEXT, NULL);
 	customer = PG_GETARG_TEXT_PP(1);
 	key.bytes = (const uint8 *) VARDATA_ANY(customer);
 	key.len = VARSIZE_ANY_EXHDR(customer);
-	return clv_transition(fcinfo, CLV_KEY_TEXT, &key);
+	return clv_transition(fcinfo, KPI_KEY_TEXT, &key);
 }
 
 PG_FUNCTION_INFO_V1(clv_summary_add_uuid);
 Datum
 clv_summary_add_uuid(PG_FUNCTION_ARGS)
 {
-	ClvKey		key = {0};
+	KpiKey		key = {0};
 
 	if (PG_ARGISNULL(1))
-		return clv_transition(fcinfo, CLV_KEY_UUID, NULL);
+		return clv_transition(fcinfo, KPI_KEY_UUID, NULL);
 	key.bytes = PG_GETARG_UUID_P(1)->data;
 	key.len = UUID_LEN;
-	return clv_transition(fcinfo, CLV_KEY_UUID, &key);
+	return clv_transition(fcinfo, KPI_KEY_UUID, &key);
 }
 
 /* Summaries leave an aggregate, or a direct call, sorted by customer key. */
@@ -578,10 +536,10 @@ static int
 compare_records(const void *a, const void *b, void *arg)
 {
 	ClvSummary *s = (ClvSummary *) arg;
-	ClvKey		key_a = slot_key(s, (const ClvCustomer *) a);
-	ClvKey		key_b = slot_key(s, (const ClvCustomer *) b);
+	KpiKey		key_a = slot_key(s, (const ClvCustomer *) a);
+	KpiKey		key_b = slot_key(s, (const ClvCustomer *) b);
 
-	return key_compare(s->key_kind, &key_a, &key_b);
+	return kpi_key_compare(s->key_kind, &key_a, &key_b);
 }
 
 static ClvSummary *
@@ -609,7 +567,7 @@ clv_sorted(ClvSummary *s)
 	result->lifespan_usecs = s->lifespan_usecs;
 	for (int64 i = 0; i < n; i++)
 	{
-		ClvKey		key = slot_key(s, &records[i]);
+		KpiKey		key = slot_key(s, &records[i]);
 
 		result->slots[i] = records[i];
 		set_key(result, &result->slots[i], &key);
@@ -625,7 +583,7 @@ check_same_kind(FunctionCallInfo fcinfo, const ClvSummary *a, const ClvSummary *
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s: cannot merge a clv_summary keyed by %s with one keyed by %s",
-						kpi_caller_name(fcinfo), KEY_KIND_WORDS[a->key_kind], KEY_KIND_WORDS[b->key_kind]),
+						kpi_caller_name(fcinfo), kpi_key_kind_words[a->key_kind], kpi_key_kind_words[b->key_kind]),
 				 errdetail("Customer ids of different types never name the same customer.")));
 }
 
@@ -652,7 +610,7 @@ clv_summary_merge(PG_FUNCTION_ARGS)
 	for (int32 i = 0; i < other->capacity; i++)
 	{
 		ClvCustomer *c = &other->slots[i];
-		ClvKey		key;
+		KpiKey		key;
 		int128		revenue = c->revenue;
 
 		if (!slot_used(c))
@@ -675,50 +633,6 @@ clv_summary_final(PG_FUNCTION_ARGS)
 
 /* Text form. */
 
-static void
-append_time(StringInfo buf, TimestampTz at)
-{
-	struct pg_tm tm;
-	fsec_t		fsec;
-
-	if (timestamp2tm(at, NULL, &tm, &fsec, NULL, NULL) != 0)
-		kpi_corrupt(CLV_TYPE, "A purchase time is out of range.");
-	appendStringInfo(buf, "%04d-%02d-%02dT%02d:%02d:%02d",
-					 tm.tm_year, tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	if (fsec != 0)
-		appendStringInfo(buf, ".%06d", (int) fsec);
-	appendStringInfoChar(buf, 'Z');
-}
-
-static void
-append_key(StringInfo buf, ClvKeyKind kind, const ClvKey *key)
-{
-	switch (kind)
-	{
-		case CLV_KEY_INTEGER:
-			appendStringInfo(buf, INT64_FORMAT, key->integer);
-			break;
-		case CLV_KEY_UUID:
-			for (int i = 0; i < UUID_LEN; i++)
-			{
-				if (i == 4 || i == 6 || i == 8 || i == 10)
-					appendStringInfoChar(buf, '-');
-				appendStringInfo(buf, "%02x", key->bytes[i]);
-			}
-			break;
-		case CLV_KEY_TEXT:
-			appendStringInfoChar(buf, '"');
-			for (uint32 i = 0; i < key->len; i++)
-			{
-				if (key->bytes[i] == '"')
-					appendStringInfoChar(buf, '"');
-				appendStringInfoChar(buf, (char) key->bytes[i]);
-			}
-			appendStringInfoChar(buf, '"');
-			break;
-	}
-}
-
 /*
  * "v1 integer scale=2; 17 purchases=2 revenue=150.00
  * first=2024-01-03T10:00:00Z last=2024-03-01T00:00:00Z; 42 ...", customers
@@ -735,183 +649,22 @@ clv_summary_out(PG_FUNCTION_ARGS)
 	s = clv_sorted(s);
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "v%d %s scale=%d", CLV_SUMMARY_VERSION,
-					 KEY_KIND_NAMES[s->key_kind], s->scale);
+					 kpi_key_kind_names[s->key_kind], s->scale);
 	for (int32 i = 0; i < s->capacity; i++)
 	{
 		ClvCustomer *c = &s->slots[i];
-		ClvKey		key = slot_key(s, c);
+		KpiKey		key = slot_key(s, c);
 
 		appendStringInfoString(&buf, "; ");
-		append_key(&buf, s->key_kind, &key);
+		kpi_key_append(&buf, s->key_kind, &key);
 		appendStringInfo(&buf, " purchases=" INT64_FORMAT " revenue=", c->purchases);
 		kpi_money_append(&buf, c->revenue, s->scale);
 		appendStringInfoString(&buf, " first=");
-		append_time(&buf, c->first);
+		kpi_utc_time_append(&buf, c->first, CLV_TYPE);
 		appendStringInfoString(&buf, " last=");
-		append_time(&buf, c->last);
+		kpi_utc_time_append(&buf, c->last, CLV_TYPE);
 	}
 	PG_RETURN_CSTRING(buf.data);
-}
-
-static int
-read_digits(KpiTextCursor *cur, int ndigits, const char *expected)
-{
-	int			value = 0;
-
-	for (int i = 0; i < ndigits; i++)
-	{
-		if (!kpi_ascii_isdigit(*cur->pos))
-			kpi_text_error(cur, expected);
-		value = value * 10 + (*cur->pos++ - '0');
-	}
-	return value;
-}
-
-/* YYYY-MM-DDTHH:MM:SS[.ffffff]Z, and only real dates and times */
-static TimestampTz
-read_time(KpiTextCursor *cur)
-{
-	const char *expected = "a UTC time such as 2024-01-31T09:30:00Z";
-	const char *start = cur->pos;
-	struct pg_tm tm = {0};
-	struct pg_tm check;
-	fsec_t		fsec = 0;
-	fsec_t		check_fsec;
-	TimestampTz result;
-
-	tm.tm_year = read_digits(cur, 4, expected);
-	if (!kpi_text_accept(cur, "-"))
-		kpi_text_error(cur, expected);
-	tm.tm_mon = read_digits(cur, 2, expected);
-	if (!kpi_text_accept(cur, "-"))
-		kpi_text_error(cur, expected);
-	tm.tm_mday = read_digits(cur, 2, expected);
-	if (!kpi_text_accept(cur, "T"))
-		kpi_text_error(cur, expected);
-	tm.tm_hour = read_digits(cur, 2, expected);
-	if (!kpi_text_accept(cur, ":"))
-		kpi_text_error(cur, expected);
-	tm.tm_min = read_digits(cur, 2, expected);
-	if (!kpi_text_accept(cur, ":"))
-		kpi_text_error(cur, expected);
-	tm.tm_sec = read_digits(cur, 2, expected);
-	if (kpi_text_accept(cur, "."))
-	{
-		int			digits = 0;
-
-		while (kpi_ascii_isdigit(*cur->pos) && digits < 6)
-		{
-			fsec = fsec * 10 + (*cur->pos++ - '0');
-			digits++;
-		}
-		if (digits == 0)
-			kpi_text_error(cur, "fractional seconds");
-		while (digits++ < 6)
-			fsec *= 10;
-	}
-	if (!kpi_text_accept(cur, "Z"))
-		kpi_text_error(cur, "\"Z\" after the time of day");
-
-	if (tm.tm_year < 1 || tm2timestamp(&tm, fsec, NULL, &result) != 0 ||
-		timestamp2tm(result, NULL, &check, &check_fsec, NULL, NULL) != 0 ||
-		check.tm_year != tm.tm_year || check.tm_mon != tm.tm_mon || check.tm_mday != tm.tm_mday ||
-		check.tm_hour != tm.tm_hour || check.tm_min != tm.tm_min || check.tm_sec != tm.tm_sec)
-	{
-		cur->pos = start;
-		kpi_text_invalid(cur, psprintf("The time at character %d is not a valid date and time.",
-									   (int) (start - cur->input) + 1));
-	}
-	return result;
-}
-
-static int64
-read_int64(KpiTextCursor *cur)
-{
-	const char *start = cur->pos;
-	bool		negative = kpi_text_accept(cur, "-");
-	int64		value = 0;
-
-	if (!kpi_ascii_isdigit(*cur->pos))
-		kpi_text_error(cur, "a customer id");
-	/* accumulate negatively so that the most negative bigint reads too */
-	while (kpi_ascii_isdigit(*cur->pos))
-	{
-		if (pg_mul_s64_overflow(value, 10, &value) ||
-			pg_sub_s64_overflow(value, *cur->pos - '0', &value))
-		{
-			cur->pos = start;
-			kpi_text_error(cur, "a customer id that fits in bigint");
-		}
-		cur->pos++;
-	}
-	if (!negative && pg_sub_s64_overflow(0, value, &value))
-	{
-		cur->pos = start;
-		kpi_text_error(cur, "a customer id that fits in bigint");
-	}
-	return value;
-}
-
-static int
-hex_value(char c)
-{
-	if (kpi_ascii_isdigit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static ClvKey
-read_key(KpiTextCursor *cur, ClvKeyKind kind, StringInfo scratch)
-{
-	ClvKey		key = {0};
-
-	resetStringInfo(scratch);
-	switch (kind)
-	{
-		case CLV_KEY_INTEGER:
-			key.integer = read_int64(cur);
-			break;
-		case CLV_KEY_UUID:
-			for (int i = 0; i < UUID_LEN; i++)
-			{
-				int			high,
-							low;
-
-				if ((i == 4 || i == 6 || i == 8 || i == 10) && !kpi_text_accept(cur, "-"))
-					kpi_text_error(cur, "\"-\" in the customer uuid");
-				high = hex_value(cur->pos[0]);
-				low = high < 0 ? -1 : hex_value(cur->pos[1]);
-				if (low < 0)
-					kpi_text_error(cur, "a customer uuid such as a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
-				appendStringInfoChar(scratch, (char) (high * 16 + low));
-				cur->pos += 2;
-			}
-			key.bytes = (const uint8 *) scratch->data;
-			key.len = UUID_LEN;
-			break;
-		case CLV_KEY_TEXT:
-			if (!kpi_text_accept(cur, "\""))
-				kpi_text_error(cur, "a double-quoted customer id");
-			for (;;)
-			{
-				if (*cur->pos == '\0')
-					kpi_text_error(cur, "the closing double quote of the customer id");
-				if (kpi_text_accept(cur, "\"\""))
-					appendStringInfoChar(scratch, '"');
-				else if (kpi_text_accept(cur, "\""))
-					break;
-				else
-					appendStringInfoChar(scratch, *cur->pos++);
-			}
-			key.bytes = (const uint8 *) scratch->data;
-			key.len = scratch->len;
-			break;
-	}
-	return key;
 }
 
 PG_FUNCTION_INFO_V1(clv_summary_in);
@@ -920,7 +673,7 @@ clv_summary_in(PG_FUNCTION_ARGS)
 {
 	char	   *input = PG_GETARG_CSTRING(0);
 	KpiTextCursor cur;
-	ClvKeyKind	kind;
+	KpiKeyKind	kind;
 	int64		scale;
 	ClvSummary *s;
 	StringInfoData scratch;
@@ -930,12 +683,12 @@ clv_summary_in(PG_FUNCTION_ARGS)
 	kpi_text_version(&cur, CLV_SUMMARY_VERSION);
 	if (!kpi_text_skip_space(&cur))
 		kpi_text_error(&cur, "a space and the customer key type");
-	if (kpi_text_accept(&cur, KEY_KIND_NAMES[CLV_KEY_INTEGER]))
-		kind = CLV_KEY_INTEGER;
-	else if (kpi_text_accept(&cur, KEY_KIND_NAMES[CLV_KEY_TEXT]))
-		kind = CLV_KEY_TEXT;
-	else if (kpi_text_accept(&cur, KEY_KIND_NAMES[CLV_KEY_UUID]))
-		kind = CLV_KEY_UUID;
+	if (kpi_text_accept(&cur, kpi_key_kind_names[KPI_KEY_INTEGER]))
+		kind = KPI_KEY_INTEGER;
+	else if (kpi_text_accept(&cur, kpi_key_kind_names[KPI_KEY_TEXT]))
+		kind = KPI_KEY_TEXT;
+	else if (kpi_text_accept(&cur, kpi_key_kind_names[KPI_KEY_UUID]))
+		kind = KPI_KEY_UUID;
 	else
 		kpi_text_error(&cur, "the customer key type: integer (for integer and bigint ids), text or uuid");
 	kpi_text_skip_space(&cur);
@@ -948,7 +701,7 @@ clv_summary_in(PG_FUNCTION_ARGS)
 	initStringInfo(&scratch);
 	for (;;)
 	{
-		ClvKey		key;
+		KpiKey		key;
 		int64		purchases;
 		int128		revenue;
 		TimestampTz first;
@@ -958,7 +711,7 @@ clv_summary_in(PG_FUNCTION_ARGS)
 		if (!kpi_text_accept(&cur, ";"))
 			break;
 		kpi_text_skip_space(&cur);
-		key = read_key(&cur, kind, &scratch);
+		key = kpi_text_key(&cur, kind, &scratch);
 		kpi_text_skip_space(&cur);
 		kpi_text_expect(&cur, "purchases=");
 		purchases = kpi_text_count(&cur);
@@ -967,10 +720,10 @@ clv_summary_in(PG_FUNCTION_ARGS)
 		revenue = kpi_text_money(&cur, (int) scale);
 		kpi_text_skip_space(&cur);
 		kpi_text_expect(&cur, "first=");
-		first = read_time(&cur);
+		first = kpi_text_utc_time(&cur);
 		kpi_text_skip_space(&cur);
 		kpi_text_expect(&cur, "last=");
-		last = read_time(&cur);
+		last = kpi_text_utc_time(&cur);
 		if (purchases < 1 || first > last)
 			kpi_text_invalid(&cur, "Every customer needs at least one purchase and a first purchase no later than the last.");
 		s = clv_add(fcinfo, s, &key, purchases, first, last, revenue,
@@ -1005,13 +758,13 @@ clv_summary_send(PG_FUNCTION_ARGS)
 	for (int32 i = 0; i < s->capacity; i++)
 	{
 		ClvCustomer *c = &s->slots[i];
-		ClvKey		key = slot_key(s, c);
+		KpiKey		key = slot_key(s, c);
 
-		if (s->key_kind == CLV_KEY_INTEGER)
+		if (s->key_kind == KPI_KEY_INTEGER)
 			pq_sendint64(&buf, key.integer);
 		else
 		{
-			if (s->key_kind == CLV_KEY_TEXT)
+			if (s->key_kind == KPI_KEY_TEXT)
 				pq_sendint32(&buf, key.len);
 			pq_sendbytes(&buf, (const char *) key.bytes, key.len);
 		}
@@ -1047,7 +800,7 @@ clv_summary_recv(PG_FUNCTION_ARGS)
 					   psprintf("Format version %d is not supported; this kpi_ext reads version %d.",
 								version, CLV_SUMMARY_VERSION));
 	kind = kpi_recv_uint8(buf, CLV_TYPE);
-	if (kind < CLV_KEY_INTEGER || kind > CLV_KEY_UUID)
+	if (kind < KPI_KEY_INTEGER || kind > KPI_KEY_UUID)
 		kpi_recv_error(CLV_TYPE, psprintf("Customer key type %d is unknown.", kind));
 	scale = kpi_recv_int32(buf, CLV_TYPE);
 	if (scale < 0 || scale > KPI_MONEY_MAX_SCALE)
@@ -1059,18 +812,18 @@ clv_summary_recv(PG_FUNCTION_ARGS)
 	s = clv_new(kind, scale, true, CLV_MIN_CAPACITY, 0);
 	for (int64 i = 0; i < customers; i++)
 	{
-		ClvKey		key = {0};
+		KpiKey		key = {0};
 		int64		purchases;
 		TimestampTz first;
 		TimestampTz last;
 		int128		revenue;
 
-		if (kind == CLV_KEY_INTEGER)
+		if (kind == KPI_KEY_INTEGER)
 			key.integer = kpi_recv_int64(buf, CLV_TYPE);
 		else
 		{
-			key.len = kind == CLV_KEY_UUID ? UUID_LEN : (uint32) kpi_recv_int32(buf, CLV_TYPE);
-			key.bytes = (const uint8 *) kpi_recv_bytes(buf, kind == CLV_KEY_UUID ? UUID_LEN : (int64) (int32) key.len,
+			key.len = kind == KPI_KEY_UUID ? UUID_LEN : (uint32) kpi_recv_int32(buf, CLV_TYPE);
+			key.bytes = (const uint8 *) kpi_recv_bytes(buf, kind == KPI_KEY_UUID ? UUID_LEN : (int64) (int32) key.len,
 													   CLV_TYPE);
 		}
 		purchases = kpi_recv_int64(buf, CLV_TYPE);
@@ -1079,7 +832,7 @@ clv_summary_recv(PG_FUNCTION_ARGS)
 		revenue = kpi_recv_money(buf, CLV_TYPE);
 		if (purchases < 1 || first > last || !purchase_time_valid(first) || !purchase_time_valid(last))
 			kpi_recv_error(CLV_TYPE, "A customer needs at least one purchase and first <= last within the years 1 to 9999.");
-		if (kind == CLV_KEY_TEXT)
+		if (kind == KPI_KEY_TEXT)
 			pg_verify_mbstr(GetDatabaseEncoding(), (const char *) key.bytes, (int) key.len, false);
 		s = clv_add(fcinfo, s, &key, purchases, first, last, revenue,
 					ERRCODE_INVALID_BINARY_REPRESENTATION, &revenue_wraps);

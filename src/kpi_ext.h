@@ -205,6 +205,46 @@ extern int	kpi_text_versions(KpiTextCursor *cur, int oldest, int newest);
 /* Errors unless only whitespace is left. */
 extern void kpi_text_end(KpiTextCursor *cur);
 
+/* keys.c: customer keys of the per-customer summaries */
+
+/*
+ * integer and bigint customer ids are one kind, both kept as int64: the same
+ * number names the same customer whichever column type it came from, so
+ * summaries of either merge.
+ */
+typedef enum KpiKeyKind
+{
+	KPI_KEY_INTEGER = 1,		/* integer and bigint customer ids */
+	KPI_KEY_TEXT = 2,
+	KPI_KEY_UUID = 3
+} KpiKeyKind;
+
+/* the text forms' names ("integer" stands for bigint ids too), indexed by kind */
+extern const char *const kpi_key_kind_names[];
+/* the same kinds in messages */
+extern const char *const kpi_key_kind_words[];
+
+/* A customer key as transition functions see it. */
+typedef struct KpiKey
+{
+	int64		integer;
+	const uint8 *bytes;			/* uuid or text */
+	uint32		len;
+} KpiKey;
+
+/* Byte order for text and uuid keys: independent of collation, so stable. */
+extern int	kpi_key_compare(KpiKeyKind kind, const KpiKey *a, const KpiKey *b);
+
+/* 17, "acme ""inc""" or a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11 */
+extern void kpi_key_append(StringInfo buf, KpiKeyKind kind, const KpiKey *key);
+
+/* Reads what kpi_key_append writes; text and uuid bytes live in scratch. */
+extern KpiKey kpi_text_key(KpiTextCursor *cur, KpiKeyKind kind, StringInfo scratch);
+
+/* YYYY-MM-DDTHH:MM:SS[.ffffff]Z, a time in UTC, and its reader */
+extern void kpi_utc_time_append(StringInfo buf, TimestampTz at, const char *type_name);
+extern TimestampTz kpi_text_utc_time(KpiTextCursor *cur);
+
 /* binin.c */
 
 /*

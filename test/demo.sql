@@ -218,3 +218,27 @@ SELECT customer_id, name, segment, round(health_score::numeric, 1) AS score, ban
   FROM crm.account_health_board
  ORDER BY health_score, customer_id
  LIMIT 10;
+
+\echo
+\echo '== MRR waterfall of 2025 from subscription periods, with reactivation (view crm.mrr_waterfall) =='
+SELECT to_char(month, 'YYYY-MM') AS month, starting_mrr, new_mrr, expansion_mrr, contraction_mrr, churned_mrr,
+       reactivation_mrr, ending_mrr, customers_end
+  FROM crm.mrr_waterfall WHERE month >= '2025-01-01' AND month < '2025-12-01'
+ ORDER BY month;
+
+\echo
+\echo '== Cohort triangle: percent of each quarter''s new customers still paying at the end of their n-th quarter after it =='
+\echo '   (the sample MRR ends with December 2025: later quarter ends are left out)'
+SELECT to_char(cohort, 'YYYY-"Q"Q') AS cohort, max(customers) AS customers,
+       round(100.0 * max(retained_customers) FILTER (WHERE age = 0) / max(customers), 1) AS q0,
+       round(100.0 * max(retained_customers) FILTER (WHERE age = 1) / max(customers), 1) AS q1,
+       round(100.0 * max(retained_customers) FILTER (WHERE age = 2) / max(customers), 1) AS q2,
+       round(100.0 * max(retained_customers) FILTER (WHERE age = 3) / max(customers), 1) AS q3,
+       round(100.0 * max(retained_customers) FILTER (WHERE age = 4) / max(customers), 1) AS q4,
+       round(100.0 * max(retained_customers) FILTER (WHERE age = 5) / max(customers), 1) AS q5,
+       round(100.0 * max(retained_customers) FILTER (WHERE age = 6) / max(customers), 1) AS q6,
+       round(100.0 * max(retained_customers) FILTER (WHERE age = 7) / max(customers), 1) AS q7
+  FROM cohort_retention((SELECT subscription_summary(customer_id, mrr, month, month + interval '1 month') FROM crm.mrr_monthly),
+                        '3 months', '2024-01-01')
+ WHERE cohort + (age + 1) * interval '3 months' <= '2025-12-01'
+ GROUP BY cohort ORDER BY cohort;

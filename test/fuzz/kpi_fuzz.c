@@ -31,6 +31,7 @@
 	X(duration_summary) \
 	X(clv_summary) \
 	X(mrr_summary) \
+	X(subscription_summary) \
 	X(health_score)
 
 #define DECLARE_IO(type) \

@@ -60,6 +60,27 @@ WITH seeds(type, label, text_form, binary_form) AS (
       ('wide_scale', (SELECT mrr_summary(p, c)
                         FROM (VALUES (0.000000000000000000000000000001, 1), (5, 0)) AS v(p, c)))) AS v(label, s)
   UNION ALL
+  SELECT 'subscription_summary', label, s::text, subscription_summary_send(s)
+    FROM (VALUES
+      ('empty_integer', 'v1 integer scale=0'::subscription_summary),
+      ('integer', (SELECT subscription_summary(c, m, f, t)
+                     FROM (VALUES (17, 100.00, timestamptz '2024-01-03 10:00Z', timestamptz '2024-03-01 00:00Z'),
+                                  (17, 50.5, '2024-02-01 00:00Z', NULL), (-3, 1, '1999-12-31 23:59:59.5Z', '2000-01-01Z'),
+                                  (2147483647, 12.345, '2000-01-01Z', NULL)) AS v(c, m, f, t))),
+      ('bigint', (SELECT subscription_summary(c::bigint, m, f, t)
+                    FROM (VALUES (-9223372036854775808, 1, timestamptz '0001-01-01 00:00Z', timestamptz '9999-12-31 23:59:59.999999Z'),
+                                 (9223372036854775807, 2, '2024-01-01Z', NULL)) AS v(c, m, f, t))),
+      ('text', (SELECT subscription_summary(c, m, f, t)
+                  FROM (VALUES ('alice', 10.0, timestamptz '2024-02-29 12:00Z', NULL::timestamptz), ('say "hi"', 1, '2023-01-01Z', '2023-02-01Z'),
+                               ('', 3, '2023-06-01Z', NULL), ('Zoë ☃', 7.25, '2020-02-29Z', '2021-01-01Z'), ('alice', 1, '2024-03-01Z', NULL)) AS v(c, m, f, t))),
+      ('uuid', (SELECT subscription_summary(c::uuid, m, f, t)
+                  FROM (VALUES ('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 99.99, timestamptz '2024-01-01Z', NULL::timestamptz),
+                               ('00000000-0000-0000-0000-000000000000', 0.01, '2024-01-02Z', '2024-02-02Z')) AS v(c, m, f, t))),
+      ('wide_scale', 'v1 integer scale=38; 1 2024-01-01T00:00:00Z=1.00000000000000000000000000000000000001'::subscription_summary),
+      ('many', (SELECT subscription_summary(x % 40, x, timestamptz '2024-01-01Z' + x * interval '1 hour',
+                                            CASE WHEN x % 3 > 0 THEN timestamptz '2024-01-01Z' + x * interval '1 day' END)
+                  FROM generate_series(1, 200) AS x))) AS v(label, s)
+  UNION ALL
   SELECT 'health_score', label, s::text, health_score_send(s)
     FROM (VALUES
       ('one', 'v1 usage=80 weight=1'::health_score),

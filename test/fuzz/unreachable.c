@@ -23,6 +23,7 @@
 	}
 
 UNREACHABLE(BlessTupleDesc)
+UNREACHABLE(ProcessInterrupts)
 UNREACHABLE(DefineCustomRealVariable)
 UNREACHABLE(DirectFunctionCall1Coll)
 UNREACHABLE(DirectFunctionCall2Coll)
@@ -66,7 +67,13 @@ UNREACHABLE(systable_endscan)
 UNREACHABLE(systable_getnext)
 UNREACHABLE(table_close)
 UNREACHABLE(table_open)
+UNREACHABLE(timestamptz_pl_interval)
+UNREACHABLE(timestamptz_trunc)
 UNREACHABLE(toast_raw_datum_size)
+
+/* what CHECK_FOR_INTERRUPTS reads, in loops no parser runs (a sig_atomic_t) */
+volatile int InterruptPending;
+
 #if PG_VERSION_NUM >= 150000
 UNREACHABLE(MarkGUCPrefixReserved)
 #else

@@ -27,6 +27,9 @@ my @kpis = (
 	[ 'clv_summary(customer, amount, purchased_at)', 'clv(rollup(s), 3)', 'clv(clv_summary(customer, amount, purchased_at), 3)' ],
 	[ 'mrr_summary(prev_mrr, curr_mrr)', 'expansion_mrr(rollup(s))', 'expansion_revenue(prev_mrr, curr_mrr)' ],
 	[ 'sentiment_summary(feedback)', 'net_sentiment(rollup(s))', 'net_sentiment(sentiment_summary(feedback))' ],
+	# customers' subscriptions are on both shards: rollup merges their timelines
+	[ 'subscription_summary(customer, prev_mrr, active_from, churned_at)', "nrr(rollup(s), '2024-06-01', '2025-06-01')",
+		"nrr(subscription_summary(customer, prev_mrr, active_from, churned_at), '2024-06-01', '2025-06-01')" ],
 );
 # Every aggregate of the extension, pushed down whole through a partitioned
 # table of foreign partitions grouped by its partition key: its signature,
@@ -63,9 +66,12 @@ my @pushed = (
 	map({ [ "$_(numeric,numeric)", "$_(prev_mrr, curr_mrr)" ] } qw(mrr_summary expansion_revenue nrr grr)),
 	[ 'sentiment_summary(text)', 'sentiment_summary(feedback)' ],
 	[ 'sentiment_summary(text,text)', "sentiment_summary(feedback, 'auto')" ],
+	map({ [ "subscription_summary($_->[0],numeric,timestamp with time zone,timestamp with time zone)",
+			"subscription_summary($_->[1], prev_mrr, active_from, churned_at)" ] }
+		[ 'integer', 'customer' ], [ 'bigint', 'customer::bigint' ], [ 'text', 'customer_text' ], [ 'uuid', 'customer_uuid' ]),
 	map({ [ "rollup($_->[0])", "rollup($_->[1])", 'summaries' ] }
 		[ 'score_summary', 's' ], [ 'rate_summary', 'r' ], [ 'duration_summary', 'd' ], [ 'clv_summary', 'c' ], [ 'mrr_summary', 'm' ],
-		[ 'sentiment_summary', 'f' ]),
+		[ 'sentiment_summary', 'f' ], [ 'subscription_summary', 'u' ]),
 	# a health score per account: components of one account are on one shard
 	[ 'health_score_agg(text,double precision,double precision)', 'health_score_agg(metric, value, weight)', 'facts', 'account' ],
 );
@@ -76,7 +82,8 @@ my $columns = 'shard int, account int, score int, csat int, ces int, churned boo
   . 'active_from timestamptz, churned_at timestamptz, customer_text text, customer_uuid uuid, feedback text';
 # per-account summaries, for rollup
 my $summaries = 'SELECT shard, account, score_summary(score) AS s, rate_summary(churned) AS r, duration_summary(response) AS d, '
-  . 'clv_summary(customer, amount, purchased_at) AS c, mrr_summary(prev_mrr, curr_mrr) AS m, sentiment_summary(feedback) AS f';
+  . 'clv_summary(customer, amount, purchased_at) AS c, mrr_summary(prev_mrr, curr_mrr) AS m, sentiment_summary(feedback) AS f, '
+  . 'subscription_summary(customer, prev_mrr, active_from, churned_at) AS u';
 # rows of shard $n: accounts (and so health components) stay on one shard,
 # customers of the CLV are on both
 sub rows_of

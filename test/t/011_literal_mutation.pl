@@ -33,6 +33,13 @@ my %seeds = (
 	                       UNION ALL SELECT 'v1 UTC [24/7] {}' UNION ALL SELECT 'v1 Australia/Lord_Howe [sun 01:00-03:00] {0001-01-01,9999-12-31}'},
 	mrr_summary => q{SELECT mrr_summary(p, c)::text FROM (VALUES (100.00, 120.00), (100, 80), (50, 0), (0, 30.5)) v(p, c)
 	                 UNION ALL SELECT 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'},
+	subscription_summary => q{SELECT subscription_summary(c, c * 1.25, timestamptz '2024-02-29 12:00:00.25+00' + c * interval '1 day',
+	                                                 CASE WHEN c > 1 THEN timestamptz '2024-06-01 00:00+00' END)::text
+	                            FROM generate_series(1, 3) c
+	                          UNION ALL SELECT subscription_summary('a "b"' || c, 10, '2025-01-01 00:00+00', NULL)::text FROM generate_series(1, 2) c
+	                          UNION ALL SELECT subscription_summary(md5(c::text)::uuid, 0.001, '0001-01-01 00:00+00', '0002-01-01 00:00+00')::text
+	                            FROM generate_series(1, 2) c
+	                          UNION ALL SELECT 'v1 integer scale=0'},
 );
 
 my $node = PostgreSQL::Test::Cluster->new('mutation');

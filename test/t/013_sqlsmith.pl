@@ -64,6 +64,12 @@ $node->safe_psql('postgres', q{
 	          FROM crm.mrr_monthly AS c
 	          FULL JOIN crm.mrr_monthly AS p ON p.customer_id = c.customer_id AND p.month = (c.month - interval '1 month')::date) AS m
 	 GROUP BY month;
+	CREATE TABLE fuzz.subscriptions AS
+	SELECT date_trunc('quarter', month)::date AS quarter,
+	       subscription_summary(customer_id, mrr, month, month + interval '1 month') AS timelines,
+	       subscription_summary('customer ' || customer_id, mrr, month, month + interval '1 month') AS by_name
+	  FROM crm.mrr_monthly GROUP BY 1;
+	INSERT INTO fuzz.subscriptions VALUES (NULL, 'v1 integer scale=0', 'v1 text scale=0');
 	CREATE TABLE fuzz.health AS
 	SELECT customer_id, health_score_agg(metric, value, weight) AS health
 	  FROM (SELECT customer_id, 'logins' AS metric, kpi_scale(avg(logins), 0, 40) AS value, 2.0::float8 AS weight

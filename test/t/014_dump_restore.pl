@@ -77,6 +77,19 @@ $source->safe_psql('postgres', q{
 	 GROUP BY months.month;
 	INSERT INTO kpis.mrr VALUES ('1999-01-01', 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0');
 
+	-- subscription summaries: each customer's MRR timeline, per quarter and
+	-- whole (toasted), every key type
+	CREATE TABLE kpis.subscriptions (label text PRIMARY KEY, u subscription_summary);
+	INSERT INTO kpis.subscriptions
+	SELECT 'integer ' || quarter, subscription_summary(customer_id, mrr, month, month + interval '1 month')
+	  FROM crm.mrr_monthly, to_char(month, 'YYYY-"Q"Q') AS quarter GROUP BY quarter;
+	INSERT INTO kpis.subscriptions VALUES
+	    ('integer all', (SELECT subscription_summary(customer_id, mrr, month, month + interval '1 month') FROM crm.mrr_monthly)),
+	    ('bigint all', (SELECT subscription_summary(customer_id::bigint * 1000000000000, mrr, month, month + interval '1 month') FROM crm.mrr_monthly)),
+	    ('text all', (SELECT subscription_summary('customer "' || customer_id || '"', mrr, month, month + interval '1 month') FROM crm.mrr_monthly)),
+	    ('uuid all', (SELECT subscription_summary(md5(customer_id::text)::uuid, mrr, month, NULL) FROM crm.mrr_monthly)),
+	    ('empty integer', 'v1 integer scale=0'), ('empty text', 'v1 text scale=2');
+
 	-- health scores per active account (the BI view), one with the most
 	-- components allowed (32), and a btree index on the type
 	CREATE TABLE kpis.health (account text PRIMARY KEY, h health_score);
@@ -141,6 +154,9 @@ my @checks = (
 	[ 'duration summaries', 'SELECT label, d FROM kpis.durations ORDER BY label' ],
 	[ 'clv summaries', 'SELECT label, c FROM kpis.clv ORDER BY label' ],
 	[ 'mrr summaries', 'SELECT month, m FROM kpis.mrr ORDER BY month' ],
+	[ 'subscription summaries', 'SELECT label, u FROM kpis.subscriptions ORDER BY label' ],
+	[ 'subscription KPIs', q{SELECT label, nrr(u, '2025-01-01', '2025-07-01'), quick_ratio(u, '2025-01-01', '2025-07-01'),
+		(SELECT sum(ending_mrr) FROM mrr_movements(u, '2024-01-01', '2026-01-01')) FROM kpis.subscriptions ORDER BY label} ],
 	[ 'health scores', 'SELECT account, h FROM kpis.health ORDER BY account' ],
 	[ 'sentiment summaries', 'SELECT label, f, net_sentiment(f), mean_sentiment(f) FROM kpis.sentiments ORDER BY label' ],
 	[ 'binary forms', q{SELECT kind, md5(string_agg(b::text, ',' ORDER BY key)) FROM (
@@ -149,6 +165,7 @@ my @checks = (
 		UNION ALL SELECT 'duration', label, duration_summary_send(d) FROM kpis.durations
 		UNION ALL SELECT 'clv', label, clv_summary_send(c) FROM kpis.clv
 		UNION ALL SELECT 'mrr', month::text, mrr_summary_send(m) FROM kpis.mrr
+		UNION ALL SELECT 'subscription', label, subscription_summary_send(u) FROM kpis.subscriptions
 		UNION ALL SELECT 'health', account, health_score_send(h) FROM kpis.health
 		UNION ALL SELECT 'sentiment', label, sentiment_summary_send(f) FROM kpis.sentiments) AS t GROUP BY kind ORDER BY kind} ],
 	[ 'score KPIs', 'SELECT * FROM kpis.score_kpis ORDER BY label' ],

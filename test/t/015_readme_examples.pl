@@ -15,7 +15,7 @@ use KpiSample;
 my @sections = (
 	'Using kpi_ext', 'BI tools: boards as plain views',
 	'Reference: survey scores', 'Reference: rates',
-	'Reference: durations', 'Reference: revenue',
+	'Reference: durations', 'Reference: revenue', 'Reference: subscriptions',
 	'Reference: health score', 'Reference: sentiment', 'Reference: business calendars', 'Reference: support functions',
 	'Discoverability', 'Summaries as data');
 
