@@ -9,9 +9,10 @@
  *
  * clv_summary keeps one record per customer: purchases, revenue, first and
  * last purchase.  Inside an aggregate the records form an open-addressing
- * hash table with spare slots, updated in place; everywhere else (stored in
- * tables, sent over the wire, read as text) they are sorted by customer key,
- * so equal summaries have equal bytes.  Readers handle both layouts.  The
+ * hash table with spare slots, updated in place and grown inside an
+ * expanded object, so the executor never copies it; everywhere else (stored
+ * in tables, sent over the wire, read as text) they are sorted by customer
+ * key, so equal summaries have equal bytes.  Readers handle both layouts.  The
  * header carries the totals every accessor needs, and accessors read only
  * the header, so they are O(1) on stored (toasted, compressed) summaries.
  */
@@ -424,12 +425,7 @@ typedef struct ClvState
 	MemoryContext aggcontext;
 } ClvState;
 
-/*
- * Gives st a hashed copy of its summary with room for extra_customers more
- * customers and extra_key_bytes more key bytes.  In an aggregate the copy
- * goes into the expanded object (made now if need be), freeing the table it
- * replaces; a flat state is the executor's to free.
- */
+/* A new, empty expanded state under the aggregate's memory. */
 static ClvExpanded *
 clv_expanded_new(MemoryContext aggcontext)
 {
@@ -442,6 +438,12 @@ clv_expanded_new(MemoryContext aggcontext)
 	return e;
 }
 
+/*
+ * Gives st a hashed copy of its summary with room for extra_customers more
+ * customers and extra_key_bytes more key bytes.  In an aggregate the copy
+ * goes into the expanded object (made now if need be), freeing the table it
+ * replaces; a flat state is the executor's to free.
+ */
 static void
 clv_grow(FunctionCallInfo fcinfo, ClvState *st, int64 extra_customers, int64 extra_key_bytes)
 {
@@ -460,11 +462,7 @@ clv_grow(FunctionCallInfo fcinfo, ClvState *st, int64 extra_customers, int64 ext
 	st->s = copy;
 }
 
-/*
- * The state to change from argument 0: in an aggregate our expanded object
- * or a flat hashed state in place, anything else (a stored, sorted summary)
- * as a hashed copy.
- */
+/* The aggregate's memory when called as an aggregate's support function, else NULL. */
 static MemoryContext
 clv_aggcontext(FunctionCallInfo fcinfo)
 {
@@ -473,6 +471,11 @@ clv_aggcontext(FunctionCallInfo fcinfo)
 	return AggCheckCallContext(fcinfo, &aggcontext) ? aggcontext : NULL;
 }
 
+/*
+ * The state to change from argument 0: in an aggregate our expanded object
+ * or a flat hashed state in place, anything else (a stored, sorted summary)
+ * as a hashed copy.
+ */
 static void
 clv_state(FunctionCallInfo fcinfo, ClvState *st, Datum value)
 {
@@ -486,15 +489,15 @@ clv_state(FunctionCallInfo fcinfo, ClvState *st, Datum value)
 		return;
 	}
 	st->s = clv_datum(value);
-	if (aggcontext != NULL && st->s->hashed && (Pointer) st->s == DatumGetPointer(value))
+	if (aggcontext != NULL && st->s->hashed && (char *) st->s == DatumGetPointer(value))
 		return;
 	clv_check(st->s);
 	clv_grow(fcinfo, st, 0, 0);
 }
 
-/* What a state function returns: the state itself inside an aggregate. */
 static ClvSummary *clv_sorted(ClvSummary *s);
 
+/* What a state function returns: the state itself inside an aggregate. */
 static Datum
 clv_result(ClvState *st)
 {
