@@ -9,9 +9,10 @@
  *
  * clv_summary keeps one record per customer: purchases, revenue, first and
  * last purchase.  Inside an aggregate the records form an open-addressing
- * hash table with spare slots, updated in place; everywhere else (stored in
- * tables, sent over the wire, read as text) they are sorted by customer key,
- * so equal summaries have equal bytes.  Readers handle both layouts.  The
+ * hash table with spare slots, updated in place and grown inside an
+ * expanded object, so the executor never copies it; everywhere else (stored
+ * in tables, sent over the wire, read as text) they are sorted by customer
+ * key, so equal summaries have equal bytes.  Readers handle both layouts.  The
  * header carries the totals every accessor needs, and accessors read only
  * the header, so they are O(1) on stored (toasted, compressed) summaries.
  */
@@ -23,6 +24,7 @@
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/expandeddatum.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
@@ -73,7 +75,7 @@ typedef struct ClvSummary
 StaticAssertDecl(CLV_HEADER_SIZE + (Size) CLV_MAX_CAPACITY * sizeof(ClvCustomer) <= MaxAllocSize,
 				 "CLV_MAX_CAPACITY slots must fit in one allocation");
 
-#define PG_GETARG_CLV_SUMMARY(n)	((ClvSummary *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+#define PG_GETARG_CLV_SUMMARY(n)	clv_datum(PG_GETARG_DATUM(n))
 
 static Size
 clv_size(int32 capacity, int32 keys_capacity)
@@ -100,6 +102,63 @@ clv_new(KpiKeyKind kind, int scale, bool hashed, int32 capacity, int32 keys_capa
 	s->capacity = capacity;
 	s->keys_capacity = keys_capacity;
 	return s;
+}
+
+/*
+ * Inside an aggregate the state is an expanded object holding a hashed
+ * summary, in a memory context of its own under the aggregate's.  Growing
+ * replaces the table inside the object, so the Datum the executor holds
+ * never changes and the executor never copies the state (it copies every
+ * new pointer a transition function returns, unless it is such an object).
+ * Its flat form, which parallel workers send to the leader, is the hashed
+ * summary itself.
+ */
+typedef struct ClvExpanded
+{
+	ExpandedObjectHeader hdr;
+	ClvSummary *s;				/* hashed, in hdr.eoh_context; NULL until set */
+} ClvExpanded;
+
+static Size
+clv_flat_size(ExpandedObjectHeader *eohptr)
+{
+	return VARSIZE(((ClvExpanded *) eohptr)->s);
+}
+
+static void
+clv_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	ClvSummary *s = ((ClvExpanded *) eohptr)->s;
+
+	Assert(allocated_size == VARSIZE(s));
+	memcpy(result, s, allocated_size);
+}
+
+static const ExpandedObjectMethods clv_expanded_methods = {
+	clv_flat_size,
+	clv_flatten_into
+};
+
+/* Our expanded object behind value, or NULL. */
+static ClvExpanded *
+clv_expanded(Datum value, bool read_write)
+{
+	ExpandedObjectHeader *eoh;
+
+	if (!(read_write ? VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(value)) :
+		  VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(value))))
+		return NULL;
+	eoh = DatumGetEOHP(value);
+	return eoh->eoh_methods == &clv_expanded_methods ? (ClvExpanded *) eoh : NULL;
+}
+
+/* A summary argument: an expanded state's table read in place, else detoasted. */
+static ClvSummary *
+clv_datum(Datum value)
+{
+	ClvExpanded *e = clv_expanded(value, false);
+
+	return e != NULL ? e->s : (ClvSummary *) PG_DETOAST_DATUM(value);
 }
 
 /*
@@ -260,8 +319,10 @@ set_key(ClvSummary *s, ClvCustomer *slot, const KpiKey *key)
  * summary row by row copies each record a constant number of times.
  */
 static ClvSummary *
-clv_hashed_copy(FunctionCallInfo fcinfo, ClvSummary *s, int64 extra_customers, int64 extra_key_bytes)
+clv_hashed_copy(FunctionCallInfo fcinfo, ClvSummary *s, int64 extra_customers, int64 extra_key_bytes,
+				MemoryContext context)
 {
+	MemoryContext old_context;
 	int64		wanted = s->customers + extra_customers;
 	int64		capacity = CLV_MIN_CAPACITY;
 	int64		keys_wanted = s->keys_used + extra_key_bytes;
@@ -285,7 +346,9 @@ clv_hashed_copy(FunctionCallInfo fcinfo, ClvSummary *s, int64 extra_customers, i
 				 errhint("Group the rows more finely, for example by segment or month.")));
 	keys_capacity = Max(keys_wanted, Min(2 * (int64) s->keys_used, keys_room));
 
+	old_context = MemoryContextSwitchTo(context);
 	copy = clv_new(s->key_kind, s->scale, true, (int32) capacity, (int32) keys_capacity);
+	MemoryContextSwitchTo(old_context);
 	copy->customers = s->customers;
 	copy->purchases = s->purchases;
 	copy->first = s->first;
@@ -309,14 +372,100 @@ clv_hashed_copy(FunctionCallInfo fcinfo, ClvSummary *s, int64 extra_customers, i
 	return copy;
 }
 
-/* The summary to change: in place inside an aggregate, else a hashed copy. */
-static ClvSummary *
-clv_mutable(FunctionCallInfo fcinfo, ClvSummary *s)
+/*
+ * The hashed summary a state function changes, and where it lives: in an
+ * aggregate, in an expanded object (expanded) or, until it must grow, the
+ * flat hashed state the executor copied into aggregate memory; elsewhere in
+ * the memory of the call (aggcontext NULL).
+ */
+typedef struct ClvState
 {
-	if (kpi_in_aggregate(fcinfo) && s->hashed)
-		return s;
-	clv_check(s);
-	return clv_hashed_copy(fcinfo, s, 0, 0);
+	ClvSummary *s;
+	ClvExpanded *expanded;
+	MemoryContext aggcontext;
+} ClvState;
+
+/* A new, empty expanded state under the aggregate's memory. */
+static ClvExpanded *
+clv_expanded_new(MemoryContext aggcontext)
+{
+	MemoryContext context = AllocSetContextCreate(aggcontext, "clv_summary state",
+												  ALLOCSET_SMALL_SIZES);
+	ClvExpanded *e = MemoryContextAlloc(context, sizeof(ClvExpanded));
+
+	EOH_init_header(&e->hdr, &clv_expanded_methods, context);
+	e->s = NULL;
+	return e;
+}
+
+/*
+ * Gives st a hashed copy of its summary with room for extra_customers more
+ * customers and extra_key_bytes more key bytes.  In an aggregate the copy
+ * goes into the expanded object (made now if need be), freeing the table it
+ * replaces; a flat state is the executor's to free.
+ */
+static void
+clv_grow(FunctionCallInfo fcinfo, ClvState *st, int64 extra_customers, int64 extra_key_bytes)
+{
+	ClvSummary *copy;
+
+	if (st->aggcontext != NULL && st->expanded == NULL)
+		st->expanded = clv_expanded_new(st->aggcontext);
+	copy = clv_hashed_copy(fcinfo, st->s, extra_customers, extra_key_bytes,
+						   st->expanded != NULL ? st->expanded->hdr.eoh_context : CurrentMemoryContext);
+	if (st->expanded != NULL)
+	{
+		if (st->expanded->s != NULL)
+			pfree(st->expanded->s);
+		st->expanded->s = copy;
+	}
+	st->s = copy;
+}
+
+/* The aggregate's memory when called as an aggregate's support function, else NULL. */
+static MemoryContext
+clv_aggcontext(FunctionCallInfo fcinfo)
+{
+	MemoryContext aggcontext;
+
+	return AggCheckCallContext(fcinfo, &aggcontext) ? aggcontext : NULL;
+}
+
+/*
+ * The state to change from argument 0: in an aggregate our expanded object
+ * or a flat hashed state in place, anything else (a stored, sorted summary)
+ * as a hashed copy.
+ */
+static void
+clv_state(FunctionCallInfo fcinfo, ClvState *st, Datum value)
+{
+	MemoryContext aggcontext = clv_aggcontext(fcinfo);
+
+	st->aggcontext = aggcontext;
+	st->expanded = aggcontext != NULL ? clv_expanded(value, true) : NULL;
+	if (st->expanded != NULL)
+	{
+		st->s = st->expanded->s;
+		return;
+	}
+	st->s = clv_datum(value);
+	if (aggcontext != NULL && st->s->hashed && (char *) st->s == DatumGetPointer(value))
+		return;
+	clv_check(st->s);
+	clv_grow(fcinfo, st, 0, 0);
+}
+
+static ClvSummary *clv_sorted(ClvSummary *s);
+
+/* What a state function returns: the state itself inside an aggregate. */
+static Datum
+clv_result(ClvState *st)
+{
+	if (st->expanded != NULL)
+		return EOHPGetRWDatum(&st->expanded->hdr);
+	if (st->aggcontext != NULL)
+		return PointerGetDatum(st->s);
+	return PointerGetDatum(clv_sorted(st->s));
 }
 
 /*
@@ -328,11 +477,12 @@ clv_mutable(FunctionCallInfo fcinfo, ClvSummary *s)
  * so input adds with wrap-around and counts the wraps, which gives the
  * exact total whatever the order; it fits if the wraps cancel out.
  */
-static ClvSummary *
-clv_add(FunctionCallInfo fcinfo, ClvSummary *s, const KpiKey *key, int64 purchases,
+static void
+clv_add(FunctionCallInfo fcinfo, ClvState *st, const KpiKey *key, int64 purchases,
 		TimestampTz first, TimestampTz last, int128 revenue, int duplicate_errcode,
 		int64 *revenue_wraps)
 {
+	ClvSummary *s = st->s;
 	ClvCustomer *slot;
 	int128		old_span = 0;
 
@@ -345,7 +495,8 @@ clv_add(FunctionCallInfo fcinfo, ClvSummary *s, const KpiKey *key, int64 purchas
 		if ((s->customers + 1) * 4 > (int64) s->capacity * 3 ||
 			s->keys_used + key_bytes > s->keys_capacity)
 		{
-			s = clv_hashed_copy(fcinfo, s, 1, key_bytes);
+			clv_grow(fcinfo, st, 1, key_bytes);
+			s = st->s;
 			slot = find_slot(s, key);
 		}
 		set_key(s, slot, key);
@@ -392,16 +543,6 @@ clv_add(FunctionCallInfo fcinfo, ClvSummary *s, const KpiKey *key, int64 purchas
 	}
 	else if (!kpi_money_add(&s->revenue, revenue))
 		kpi_money_overflow(fcinfo, "total revenue");
-	return s;
-}
-
-static ClvSummary *clv_sorted(ClvSummary *s);
-
-/* What a state function returns: the state itself inside an aggregate. */
-static Datum
-clv_result(FunctionCallInfo fcinfo, ClvSummary *s)
-{
-	PG_RETURN_POINTER(kpi_in_aggregate(fcinfo) ? s : clv_sorted(s));
 }
 
 /* Purchases are dated within years 1..9999 in UTC, which the text form spells. */
@@ -450,7 +591,7 @@ amount_units(FunctionCallInfo fcinfo, ClvSummary *s, Datum amount)
 static Datum
 clv_transition(FunctionCallInfo fcinfo, KpiKeyKind kind, const KpiKey *key)
 {
-	ClvSummary *s;
+	ClvState	st;
 	TimestampTz at;
 	int128		units;
 
@@ -464,19 +605,34 @@ clv_transition(FunctionCallInfo fcinfo, KpiKeyKind kind, const KpiKey *key)
 	check_purchase_time(fcinfo, at);
 
 	if (PG_ARGISNULL(0))
-		s = clv_new(kind, 0, true, CLV_MIN_CAPACITY, kind == KPI_KEY_TEXT ? 64 : 0);
+	{
+		MemoryContext old_context = CurrentMemoryContext;
+
+		st.aggcontext = clv_aggcontext(fcinfo);
+		st.expanded = NULL;
+		if (st.aggcontext != NULL)
+		{
+			st.expanded = clv_expanded_new(st.aggcontext);
+			MemoryContextSwitchTo(st.expanded->hdr.eoh_context);
+		}
+		st.s = clv_new(kind, 0, true, CLV_MIN_CAPACITY, kind == KPI_KEY_TEXT ? 64 : 0);
+		MemoryContextSwitchTo(old_context);
+		if (st.expanded != NULL)
+			st.expanded->s = st.s;
+	}
 	else
 	{
-		s = clv_mutable(fcinfo, PG_GETARG_CLV_SUMMARY(0));
-		if (s->key_kind != kind)
+		clv_state(fcinfo, &st, PG_GETARG_DATUM(0));
+		if (st.s->key_kind != kind)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s: this clv_summary is keyed by %s, not %s",
-							kpi_caller_name(fcinfo), kpi_key_kind_words[s->key_kind], kpi_key_kind_words[kind])));
+							kpi_caller_name(fcinfo), kpi_key_kind_words[st.s->key_kind], kpi_key_kind_words[kind])));
 	}
 
-	units = amount_units(fcinfo, s, PG_GETARG_DATUM(2));
-	return clv_result(fcinfo, clv_add(fcinfo, s, key, 1, at, at, units, 0, NULL));
+	units = amount_units(fcinfo, st.s, PG_GETARG_DATUM(2));
+	clv_add(fcinfo, &st, key, 1, at, at, units, 0, NULL);
+	return clv_result(&st);
 }
 
 PG_FUNCTION_INFO_V1(clv_summary_add_int8);
@@ -595,17 +751,24 @@ PG_FUNCTION_INFO_V1(clv_summary_merge);
 Datum
 clv_summary_merge(PG_FUNCTION_ARGS)
 {
-	ClvSummary *s = clv_mutable(fcinfo, PG_GETARG_CLV_SUMMARY(0));
+	ClvState	st;
 	ClvSummary *other = PG_GETARG_CLV_SUMMARY(1);
 
+	clv_state(fcinfo, &st, PG_GETARG_DATUM(0));
 	clv_check(other);
-	check_same_kind(fcinfo, s, other);
-	if (other->scale > s->scale)
-		clv_rescale(fcinfo, s, other->scale);
-	/* room for every customer of other at once rather than doubling step by step */
-	if ((s->customers + other->customers) * 4 > (int64) s->capacity * 3 ||
-		s->keys_used + other->keys_used > s->keys_capacity)
-		s = clv_hashed_copy(fcinfo, s, other->customers, other->keys_used);
+	check_same_kind(fcinfo, st.s, other);
+	if (other->scale > st.s->scale)
+		clv_rescale(fcinfo, st.s, other->scale);
+
+	/*
+	 * The merged summary has at least as many customers as the larger input;
+	 * more room than that is taken as the customers come, so summaries of
+	 * the same customers (parallel workers') merge without growing.
+	 */
+	if (other->customers * 4 > (int64) st.s->capacity * 3 ||
+		other->keys_used > st.s->keys_capacity)
+		clv_grow(fcinfo, &st, Max(other->customers - st.s->customers, 0),
+				 Max(other->keys_used - st.s->keys_used, 0));
 
 	for (int32 i = 0; i < other->capacity; i++)
 	{
@@ -616,11 +779,11 @@ clv_summary_merge(PG_FUNCTION_ARGS)
 		if (!slot_used(c))
 			continue;
 		key = slot_key(other, c);
-		if (!kpi_money_rescale(&revenue, other->scale, s->scale))
+		if (!kpi_money_rescale(&revenue, other->scale, st.s->scale))
 			kpi_money_overflow(fcinfo, "a customer's revenue");
-		s = clv_add(fcinfo, s, &key, c->purchases, c->first, c->last, revenue, 0, NULL);
+		clv_add(fcinfo, &st, &key, c->purchases, c->first, c->last, revenue, 0, NULL);
 	}
-	return clv_result(fcinfo, s);
+	return clv_result(&st);
 }
 
 /* clv_summary(...) returns the sorted form; the state itself is never changed. */
@@ -675,7 +838,7 @@ clv_summary_in(PG_FUNCTION_ARGS)
 	KpiTextCursor cur;
 	KpiKeyKind	kind;
 	int64		scale;
-	ClvSummary *s;
+	ClvState	st;
 	StringInfoData scratch;
 	int64		revenue_wraps = 0;
 
@@ -697,7 +860,9 @@ clv_summary_in(PG_FUNCTION_ARGS)
 	if (scale > KPI_MONEY_MAX_SCALE)
 		kpi_text_invalid(&cur, psprintf("The scale must be between 0 and %d.", KPI_MONEY_MAX_SCALE));
 
-	s = clv_new(kind, (int) scale, true, CLV_MIN_CAPACITY, 0);
+	st.s = clv_new(kind, (int) scale, true, CLV_MIN_CAPACITY, 0);
+	st.expanded = NULL;
+	st.aggcontext = NULL;
 	initStringInfo(&scratch);
 	for (;;)
 	{
@@ -726,13 +891,13 @@ clv_summary_in(PG_FUNCTION_ARGS)
 		last = kpi_text_utc_time(&cur);
 		if (purchases < 1 || first > last)
 			kpi_text_invalid(&cur, "Every customer needs at least one purchase and a first purchase no later than the last.");
-		s = clv_add(fcinfo, s, &key, purchases, first, last, revenue,
-					ERRCODE_INVALID_TEXT_REPRESENTATION, &revenue_wraps);
+		clv_add(fcinfo, &st, &key, purchases, first, last, revenue,
+				ERRCODE_INVALID_TEXT_REPRESENTATION, &revenue_wraps);
 	}
 	kpi_text_end(&cur);
-	if (revenue_wraps != 0 || s->revenue < -KPI_MONEY_LIMIT)
+	if (revenue_wraps != 0 || st.s->revenue < -KPI_MONEY_LIMIT)
 		kpi_text_invalid(&cur, "The customers' revenues add up to more than 38 significant digits.");
-	PG_RETURN_POINTER(clv_sorted(s));
+	PG_RETURN_POINTER(clv_sorted(st.s));
 }
 
 /*
@@ -792,7 +957,7 @@ clv_summary_recv(PG_FUNCTION_ARGS)
 	uint8		kind;
 	int32		scale;
 	int64		customers;
-	ClvSummary *s;
+	ClvState	st;
 	int64		revenue_wraps = 0;
 
 	if (version != CLV_SUMMARY_VERSION)
@@ -809,7 +974,9 @@ clv_summary_recv(PG_FUNCTION_ARGS)
 	if (customers < 0)
 		kpi_recv_error(CLV_TYPE, "The number of customers is negative.");
 
-	s = clv_new(kind, scale, true, CLV_MIN_CAPACITY, 0);
+	st.s = clv_new(kind, scale, true, CLV_MIN_CAPACITY, 0);
+	st.expanded = NULL;
+	st.aggcontext = NULL;
 	for (int64 i = 0; i < customers; i++)
 	{
 		KpiKey		key = {0};
@@ -834,12 +1001,12 @@ clv_summary_recv(PG_FUNCTION_ARGS)
 			kpi_recv_error(CLV_TYPE, "A customer needs at least one purchase and first <= last within the years 1 to 9999.");
 		if (kind == KPI_KEY_TEXT)
 			pg_verify_mbstr(GetDatabaseEncoding(), (const char *) key.bytes, (int) key.len, false);
-		s = clv_add(fcinfo, s, &key, purchases, first, last, revenue,
-					ERRCODE_INVALID_BINARY_REPRESENTATION, &revenue_wraps);
+		clv_add(fcinfo, &st, &key, purchases, first, last, revenue,
+				ERRCODE_INVALID_BINARY_REPRESENTATION, &revenue_wraps);
 	}
-	if (revenue_wraps != 0 || s->revenue < -KPI_MONEY_LIMIT)
+	if (revenue_wraps != 0 || st.s->revenue < -KPI_MONEY_LIMIT)
 		kpi_recv_error(CLV_TYPE, "The customers' revenues add up to more than 38 significant digits.");
-	PG_RETURN_POINTER(clv_sorted(s));
+	PG_RETURN_POINTER(clv_sorted(st.s));
 }
 
 /* Accessors.  The header holds every total, so each is O(1). */
@@ -867,8 +1034,13 @@ static const ClvSummary *
 clv_arg(FunctionCallInfo fcinfo, int n)
 {
 	Size		size;
-	const ClvSummary *s = kpi_summary_header(PG_GETARG_DATUM(n), CLV_HEADER_SIZE, &size, CLV_TYPE);
+	ClvExpanded *e = clv_expanded(PG_GETARG_DATUM(n), false);
+	const ClvSummary *s;
 
+	/* an aggregate's own state (clv(...)'s final step) is read in place */
+	if (e != NULL)
+		return e->s;
+	s = kpi_summary_header(PG_GETARG_DATUM(n), CLV_HEADER_SIZE, &size, CLV_TYPE);
 	clv_check_header(s, size);
 	return s;
 }
