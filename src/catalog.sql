@@ -2,6 +2,7 @@
 -- Discoverability: every KPI the extension computes, for analysts and BI tools
 --------------------------------------------------------------------------------
 
+--@ changed in 1.1
 CREATE VIEW kpi_catalog (kpi, family, sql, unit, better, formula) AS VALUES
     ('Net Promoter Score (NPS)', 'survey scores', 'nps_agg(score)', 'NPS points, -100..100', 'higher',
      '% promoters (9-10) - % detractors (0-6) of answers on 0..10'),
@@ -41,8 +42,10 @@ CREATE VIEW kpi_catalog (kpi, family, sql, unit, better, formula) AS VALUES
      'customers who used the support system / customers * 100'),
     ('First response time', 'durations', 'median_duration(first_response_at - opened_at)', 'interval', 'lower',
      'median (or duration_percentile) of the time until the first answer'),
-    ('Average resolution time', 'durations', 'duration_percentile(resolved_at - opened_at, 0.9)', 'interval', 'lower',
-     'median or percentile of the time until the issue is solved; mean_duration for the average'),
+    ('Average resolution time', 'durations', 'mean_duration(duration_summary(resolved_at - opened_at))', 'interval', 'lower',
+     'mean time until the issue is solved (exact)'),
+    ('Resolution time percentile', 'durations', 'duration_percentile(resolved_at - opened_at, 0.9)', 'interval', 'lower',
+     'the 90th (or any) percentile of the time until the issue is solved, within 1 % relative error'),
     ('Response duration', 'durations', 'median_duration(ended_at - started_at)', 'interval', 'neither',
      'median or percentile of the length of live conversations'),
     ('Time to first value (TTV)', 'durations', 'median_duration(first_value_at - onboarded_at)', 'interval', 'lower',

@@ -14,6 +14,13 @@
 #       the install script has it, and the upgrade script has only such
 #       paragraphs.  Objects without it are the ones 1.0 released.
 #
+#   --@ changed in 1.1
+#       The paragraph it starts was released before and 1.1 changes it
+#       (only a view can change in place: kpi_catalog gains rows).  The
+#       install script has it as written; the upgrade script has it too,
+#       its CREATE VIEW written CREATE OR REPLACE VIEW, which keeps the
+#       view's columns, comments and dependants.
+#
 #   --@ each name | sfunc
 #   --@      nps_agg | score_summary_add
 #   --@      csat_agg | score_summary_add_csat
@@ -64,6 +71,11 @@ function replace_all(s, from, to,    out, at) {
 function emit(line, new,    name) {
 	if (mode == "upgrade" && !new)
 		return
+	if (mode == "upgrade" && replacing) {
+		if (line ~ /^CREATE / && line !~ /^CREATE VIEW /)
+			fail("a changed paragraph can only replace views")
+		sub(/^CREATE VIEW /, "CREATE OR REPLACE VIEW ", line)
+	}
 	if (mode == "upgrade" && labelled != FILENAME) {
 		name = FILENAME
 		sub(/.*\//, "", name)
@@ -135,6 +147,7 @@ FNR == 1 {
 	if (collecting)
 		fail("the file before ends inside a template")
 	new_paragraph = 0
+	replacing = 0
 	if (mode == "install")
 		print ""
 }
@@ -146,6 +159,16 @@ FNR == 1 {
 			fail("--@ since inside a template")
 		split(directive, word, " ")
 		new_paragraph = word[2] == version
+		if (mode == "upgrade" && new_paragraph)
+			print ""
+		next
+	}
+	if (directive ~ /^changed in [0-9]+\.[0-9]+$/) {
+		if (collecting)
+			fail("--@ changed inside a template")
+		split(directive, word, " ")
+		new_paragraph = word[3] == version
+		replacing = new_paragraph
 		if (mode == "upgrade" && new_paragraph)
 			print ""
 		next
@@ -219,6 +242,7 @@ collecting {
 	if (mode == "install")
 		print ""
 	new_paragraph = 0
+	replacing = 0
 	next
 }
 
