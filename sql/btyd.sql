@@ -115,22 +115,22 @@ COMMIT;
 -- and from partial states sent through their text form, as Citus ships
 -- them, merged in another order
 CREATE AGGREGATE bgnbd_partial(bigint, float8, float8) (
-    SFUNC = btyd_state_add_bgnbd, STYPE = btyd_state, COMBINEFUNC = btyd_state_merge);
-CREATE AGGREGATE btyd_merge(btyd_state) (SFUNC = btyd_state_merge, STYPE = btyd_state);
+    SFUNC = btyd_summary_add_bgnbd, STYPE = btyd_summary, COMBINEFUNC = btyd_summary_merge);
+CREATE AGGREGATE btyd_merge(btyd_summary) (SFUNC = btyd_summary_merge, STYPE = btyd_summary);
 CREATE TABLE bg_partials AS
 SELECT customer % 7 AS shard, bgnbd_partial(x, t_x::float8, t::float8)::text AS state
   FROM cdnow_customers GROUP BY customer % 7;
-SELECT bgnbd_fit_final(btyd_merge(state::btyd_state ORDER BY shard DESC)) = (SELECT bg FROM cdnow_models) AS merged_same,
+SELECT bgnbd_fit_final(btyd_merge(state::btyd_summary ORDER BY shard DESC)) = (SELECT bg FROM cdnow_models) AS merged_same,
        sum(length(state)) > 0 AS has_text
   FROM bg_partials;
 -- states are canonical: equal however they were built
-SELECT btyd_merge(state::btyd_state ORDER BY shard) = btyd_merge(state::btyd_state ORDER BY shard DESC) AS canonical,
-       btyd_merge(state::btyd_state ORDER BY shard)::text = btyd_merge(state::btyd_state ORDER BY shard DESC)::text AS same_text
+SELECT btyd_merge(state::btyd_summary ORDER BY shard) = btyd_merge(state::btyd_summary ORDER BY shard DESC) AS canonical,
+       btyd_merge(state::btyd_summary ORDER BY shard)::text = btyd_merge(state::btyd_summary ORDER BY shard DESC)::text AS same_text
   FROM bg_partials;
 SELECT bgnbd_partial(x, t_x, t) FROM (VALUES (2, 30.5, 38.5), (0, 0, 38.5), (2, 30.5, 38.5), (0, 0, 10)) AS v(x, t_x, t);
-SELECT 'v1 bgnbd rows=3; x=2 t_x=30.5 t=38.5 n=1; x=0 t_x=0 t=38.5 n=1; x=2 t_x=30.5 t=38.5 n=1'::btyd_state;
-SELECT btyd_state_add_gamma_gamma(btyd_state_add_gamma_gamma(NULL, 3, 20.5), 0, 0) AS gg_state,
-       btyd_state_add_sbg(btyd_state_add_sbg(btyd_state_add_sbg(NULL, 1, 7), 0, 10), 1, 1) AS sbg_state;
+SELECT 'v1 bgnbd rows=3; x=2 t_x=30.5 t=38.5 n=1; x=0 t_x=0 t=38.5 n=1; x=2 t_x=30.5 t=38.5 n=1'::btyd_summary;
+SELECT btyd_summary_add_gamma_gamma(btyd_summary_add_gamma_gamma(NULL, 3, 20.5), 0, 0) AS gg_state,
+       btyd_summary_add_sbg(btyd_summary_add_sbg(btyd_summary_add_sbg(NULL, 1, 7), 0, 10), 1, 1) AS sbg_state;
 
 -- models re-read exactly from text, and are small
 SELECT bg::text::bgnbd_model = bg AS bg_text, pn::text::pareto_nbd_model = pn AS pn_text,
@@ -228,17 +228,17 @@ SELECT survival(m, -1) FROM cohort_models WHERE segment = 'regular';
 SELECT retention_rate(m, 0) FROM cohort_models WHERE segment = 'regular';
 SELECT expected_lifetime(m, 0) FROM cohort_models WHERE segment = 'regular';
 SELECT expected_mean_value('v1 p=6 q=0.5 v=15 log_likelihood=-10 customers=5 iterations=1 converged=true', 0, 0);
-SELECT bgnbd_fit_final(btyd_state_add_gamma_gamma(NULL, 2, 10));
-SELECT btyd_state_merge(btyd_state_add_sbg(NULL, 0, 10), btyd_state_add_bgnbd(NULL, 1, 1, 2));
+SELECT bgnbd_fit_final(btyd_summary_add_gamma_gamma(NULL, 2, 10));
+SELECT btyd_summary_merge(btyd_summary_add_sbg(NULL, 0, 10), btyd_summary_add_bgnbd(NULL, 1, 1, 2));
 -- malformed text
 SELECT 'v1 r=-1 alpha=4 a=0.8 b=2.5 log_likelihood=-9582.5 customers=2357 iterations=10 converged=true'::bgnbd_model;
 SELECT 'v1 r=1 alpha=4 a=0.8 b=2.5 log_likelihood=-9582.5 customers=2357 iterations=10'::bgnbd_model;
 SELECT 'v2 alpha=1 beta=1 log_likelihood=-1 customers=1 iterations=1 converged=true'::sbg_model;
-SELECT 'v1 bgnbd rows=2; x=1 t_x=3 t=2 n=2'::btyd_state;
-SELECT 'v1 bgnbd rows=3; x=1 t_x=1 t=2 n=2'::btyd_state;
-SELECT 'v1 poisson rows=0'::btyd_state;
+SELECT 'v1 bgnbd rows=2; x=1 t_x=3 t=2 n=2'::btyd_summary;
+SELECT 'v1 bgnbd rows=3; x=1 t_x=1 t=2 n=2'::btyd_summary;
+SELECT 'v1 poisson rows=0'::btyd_summary;
 
 DROP AGGREGATE bgnbd_partial(bigint, float8, float8);
-DROP AGGREGATE btyd_merge(btyd_state);
+DROP AGGREGATE btyd_merge(btyd_summary);
 DROP TABLE cdnow_lines, cdnow_orders, cdnow_customers, cdnow_csv, cdnow_models, cohorts, cohort_models,
     cdnow_parts, bg_partials;

@@ -6,7 +6,7 @@
  *		subscription retention.
  *
  * The likelihoods depend on a customer only through (x, t_x, t), or
- * (x, mean value), so the aggregates' state, btyd_state, keeps weighted
+ * (x, mean value), so the aggregates' state, btyd_summary, keeps weighted
  * distinct tuples, not customers: memory is bounded by the distinct tuples
  * and states combine exactly across workers and shards.  Inside an
  * aggregate tuples are appended and, when the room runs out, sorted and
@@ -45,7 +45,7 @@ typedef enum BtydKind
 #define BTYD_MAX_KIND	BTYD_SBG
 #define BTYD_MAX_PARAMS 4
 
-static const char *const STATE_TYPE = "btyd_state";
+static const char *const STATE_TYPE = "btyd_summary";
 static const char *const KIND_WORDS[] = {NULL, "bgnbd", "pareto_nbd", "gamma_gamma", "sbg"};
 static const char *const MODEL_TYPES[] = {NULL, "bgnbd_model", "pareto_nbd_model", "gamma_gamma_model", "sbg_model"};
 static const int KIND_PARAMS[] = {0, 4, 4, 3, 2};
@@ -70,7 +70,7 @@ typedef struct BtydTuple
 	int64		weight;
 } BtydTuple;
 
-typedef struct BtydState
+typedef struct BtydSummary
 {
 	int32		vl_len_;
 	uint8		version;
@@ -81,9 +81,9 @@ typedef struct BtydState
 	int32		used;
 	int64		rows;			/* sum of the weights */
 	BtydTuple	tuples[FLEXIBLE_ARRAY_MEMBER];
-} BtydState;
+} BtydSummary;
 
-#define BTYD_HEADER_SIZE	offsetof(BtydState, tuples)
+#define BTYD_HEADER_SIZE	offsetof(BtydSummary, tuples)
 #define BTYD_MIN_CAPACITY	16
 #define BTYD_MAX_CAPACITY	((int32) ((MaxAllocSize - BTYD_HEADER_SIZE) / sizeof(BtydTuple)))
 
@@ -102,7 +102,7 @@ typedef struct BtydModel
 
 StaticAssertDecl(sizeof(BtydModel) == 56, "btyd model types are declared with INTERNALLENGTH = 56");
 
-#define PG_GETARG_BTYD_STATE(n)	((BtydState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
+#define PG_GETARG_BTYD_STATE(n)	((BtydSummary *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
 #define PG_GETARG_BTYD_MODEL(n)	((BtydModel *) PG_GETARG_POINTER(n))
 
 /* The series behind the hypergeometric terms: enough for any argument below ~0.9997. */
@@ -114,10 +114,10 @@ state_size(int32 capacity)
 	return BTYD_HEADER_SIZE + (Size) capacity * sizeof(BtydTuple);
 }
 
-static BtydState *
+static BtydSummary *
 state_new(BtydKind kind, int32 capacity)
 {
-	BtydState  *s = palloc0(state_size(capacity));
+	BtydSummary  *s = palloc0(state_size(capacity));
 
 	SET_VARSIZE(s, state_size(capacity));
 	s->version = BTYD_STATE_VERSION;
@@ -128,7 +128,7 @@ state_new(BtydKind kind, int32 capacity)
 }
 
 static void
-state_check(const BtydState *s)
+state_check(const BtydSummary *s)
 {
 	if (s->version != BTYD_STATE_VERSION)
 		kpi_corrupt(STATE_TYPE, psprintf("Format version %d is not supported.", s->version));
@@ -159,7 +159,7 @@ compare_tuples(const void *pa, const void *pb)
 
 /* Sorts and merges equal tuples in place. */
 static void
-state_compact(BtydState *s)
+state_compact(BtydSummary *s)
 {
 	int32		out = 0;
 
@@ -179,11 +179,11 @@ state_compact(BtydState *s)
 }
 
 /* A copy of s with room for at least extra more tuples. */
-static BtydState *
-state_grown(BtydState *s, int64 extra)
+static BtydSummary *
+state_grown(BtydSummary *s, int64 extra)
 {
 	int64		capacity = Max(s->capacity, BTYD_MIN_CAPACITY);
-	BtydState  *copy;
+	BtydSummary  *copy;
 
 	while (capacity < s->used + extra)
 		capacity *= 2;
@@ -207,8 +207,8 @@ state_grown(BtydState *s, int64 extra)
 }
 
 /* Appends a tuple, making room first by merging, else by growing. */
-static BtydState *
-state_append(BtydState *s, const BtydTuple *t)
+static BtydSummary *
+state_append(BtydSummary *s, const BtydTuple *t)
 {
 	if (s->used == s->capacity)
 	{
@@ -225,10 +225,10 @@ state_append(BtydState *s, const BtydTuple *t)
 }
 
 /* The sorted, distinct form (a copy unless s already is). */
-static BtydState *
-state_canonical(BtydState *s)
+static BtydSummary *
+state_canonical(BtydSummary *s)
 {
-	BtydState  *copy;
+	BtydSummary  *copy;
 
 	if (s->sorted && s->used == s->capacity)
 		return s;
@@ -244,14 +244,14 @@ state_canonical(BtydState *s)
 }
 
 static Datum
-state_result(FunctionCallInfo fcinfo, BtydState *s)
+state_result(FunctionCallInfo fcinfo, BtydSummary *s)
 {
 	PG_RETURN_POINTER(kpi_in_aggregate(fcinfo) ? s : state_canonical(s));
 }
 
 /* The state to change: in place inside an aggregate, else a copy. */
-static BtydState *
-state_mutable(FunctionCallInfo fcinfo, BtydState *s, BtydKind kind)
+static BtydSummary *
+state_mutable(FunctionCallInfo fcinfo, BtydSummary *s, BtydKind kind)
 {
 	state_check(s);
 	if (s->kind != kind)
@@ -315,7 +315,7 @@ tuple_problem(BtydKind kind, BtydTuple *t)
 static Datum
 state_add(FunctionCallInfo fcinfo, BtydKind kind, BtydTuple *t)
 {
-	BtydState  *s;
+	BtydSummary  *s;
 	char	   *problem = tuple_problem(kind, t);
 
 	if (problem != NULL)
@@ -352,24 +352,24 @@ add_purchases(FunctionCallInfo fcinfo, BtydKind kind)
 	return state_add(fcinfo, kind, &t);
 }
 
-PG_FUNCTION_INFO_V1(btyd_state_add_bgnbd);
+PG_FUNCTION_INFO_V1(btyd_summary_add_bgnbd);
 Datum
-btyd_state_add_bgnbd(PG_FUNCTION_ARGS)
+btyd_summary_add_bgnbd(PG_FUNCTION_ARGS)
 {
 	return add_purchases(fcinfo, BTYD_BGNBD);
 }
 
-PG_FUNCTION_INFO_V1(btyd_state_add_pareto_nbd);
+PG_FUNCTION_INFO_V1(btyd_summary_add_pareto_nbd);
 Datum
-btyd_state_add_pareto_nbd(PG_FUNCTION_ARGS)
+btyd_summary_add_pareto_nbd(PG_FUNCTION_ARGS)
 {
 	return add_purchases(fcinfo, BTYD_PARETO);
 }
 
 /* Customers without repeat purchases say nothing about spend: skipped. */
-PG_FUNCTION_INFO_V1(btyd_state_add_gamma_gamma);
+PG_FUNCTION_INFO_V1(btyd_summary_add_gamma_gamma);
 Datum
-btyd_state_add_gamma_gamma(PG_FUNCTION_ARGS)
+btyd_summary_add_gamma_gamma(PG_FUNCTION_ARGS)
 {
 	BtydTuple	t = {0};
 
@@ -388,9 +388,9 @@ btyd_state_add_gamma_gamma(PG_FUNCTION_ARGS)
 	return state_add(fcinfo, BTYD_GG, &t);
 }
 
-PG_FUNCTION_INFO_V1(btyd_state_add_sbg);
+PG_FUNCTION_INFO_V1(btyd_summary_add_sbg);
 Datum
-btyd_state_add_sbg(PG_FUNCTION_ARGS)
+btyd_summary_add_sbg(PG_FUNCTION_ARGS)
 {
 	BtydTuple	t = {0};
 
@@ -402,12 +402,12 @@ btyd_state_add_sbg(PG_FUNCTION_ARGS)
 }
 
 /* Combine function of the four fits: the tuples of both. */
-PG_FUNCTION_INFO_V1(btyd_state_merge);
+PG_FUNCTION_INFO_V1(btyd_summary_merge);
 Datum
-btyd_state_merge(PG_FUNCTION_ARGS)
+btyd_summary_merge(PG_FUNCTION_ARGS)
 {
-	BtydState  *other = PG_GETARG_BTYD_STATE(1);
-	BtydState  *s;
+	BtydSummary  *other = PG_GETARG_BTYD_STATE(1);
+	BtydSummary  *s;
 
 	state_check(other);
 	s = state_mutable(fcinfo, PG_GETARG_BTYD_STATE(0), other->kind);
@@ -444,11 +444,11 @@ append_tuple(StringInfo buf, BtydKind kind, const BtydTuple *t)
 	}
 }
 
-PG_FUNCTION_INFO_V1(btyd_state_out);
+PG_FUNCTION_INFO_V1(btyd_summary_out);
 Datum
-btyd_state_out(PG_FUNCTION_ARGS)
+btyd_summary_out(PG_FUNCTION_ARGS)
 {
-	BtydState  *s = PG_GETARG_BTYD_STATE(0);
+	BtydSummary  *s = PG_GETARG_BTYD_STATE(0);
 	StringInfoData buf;
 
 	state_check(s);
@@ -461,11 +461,11 @@ btyd_state_out(PG_FUNCTION_ARGS)
 }
 
 /* A state read from outside: tuples checked, merged, and rows matching them. */
-static BtydState *
+static BtydSummary *
 state_from_tuples(BtydKind kind, BtydTuple *tuples, int32 n, int64 rows,
 				  void (*fail) (void *arg, const char *problem), void *arg)
 {
-	BtydState  *s = state_new(kind, Max(n, 1));
+	BtydSummary  *s = state_new(kind, Max(n, 1));
 	int64		sum = 0;
 
 	for (int32 i = 0; i < n; i++)
@@ -496,9 +496,9 @@ recv_fail(void *arg, const char *problem)
 	kpi_recv_error(STATE_TYPE, problem);
 }
 
-PG_FUNCTION_INFO_V1(btyd_state_in);
+PG_FUNCTION_INFO_V1(btyd_summary_in);
 Datum
-btyd_state_in(PG_FUNCTION_ARGS)
+btyd_summary_in(PG_FUNCTION_ARGS)
 {
 	KpiTextCursor cur;
 	BtydKind	kind = 0;
@@ -576,11 +576,11 @@ btyd_state_in(PG_FUNCTION_ARGS)
 }
 
 /* Binary form: version, kind, rows, tuple count, then the sorted tuples. */
-PG_FUNCTION_INFO_V1(btyd_state_send);
+PG_FUNCTION_INFO_V1(btyd_summary_send);
 Datum
-btyd_state_send(PG_FUNCTION_ARGS)
+btyd_summary_send(PG_FUNCTION_ARGS)
 {
-	BtydState  *s = PG_GETARG_BTYD_STATE(0);
+	BtydSummary  *s = PG_GETARG_BTYD_STATE(0);
 	StringInfoData buf;
 
 	state_check(s);
@@ -600,9 +600,9 @@ btyd_state_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-PG_FUNCTION_INFO_V1(btyd_state_recv);
+PG_FUNCTION_INFO_V1(btyd_summary_recv);
 Datum
-btyd_state_recv(PG_FUNCTION_ARGS)
+btyd_summary_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	uint8		version = kpi_recv_uint8(buf, STATE_TYPE);
@@ -633,7 +633,7 @@ btyd_state_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(state_from_tuples(kind, tuples, n, rows, recv_fail, NULL));
 }
 
-KPI_EQUALITY_FUNCTIONS(btyd_state)
+KPI_EQUALITY_FUNCTIONS(btyd_summary)
 
 /*
  * Special functions.
@@ -719,6 +719,70 @@ bgnbd_ll(const double *p, const BtydTuple *t)
 	return a1 + a2 + log_add(a3, log(a) - log(b + x - 1) - (r + x) * log(alpha + t->a));
 }
 
+/* 8-point Gauss-Legendre nodes and weights on [-1, 1] */
+static const double GL_NODES[4] = {0.1834346424956498, 0.5255324099163290, 0.7966664774136267, 0.9602898564975363};
+static const double GL_WEIGHTS[4] = {0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763};
+
+/* more panels than this and pareto_log_integral gives up */
+#define MAX_PANELS 20000
+
+/*
+ * log of the integral over (t_x, T) of (alpha+u)^-(r+x) (beta+u)^-(s+1) du,
+ * by 8-point Gauss-Legendre panels in v = log(u + min(alpha, beta)).  In v
+ * the integrand is smooth and unimodal: the slope of its logarithm,
+ * 1 - (r+x) rho_a - (s+1) rho_b with rho = e^v / (c + e^v), only falls.
+ * Each panel is as wide as that slope and its curvature allow for the rule
+ * to be exact to rounding, and the sum stops once the rest is negligible.
+ * NaN if that needs more than MAX_PANELS panels.
+ */
+static double
+pareto_log_integral(const double *p, double x, double t_x, double t)
+{
+	double		r = p[0],
+				alpha = p[1],
+				s = p[2],
+				beta = p[3];
+	double		m = Min(alpha, beta);
+	double		v = log(m + t_x);
+	double		hi = log(m + t);
+	double		ref = NAN;
+	double		sum = 0;
+
+	for (int i = 0; v < hi; i++)
+	{
+		double		ev = exp(v);
+		double		rho_a = ev / (alpha - m + ev);
+		double		rho_b = ev / (beta - m + ev);
+		double		slope = 1 - (r + x) * rho_a - (s + 1) * rho_b;
+		double		curvature = (r + x) * rho_a * (1 - rho_a) + (s + 1) * rho_b * (1 - rho_b);
+		double		width = Min(Min(0.5, 1 / (1 + fabs(slope) + sqrt(curvature))), hi - v);
+		double		centre = v + width / 2;
+		double		part = 0;
+
+		if (i == MAX_PANELS)
+			return NAN;
+		for (int j = 0; j < 8; j++)
+		{
+			double		w = centre + (j < 4 ? -1 : 1) * GL_NODES[j % 4] * width / 2;
+			double		ew = exp(w);
+			double		log_h = w - (r + x) * log(alpha - m + ew) - (s + 1) * log(beta - m + ew);
+
+			if (isnan(ref))
+				ref = log_h;
+			part += GL_WEIGHTS[j % 4] * exp(log_h - ref);
+		}
+		part *= width / 2;
+		sum += part;
+		/* past the peak and the rest negligible */
+		if (slope < 0 && part <= 1e-17 * sum)
+			break;
+		v += width;
+		if ((i & 1023) == 1023)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return ref + log(sum);
+}
+
 /*
  * log of A0 = F(t_x) - F(T) in the Pareto/NBD likelihood (Fader & Hardie
  * 2005, "A note on deriving the Pareto/NBD model and related expressions"),
@@ -726,8 +790,10 @@ bgnbd_ll(const double *p, const BtydTuple *t)
  * when alpha >= beta, and with the roles of (alpha, s+1) and (beta, r+x)
  * swapped otherwise, so that the argument lies in [0, 1).  Euler's
  * transformation 2F1(a,b;a+1;z) = (1-z)^(1-b) 2F1(1, a+1-b; a+1; z) keeps
- * the series' terms below 1.  -Infinity when t_x = T; NaN if the series
- * fails.
+ * the series' terms below 1.  Near z = 1 the series converges slowly, so
+ * beyond 0.9 A0 comes from its integral form, (r+s+x) times the integral
+ * over (t_x, T) of (alpha+u)^-(r+x) (beta+u)^-(s+1) du.  -Infinity when
+ * t_x = T; NaN if neither converges.
  */
 static double
 pareto_log_a0(const double *p, double x, double t_x, double t)
@@ -745,6 +811,8 @@ pareto_log_a0(const double *p, double x, double t_x, double t)
 
 	if (t_x >= t)
 		return -INFINITY;
+	if ((big - small) / (big + t_x) > 0.9)
+		return log(ab) + pareto_log_integral(p, x, t_x, t);
 	for (int i = 0; i < 2; i++)
 	{
 		double		z = (big - small) / (big + u[i]);
@@ -795,7 +863,7 @@ gg_ll(const double *p, const BtydTuple *t)
  * before fitting).
  */
 static double
-sbg_ll_all(const double *p, const BtydState *s)
+sbg_ll_all(const double *p, const BtydSummary *s)
 {
 	double		alpha = p[0],
 				beta = p[1];
@@ -818,7 +886,7 @@ sbg_ll_all(const double *p, const BtydState *s)
 
 /* The whole sample's log-likelihood at natural parameters. */
 static double
-total_ll(const BtydState *s, const double *p)
+total_ll(const BtydSummary *s, const double *p)
 {
 	double		ll = 0;
 
@@ -853,7 +921,7 @@ total_ll(const BtydState *s, const double *p)
  */
 typedef struct BtydFit
 {
-	const BtydState *s;
+	const BtydSummary *s;
 	int			d;
 	double		scale;
 	int			iterations;
@@ -1155,7 +1223,7 @@ optimise(BtydFit *fit, double *theta)
 
 /* sBG needs one cohort: periods 0..T, survivors never increasing. */
 static void
-check_cohort(FunctionCallInfo fcinfo, const BtydState *s)
+check_cohort(FunctionCallInfo fcinfo, const BtydSummary *s)
 {
 	for (int32 i = 0; i < s->used; i++)
 	{
@@ -1181,7 +1249,7 @@ check_cohort(FunctionCallInfo fcinfo, const BtydState *s)
 static Datum
 fit_final(FunctionCallInfo fcinfo, BtydKind kind)
 {
-	BtydState  *s = PG_GETARG_BTYD_STATE(0);
+	BtydSummary  *s = PG_GETARG_BTYD_STATE(0);
 	BtydModel  *m = palloc0(sizeof(BtydModel));
 	BtydFit		fit;
 	double		theta[BTYD_MAX_PARAMS] = {0};

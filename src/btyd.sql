@@ -5,29 +5,29 @@
 --@ since 1.1
 -- The fits' transition state: weighted distinct (x, t_x, t), (x, mean value)
 -- or (period, alive) tuples, so memory grows with distinct tuples, not rows.
-CREATE TYPE btyd_state;
-CREATE FUNCTION btyd_state_in(cstring) RETURNS btyd_state
+CREATE TYPE btyd_summary;
+CREATE FUNCTION btyd_summary_in(cstring) RETURNS btyd_summary
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION btyd_state_out(btyd_state) RETURNS cstring
+CREATE FUNCTION btyd_summary_out(btyd_summary) RETURNS cstring
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION btyd_state_recv(internal) RETURNS btyd_state
+CREATE FUNCTION btyd_summary_recv(internal) RETURNS btyd_summary
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION btyd_state_send(btyd_state) RETURNS bytea
+CREATE FUNCTION btyd_summary_send(btyd_summary) RETURNS bytea
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION btyd_state_in(cstring) IS 'reads the text form of btyd_state';
-COMMENT ON FUNCTION btyd_state_out(btyd_state) IS 'writes the text form of btyd_state';
-COMMENT ON FUNCTION btyd_state_recv(internal) IS 'reads the binary form of btyd_state';
-COMMENT ON FUNCTION btyd_state_send(btyd_state) IS 'writes the binary form of btyd_state';
-CREATE TYPE btyd_state (
-    INPUT = btyd_state_in,
-    OUTPUT = btyd_state_out,
-    RECEIVE = btyd_state_recv,
-    SEND = btyd_state_send,
+COMMENT ON FUNCTION btyd_summary_in(cstring) IS 'reads the text form of btyd_summary';
+COMMENT ON FUNCTION btyd_summary_out(btyd_summary) IS 'writes the text form of btyd_summary';
+COMMENT ON FUNCTION btyd_summary_recv(internal) IS 'reads the binary form of btyd_summary';
+COMMENT ON FUNCTION btyd_summary_send(btyd_summary) IS 'writes the binary form of btyd_summary';
+CREATE TYPE btyd_summary (
+    INPUT = btyd_summary_in,
+    OUTPUT = btyd_summary_out,
+    RECEIVE = btyd_summary_recv,
+    SEND = btyd_summary_send,
     INTERNALLENGTH = VARIABLE,
     ALIGNMENT = double,
     STORAGE = extended
 );
-COMMENT ON TYPE btyd_state IS
+COMMENT ON TYPE btyd_summary IS
     'transition state of bgnbd_fit, pareto_nbd_fit, gamma_gamma_fit and sbg_fit: weighted distinct customer tuples';
 
 --@ since 1.1
@@ -79,61 +79,61 @@ COMMENT ON FUNCTION iterations({model}) IS 'Nelder-Mead and Newton iterations th
 
 --@ since 1.1
 -- Transition functions: not strict, so rows with a NULL are skipped.
-CREATE FUNCTION btyd_state_add_bgnbd(btyd_state, bigint, double precision, double precision) RETURNS btyd_state
+CREATE FUNCTION btyd_summary_add_bgnbd(btyd_summary, bigint, double precision, double precision) RETURNS btyd_summary
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION btyd_state_add_bgnbd(btyd_state, bigint, double precision, double precision) IS
+COMMENT ON FUNCTION btyd_summary_add_bgnbd(btyd_summary, bigint, double precision, double precision) IS
     'transition function of bgnbd_fit: adds one customer''s (x, t_x, t)';
-CREATE FUNCTION btyd_state_add_pareto_nbd(btyd_state, bigint, double precision, double precision) RETURNS btyd_state
+CREATE FUNCTION btyd_summary_add_pareto_nbd(btyd_summary, bigint, double precision, double precision) RETURNS btyd_summary
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION btyd_state_add_pareto_nbd(btyd_state, bigint, double precision, double precision) IS
+COMMENT ON FUNCTION btyd_summary_add_pareto_nbd(btyd_summary, bigint, double precision, double precision) IS
     'transition function of pareto_nbd_fit: adds one customer''s (x, t_x, t)';
-CREATE FUNCTION btyd_state_add_gamma_gamma(btyd_state, bigint, double precision) RETURNS btyd_state
+CREATE FUNCTION btyd_summary_add_gamma_gamma(btyd_summary, bigint, double precision) RETURNS btyd_summary
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION btyd_state_add_gamma_gamma(btyd_state, bigint, double precision) IS
+COMMENT ON FUNCTION btyd_summary_add_gamma_gamma(btyd_summary, bigint, double precision) IS
     'transition function of gamma_gamma_fit: adds one customer''s (x, mean_value); x = 0 is skipped';
-CREATE FUNCTION btyd_state_add_sbg(btyd_state, integer, bigint) RETURNS btyd_state
+CREATE FUNCTION btyd_summary_add_sbg(btyd_summary, integer, bigint) RETURNS btyd_summary
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION btyd_state_add_sbg(btyd_state, integer, bigint) IS
+COMMENT ON FUNCTION btyd_summary_add_sbg(btyd_summary, integer, bigint) IS
     'transition function of sbg_fit: adds customers alive in a period (rows of one period add up)';
-CREATE FUNCTION btyd_state_merge(btyd_state, btyd_state) RETURNS btyd_state
+CREATE FUNCTION btyd_summary_merge(btyd_summary, btyd_summary) RETURNS btyd_summary
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION btyd_state_merge(btyd_state, btyd_state) IS
+COMMENT ON FUNCTION btyd_summary_merge(btyd_summary, btyd_summary) IS
     'combine function of the fits: the tuples of both states';
-CREATE FUNCTION bgnbd_fit_final(btyd_state) RETURNS bgnbd_model
+CREATE FUNCTION bgnbd_fit_final(btyd_summary) RETURNS bgnbd_model
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION bgnbd_fit_final(btyd_state) IS 'final function of bgnbd_fit: the maximum-likelihood fit';
-CREATE FUNCTION pareto_nbd_fit_final(btyd_state) RETURNS pareto_nbd_model
+COMMENT ON FUNCTION bgnbd_fit_final(btyd_summary) IS 'final function of bgnbd_fit: the maximum-likelihood fit';
+CREATE FUNCTION pareto_nbd_fit_final(btyd_summary) RETURNS pareto_nbd_model
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION pareto_nbd_fit_final(btyd_state) IS 'final function of pareto_nbd_fit: the maximum-likelihood fit';
-CREATE FUNCTION gamma_gamma_fit_final(btyd_state) RETURNS gamma_gamma_model
+COMMENT ON FUNCTION pareto_nbd_fit_final(btyd_summary) IS 'final function of pareto_nbd_fit: the maximum-likelihood fit';
+CREATE FUNCTION gamma_gamma_fit_final(btyd_summary) RETURNS gamma_gamma_model
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION gamma_gamma_fit_final(btyd_state) IS 'final function of gamma_gamma_fit: the maximum-likelihood fit';
-CREATE FUNCTION sbg_fit_final(btyd_state) RETURNS sbg_model
+COMMENT ON FUNCTION gamma_gamma_fit_final(btyd_summary) IS 'final function of gamma_gamma_fit: the maximum-likelihood fit';
+CREATE FUNCTION sbg_fit_final(btyd_summary) RETURNS sbg_model
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION sbg_fit_final(btyd_state) IS 'final function of sbg_fit: the maximum-likelihood fit';
+COMMENT ON FUNCTION sbg_fit_final(btyd_summary) IS 'final function of sbg_fit: the maximum-likelihood fit';
 
 --@ since 1.1
 CREATE AGGREGATE bgnbd_fit(x bigint, t_x double precision, t double precision) (
-    SFUNC = btyd_state_add_bgnbd, STYPE = btyd_state,
-    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = btyd_state_merge, PARALLEL = SAFE
+    SFUNC = btyd_summary_add_bgnbd, STYPE = btyd_summary,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = btyd_summary_merge, PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE bgnbd_fit(bigint, double precision, double precision) IS
     'BG/NBD model (Fader, Hardie & Lee 2005) of one row per customer: x repeat purchases, t_x the last one''s time since the first, t the age at the end of observation';
 CREATE AGGREGATE pareto_nbd_fit(x bigint, t_x double precision, t double precision) (
-    SFUNC = btyd_state_add_pareto_nbd, STYPE = btyd_state,
-    FINALFUNC = pareto_nbd_fit_final, COMBINEFUNC = btyd_state_merge, PARALLEL = SAFE
+    SFUNC = btyd_summary_add_pareto_nbd, STYPE = btyd_summary,
+    FINALFUNC = pareto_nbd_fit_final, COMBINEFUNC = btyd_summary_merge, PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE pareto_nbd_fit(bigint, double precision, double precision) IS
     'Pareto/NBD model (Schmittlein, Morrison & Colombo 1987) of one row per customer (x, t_x, t)';
 CREATE AGGREGATE gamma_gamma_fit(x bigint, mean_value double precision) (
-    SFUNC = btyd_state_add_gamma_gamma, STYPE = btyd_state,
-    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = btyd_state_merge, PARALLEL = SAFE
+    SFUNC = btyd_summary_add_gamma_gamma, STYPE = btyd_summary,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = btyd_summary_merge, PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE gamma_gamma_fit(bigint, double precision) IS
     'Gamma-Gamma spend model (Fader, Hardie & Lee 2005) of one row per customer: x repeat purchases and their mean value; rows with x = 0 are skipped';
 CREATE AGGREGATE sbg_fit(period integer, alive bigint) (
-    SFUNC = btyd_state_add_sbg, STYPE = btyd_state,
-    FINALFUNC = sbg_fit_final, COMBINEFUNC = btyd_state_merge, PARALLEL = SAFE
+    SFUNC = btyd_summary_add_sbg, STYPE = btyd_summary,
+    FINALFUNC = sbg_fit_final, COMBINEFUNC = btyd_summary_merge, PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE sbg_fit(integer, bigint) IS
     'shifted-beta-geometric retention model (Fader & Hardie 2007) of one cohort: customers alive in each period 0..T, period 0 the cohort''s size';
@@ -184,7 +184,7 @@ COMMENT ON FUNCTION expected_lifetime(sbg_model, double precision) IS
 
 --@ since 1.1
 --@ each type | meaning
---@      btyd_state | the same distinct tuples with the same counts
+--@      btyd_summary | the same distinct tuples with the same counts
 --@      bgnbd_model | the same parameters, log-likelihood, customers, iterations and convergence
 --@      pareto_nbd_model | the same parameters, log-likelihood, customers, iterations and convergence
 --@      gamma_gamma_model | the same parameters, log-likelihood, customers, iterations and convergence
