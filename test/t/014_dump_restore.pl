@@ -72,6 +72,16 @@ $source->safe_psql('postgres', q{
 	 GROUP BY months.month;
 	INSERT INTO kpis.mrr VALUES ('1999-01-01', 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0');
 
+	-- customer-base models per segment, fitted on per-customer rows in weeks
+	CREATE TABLE kpis.btyd (segment text PRIMARY KEY, bg bgnbd_model, gg gamma_gamma_model);
+	INSERT INTO kpis.btyd
+	SELECT segment, bgnbd_fit(x, t_x, t), gamma_gamma_fit(x, mean_value)
+	  FROM (SELECT c.segment, o.customer_id, count(*) - 1 AS x, (max(day) - min(day)) / 7.0 AS t_x,
+	               (date '2026-01-01' - min(day)) / 7.0 AS t, 10 + count(*) AS mean_value
+	          FROM (SELECT DISTINCT customer_id, ordered_at::date AS day FROM crm.orders) AS o
+	          JOIN crm.customers AS c USING (customer_id) GROUP BY c.segment, o.customer_id) AS per_customer
+	 GROUP BY segment;
+
 	-- health scores per active account (the BI view), one with the most
 	-- components allowed (32), and a btree index on the type
 	CREATE TABLE kpis.health (account text PRIMARY KEY, h health_score);
@@ -137,6 +147,7 @@ my @checks = (
 	[ 'clv summaries', 'SELECT label, c FROM kpis.clv ORDER BY label' ],
 	[ 'mrr summaries', 'SELECT month, m FROM kpis.mrr ORDER BY month' ],
 	[ 'health scores', 'SELECT account, h FROM kpis.health ORDER BY account' ],
+	[ 'btyd models', 'SELECT segment, bg, gg, converged(bg) FROM kpis.btyd ORDER BY segment' ],
 	[ 'binary forms', q{SELECT kind, md5(string_agg(b::text, ',' ORDER BY key)) FROM (
 		SELECT 'score' AS kind, label AS key, score_summary_send(s) AS b FROM kpis.scores
 		UNION ALL SELECT 'rate', label, rate_summary_send(r) FROM kpis.rates
