@@ -567,7 +567,7 @@ btyd_summary_in(PG_FUNCTION_ARGS)
 		if (n == room)
 		{
 			room = (int32) Min((int64) room * 2, (int64) BTYD_MAX_CAPACITY);
-			tuples = repalloc_huge(tuples, (Size) room * sizeof(BtydTuple));
+			tuples = repalloc(tuples, (Size) room * sizeof(BtydTuple));
 		}
 		tuples[n++] = t;
 	}

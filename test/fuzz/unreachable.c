@@ -67,8 +67,12 @@ UNREACHABLE(systable_getnext)
 UNREACHABLE(table_close)
 UNREACHABLE(table_open)
 UNREACHABLE(toast_raw_datum_size)
+UNREACHABLE(ProcessInterrupts)
 #if PG_VERSION_NUM >= 150000
 UNREACHABLE(MarkGUCPrefixReserved)
 #else
 UNREACHABLE(EmitWarningsOnPlaceholders)
 #endif
+
+/* CHECK_FOR_INTERRUPTS in the fits reads it; nothing sets it here */
+volatile int InterruptPending = 0;
