@@ -141,7 +141,12 @@ INSERT INTO scaleout_cases VALUES
     ('subscription_summary(uuid,numeric,timestamp with time zone,timestamp with time zone)',
      'subscription_summary(md5(customer::text)::uuid, prev_mrr, active_from, churned_at)', 'events', 'bucket', true),
     ('rollup(subscription_summary)', 'rollup(u)', 'subscription_summaries', 'bucket', true),
-    ('health_score_agg(text,double precision,double precision)', 'health_score_agg(metric, value, weight)', 'events', 'account', false);
+    ('health_score_agg(text,double precision,double precision)', 'health_score_agg(metric, value, weight)', 'events', 'account', false),
+    -- the fits run once per group: a few large groups, one cohort each for sBG
+    ('bgnbd_fit(bigint,double precision,double precision)', 'bgnbd_fit((id / 4) % 5, (id / 4) % 5 * 1.5, 10 + id % 7)', 'events', 'bucket', true),
+    ('pareto_nbd_fit(bigint,double precision,double precision)', 'pareto_nbd_fit((id / 4) % 5, (id / 4) % 5 * 1.5, 10 + id % 7)', 'events', 'bucket', true),
+    ('gamma_gamma_fit(bigint,double precision)', 'gamma_gamma_fit(1 + (id / 4) % 3, 5 + id % 11 * 1.5)', 'events', 'bucket', true),
+    ('sbg_fit(integer,bigint)', 'sbg_fit((id / 4) % 8, 100 - 10 * ((id / 4) % 8))', 'events', 'bucket', true);
 
 -- Every kpi_ext aggregate has a case: a new one without a line here fails.
 SELECT p.oid::regprocedure AS aggregate_without_case
@@ -359,7 +364,8 @@ VALUES ('clv_summary(integer,numeric,timestamp with time zone)', 'clv_summary(cu
 CREATE TABLE partial_states (aggregate text, source text, grp text, part text,
                              score_summary score_summary, rate_summary rate_summary, duration_summary duration_summary,
                              clv_summary clv_summary, mrr_summary mrr_summary, health_score health_score,
-                             sentiment_summary sentiment_summary, subscription_summary subscription_summary);
+                             sentiment_summary sentiment_summary, subscription_summary subscription_summary,
+                             btyd_summary btyd_summary);
 CREATE TABLE serial_states (aggregate text, source text, grp text, state text, answer text);
 DO $$
 DECLARE

@@ -69,6 +69,13 @@ INSERT INTO sf_pool VALUES
     ('health_score', 0, 3, 'extreme_weights', $$'v1 tiny=100 weight=1e-300, huge=0 weight=1e300'$$),
     ('health_score', 0, 4, 'full_32', (SELECT quote_literal('v1 ' || string_agg('c' || i || '=' || i || ' weight=1', ', ')) FROM generate_series(1, 32) AS i)),
     ('health_score', 0, 5, 'null', 'NULL'),
+    ('btyd_summary', 0, 1, 'bgnbd', $$'v1 bgnbd rows=3; x=0 t_x=0 t=10 n=1; x=2 t_x=4 t=9 n=2'$$),
+    ('btyd_summary', 0, 2, 'pareto_nbd', $$'v1 pareto_nbd rows=3; x=0 t_x=0 t=10 n=1; x=2 t_x=4 t=9 n=2'$$),
+    ('btyd_summary', 0, 3, 'gamma_gamma', $$'v1 gamma_gamma rows=3; x=1 mean_value=10 n=1; x=3 mean_value=25.5 n=2'$$),
+    ('btyd_summary', 0, 4, 'sbg', $$'v1 sbg rows=1000; period=0 alive=500; period=1 alive=300; period=2 alive=200'$$),
+    ('btyd_summary', 0, 5, 'empty_bgnbd', $$'v1 bgnbd rows=0'$$),
+    ('btyd_summary', 0, 6, 'max_count', $$'v1 bgnbd rows=9223372036854775807; x=1 t_x=1 t=2 n=9223372036854775807'$$),
+    ('btyd_summary', 0, 7, 'null', 'NULL'),
     -- arguments; baselines first
     ('smallint', 0, 1, '5', '5'),
     ('smallint', 0, 2, '0', '0'), ('smallint', 0, 3, '10', '10'), ('smallint', 0, 4, '11', '11'),

@@ -64,6 +64,15 @@ SELECT 1 + (i * 7919) % (:rows::bigint / 50) AS customer,
 CREATE TABLE periods AS
 SELECT m AS starts, m + interval '1 month' AS ends
   FROM generate_series(timestamptz '2024-01-01', '2025-12-01', interval '1 month') AS m;
+-- the orders as one row per customer for the customer-base fits: purchase
+-- days, x repeat days, t_x and t in weeks to 2026-01-01, mean spend of the
+-- repeat days
+CREATE TABLE btyd_customers AS
+SELECT customer, count(*) - 1 AS x, (max(day) - min(day)) / 7.0 AS t_x, (date '2026-01-01' - min(day)) / 7.0 AS t,
+       coalesce((sum(spend) - min(spend) FILTER (WHERE day = first)) / nullif(count(*) - 1, 0), 0) AS mean_value
+  FROM (SELECT customer, day, spend, min(day) OVER (PARTITION BY customer) AS first
+          FROM (SELECT customer, purchased_at::date AS day, sum(amount) AS spend FROM orders GROUP BY 1, 2) AS d) AS d
+ GROUP BY customer;
 -- two stored clv_summary, toasted and compressed: a million customers, and
 -- one customer (a summary that small would stay inline, so its key is
 -- 300 kB, which is compressed and moved out of line like the big one)
@@ -100,6 +109,7 @@ VACUUM ANALYZE customers;
 VACUUM ANALYZE orders;
 VACUUM ANALYZE mrr;
 VACUUM ANALYZE metrics;
+VACUUM ANALYZE btyd_customers;
 SELECT pg_prewarm('facts') >= 0 AND pg_prewarm('customers') >= 0 AND pg_prewarm('orders') >= 0
        AND pg_prewarm('mrr') >= 0 AND pg_prewarm('metrics') >= 0
        AND pg_prewarm('waits') >= 0 AND pg_prewarm('feedback') >= 0 AS warmed \gset
@@ -149,6 +159,9 @@ INSERT INTO bench_case (name, workers, query) VALUES
                                                          min(purchased_at) AS first_at, max(purchased_at) AS last_at
                                                     FROM orders GROUP BY customer) AS c$$),
     ('clv by segment',                0, 'SELECT segment, clv(customer, amount, purchased_at) FROM orders GROUP BY segment'),
+    ('bgnbd_fit + gamma_gamma_fit, rows / 10 customers', 0, 'SELECT bgnbd_fit(x, t_x, t), gamma_gamma_fit(x, mean_value) FROM btyd_customers'),
+    ('bgnbd_fit + gamma_gamma_fit, 2 workers', 2, 'SELECT bgnbd_fit(x, t_x, t), gamma_gamma_fit(x, mean_value) FROM btyd_customers'),
+    ('pareto_nbd_fit, rows / 10 customers', 0, 'SELECT pareto_nbd_fit(x, t_x, t) FROM btyd_customers'),
     ('two-stage CLV by segment',      0, $$SELECT segment, avg(revenue) / avg(purchases)
                                                   * (sum(purchases) * 31557600.0 / count(*) / greatest(extract(epoch FROM max(last_at) - min(first_at)), 86400))
                                                   * avg(extract(epoch FROM last_at - first_at) / 31557600)

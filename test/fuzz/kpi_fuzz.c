@@ -32,7 +32,12 @@
 	X(clv_summary) \
 	X(mrr_summary) \
 	X(subscription_summary) \
-	X(health_score)
+	X(health_score) \
+	X(btyd_summary) \
+	X(bgnbd_model) \
+	X(pareto_nbd_model) \
+	X(gamma_gamma_model) \
+	X(sbg_model)
 
 #define DECLARE_IO(type) \
 	extern Datum type##_in(PG_FUNCTION_ARGS); \

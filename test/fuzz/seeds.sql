@@ -87,6 +87,27 @@ WITH seeds(type, label, text_form, binary_form) AS (
       ('quoted', 'v1 "Product usage"=55.25 weight=1, "say ""hi"""=0 weight=0.1, _x9=-0 weight=3'::health_score),
       ('unicode', 'v1 "Zufriedenheit ☺"=99.99 weight=1e-300, z=100 weight=1.7976931348623157e308'::health_score),
       ('agg', (SELECT health_score_agg('c' || x, x * 3.0, x) FROM generate_series(1, 32) AS x))) AS v(label, s)
+  UNION ALL
+  SELECT 'btyd_summary', label, s::text, btyd_summary_send(s)
+    FROM (VALUES
+      ('bgnbd', 'v1 bgnbd rows=4; x=0 t_x=0 t=10.5 n=1; x=2 t_x=4.25 t=9.5 n=2; x=7 t_x=1e-3 t=1e300 n=1'::btyd_summary),
+      ('pareto_nbd', 'v1 pareto_nbd rows=0'::btyd_summary),
+      ('gamma_gamma', 'v1 gamma_gamma rows=9223372036854775807; x=3 mean_value=25.5 n=9223372036854775807'::btyd_summary),
+      ('sbg', 'v1 sbg rows=18; period=0 alive=10; period=1 alive=8; period=2147483647 alive=0'::btyd_summary)) AS v(label, s)
+  UNION ALL
+  SELECT 'bgnbd_model', label, s::text, bgnbd_model_send(s)
+    FROM (VALUES
+      ('cdnow', 'v1 r=0.2425945402882408 alpha=4.413602067523222 a=0.7929219816037266 b=2.425906855078291 log_likelihood=-9582.429206673916 customers=2357 iterations=332 converged=true'::bgnbd_model),
+      ('not_converged', 'v1 r=1e-300 alpha=1.7976931348623157e308 a=1 b=1 log_likelihood=-0 customers=0 iterations=2147483647 converged=false'::bgnbd_model)) AS v(label, s)
+  UNION ALL
+  SELECT 'pareto_nbd_model', 'cdnow', s::text, pareto_nbd_model_send(s)
+    FROM (VALUES ('v1 r=0.55 alpha=10.58 s=0.61 beta=11.67 log_likelihood=-9595 customers=2357 iterations=0 converged=false'::pareto_nbd_model)) AS v(s)
+  UNION ALL
+  SELECT 'gamma_gamma_model', 'cdnow', s::text, gamma_gamma_model_send(s)
+    FROM (VALUES ('v1 p=6.25 q=3.74 v=15.44 log_likelihood=4055.9 customers=946 iterations=12 converged=true'::gamma_gamma_model)) AS v(s)
+  UNION ALL
+  SELECT 'sbg_model', 'regular', s::text, sbg_model_send(s)
+    FROM (VALUES ('v1 alpha=0.704 beta=1.182 log_likelihood=-1680.27 customers=1000 iterations=128 converged=true'::sbg_model)) AS v(s)
 )
 SELECT type, label, encode(convert_to(text_form, 'UTF8'), 'hex'), encode(binary_form, 'hex')
   FROM seeds

@@ -74,8 +74,12 @@ UNREACHABLE(toast_raw_datum_size)
 /* what CHECK_FOR_INTERRUPTS reads, in loops no parser runs (a sig_atomic_t) */
 volatile int InterruptPending;
 
+UNREACHABLE(ProcessInterrupts)
 #if PG_VERSION_NUM >= 150000
 UNREACHABLE(MarkGUCPrefixReserved)
 #else
 UNREACHABLE(EmitWarningsOnPlaceholders)
 #endif
+
+/* CHECK_FOR_INTERRUPTS in the fits reads it; nothing sets it here */
+volatile int InterruptPending = 0;

@@ -74,6 +74,11 @@ my @pushed = (
 		[ 'sentiment_summary', 'f' ], [ 'subscription_summary', 'u' ]),
 	# a health score per account: components of one account are on one shard
 	[ 'health_score_agg(text,double precision,double precision)', 'health_score_agg(metric, value, weight)', 'facts', 'account' ],
+	# the customer-base fits, whose models come back as text
+	[ 'bgnbd_fit(bigint,double precision,double precision)', 'bgnbd_fit(contacts, contacts * 1.5, 10 + score)' ],
+	[ 'pareto_nbd_fit(bigint,double precision,double precision)', 'pareto_nbd_fit(contacts, contacts * 1.5, 10 + score)' ],
+	[ 'gamma_gamma_fit(bigint,double precision)', 'gamma_gamma_fit(contacts, 5 + score)' ],
+	[ 'sbg_fit(integer,bigint)', 'sbg_fit(contacts - 1, 10 - contacts)' ],
 );
 
 my $columns = 'shard int, account int, score int, csat int, ces int, churned boolean, contacts int, '

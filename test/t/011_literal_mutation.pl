@@ -40,6 +40,15 @@ my %seeds = (
 	                          UNION ALL SELECT subscription_summary(md5(c::text)::uuid, 0.001, '0001-01-01 00:00+00', '0002-01-01 00:00+00')::text
 	                            FROM generate_series(1, 2) c
 	                          UNION ALL SELECT 'v1 integer scale=0'},
+	btyd_summary => q{SELECT 'v1 bgnbd rows=3; x=0 t_x=0 t=10 n=1; x=2 t_x=4 t=9.5 n=2'
+	                  UNION ALL SELECT 'v1 pareto_nbd rows=1; x=1 t_x=1e-3 t=0.5 n=1'
+	                  UNION ALL SELECT 'v1 gamma_gamma rows=2; x=3 mean_value=25.5 n=2'
+	                  UNION ALL SELECT 'v1 sbg rows=18; period=0 alive=10; period=1 alive=8' UNION ALL SELECT 'v1 bgnbd rows=0'},
+	bgnbd_model => q{SELECT 'v1 r=0.2425945402882408 alpha=4.413602067523222 a=0.7929219816037266 b=2.425906855078291 log_likelihood=-9582.429206673916 customers=2357 iterations=332 converged=true'
+	                 UNION ALL SELECT bgnbd_fit(x, x * 2.5, 20)::text FROM generate_series(0, 5) x},
+	pareto_nbd_model => q{SELECT 'v1 r=0.55 alpha=10.58 s=0.61 beta=11.67 log_likelihood=-9595 customers=2357 iterations=0 converged=false'},
+	gamma_gamma_model => q{SELECT 'v1 p=6.25 q=3.74 v=15.44 log_likelihood=4055.9 customers=946 iterations=12 converged=true'},
+	sbg_model => q{SELECT 'v1 alpha=0.704 beta=1.182 log_likelihood=-1680.27 customers=1000 iterations=128 converged=true'},
 );
 
 my $node = PostgreSQL::Test::Cluster->new('mutation');

@@ -89,6 +89,15 @@ $source->safe_psql('postgres', q{
 	    ('text all', (SELECT subscription_summary('customer "' || customer_id || '"', mrr, month, month + interval '1 month') FROM crm.mrr_monthly)),
 	    ('uuid all', (SELECT subscription_summary(md5(customer_id::text)::uuid, mrr, month, NULL) FROM crm.mrr_monthly)),
 	    ('empty integer', 'v1 integer scale=0'), ('empty text', 'v1 text scale=2');
+	-- customer-base models per segment, fitted on per-customer rows in weeks
+	CREATE TABLE kpis.btyd (segment text PRIMARY KEY, bg bgnbd_model, gg gamma_gamma_model);
+	INSERT INTO kpis.btyd
+	SELECT segment, bgnbd_fit(x, t_x, t), gamma_gamma_fit(x, mean_value)
+	  FROM (SELECT c.segment, o.customer_id, count(*) - 1 AS x, (max(day) - min(day)) / 7.0 AS t_x,
+	               (date '2026-01-01' - min(day)) / 7.0 AS t, 10 + count(*) AS mean_value
+	          FROM (SELECT DISTINCT customer_id, ordered_at::date AS day FROM crm.orders) AS o
+	          JOIN crm.customers AS c USING (customer_id) GROUP BY c.segment, o.customer_id) AS per_customer
+	 GROUP BY segment;
 
 	-- health scores per active account (the BI view), one with the most
 	-- components allowed (32), and a btree index on the type
@@ -159,6 +168,7 @@ my @checks = (
 		(SELECT sum(ending_mrr) FROM mrr_movements(u, '2024-01-01', '2026-01-01')) FROM kpis.subscriptions ORDER BY label} ],
 	[ 'health scores', 'SELECT account, h FROM kpis.health ORDER BY account' ],
 	[ 'sentiment summaries', 'SELECT label, f, net_sentiment(f), mean_sentiment(f) FROM kpis.sentiments ORDER BY label' ],
+	[ 'btyd models', 'SELECT segment, bg, gg, converged(bg) FROM kpis.btyd ORDER BY segment' ],
 	[ 'binary forms', q{SELECT kind, md5(string_agg(b::text, ',' ORDER BY key)) FROM (
 		SELECT 'score' AS kind, label AS key, score_summary_send(s) AS b FROM kpis.scores
 		UNION ALL SELECT 'rate', label, rate_summary_send(r) FROM kpis.rates

@@ -16,7 +16,8 @@ my @sections = (
 	'Using kpi_ext', 'BI tools: boards as plain views',
 	'Reference: survey scores', 'Reference: rates',
 	'Reference: durations', 'Reference: revenue', 'Reference: subscriptions',
-	'Reference: health score', 'Reference: sentiment', 'Reference: business calendars', 'Reference: support functions',
+	'Reference: customer-base models (buy \'til you die)', 'Reference: health score', 'Reference: sentiment',
+	'Reference: business calendars', 'Reference: support functions',
 	'Discoverability', 'Summaries as data');
 
 my $node = sample_node('readme_examples');

@@ -56,7 +56,12 @@ my %summaries = (
 	                 FROM unnest(ARRAY[%NAMES%]) WITH ORDINALITY AS u(name, i))},
 	score_summary => q{(SELECT score_summary(s) FROM generate_series(0, 10) AS s)},
 	rate_summary => q{(SELECT rate_summary(i % 3 = 0) FROM generate_series(1, 10) AS i)},
-	duration_summary => q{(SELECT duration_summary(i * interval '37 minutes') FROM generate_series(1, 20) AS i)},);
+	duration_summary => q{(SELECT duration_summary(i * interval '37 minutes') FROM generate_series(1, 20) AS i)},
+	btyd_summary => q{('v1 bgnbd rows=3; x=0 t_x=0 t=10.5 n=1; x=2 t_x=4.25 t=9.5 n=2'::btyd_summary)},
+	bgnbd_model => q{(SELECT bgnbd_fit(i % 4, (i % 4) * 2.5, 20 + i % 3) FROM generate_series(1, 40) AS i)},
+	pareto_nbd_model => q{('v1 r=0.55 alpha=10.58 s=0.61 beta=11.67 log_likelihood=-9595 customers=2357 iterations=0 converged=false'::pareto_nbd_model)},
+	gamma_gamma_model => q{(SELECT gamma_gamma_fit(1 + i % 3, 10 + i % 7 * 1.5) FROM generate_series(1, 40) AS i)},
+	sbg_model => q{(SELECT sbg_fit(p, (1000 * 0.7 ^ p)::bigint) FROM generate_series(0, 5) AS p)},);
 my @kinds = sort keys %summaries;
 
 for my $db (@databases)

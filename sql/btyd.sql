@@ -1,0 +1,244 @@
+--
+-- Buy 'til you die: BG/NBD, Pareto/NBD, Gamma-Gamma and sBG fitted in the
+-- database.  The published fits are reproduced from raw transactions.
+--
+SET extra_float_digits = 0;
+
+--
+-- CDNOW: the 1/10 sample of CDNOW's 1997 cohort (test/data/cdnow, from the
+-- lifetimes project, MIT licence: LICENSE-lifetimes.txt), one row per
+-- purchase: master id, sample id, date, CDs, dollars.
+--
+CREATE TABLE cdnow_lines (line text);
+\copy cdnow_lines FROM 'test/data/cdnow/CDNOW_sample.txt' WITH (DELIMITER '|')
+CREATE TABLE cdnow_orders AS
+SELECT f[2]::int AS customer, to_date(f[3], 'YYYYMMDD') AS day, f[4]::int AS cds, f[5]::numeric AS dollars
+  FROM (SELECT regexp_split_to_array(btrim(line), '\s+') AS f FROM cdnow_lines) AS l;
+SELECT count(*) AS purchases, count(DISTINCT customer) AS customers FROM cdnow_orders;
+
+-- Orders to customer rows, as the papers do: the calibration period ends
+-- 1997-09-30; purchases on one day count as one; x = purchase days after
+-- the first; t_x and t in weeks from the first; mean_value = mean daily
+-- spend over the repeat days (0 without any).
+CREATE TABLE cdnow_customers AS
+WITH days AS (
+    SELECT customer, day, sum(dollars) AS spend
+      FROM cdnow_orders WHERE day <= date '1997-09-30' GROUP BY customer, day
+), customers AS (
+    SELECT customer, min(day) AS first, max(day) AS last, count(*) - 1 AS x,
+           avg(spend) FILTER (WHERE day > (SELECT min(day) FROM days d2 WHERE d2.customer = days.customer)) AS mean_value
+      FROM days GROUP BY customer
+)
+SELECT customer, x, (last - first) / 7.0 AS t_x, (date '1997-09-30' - first) / 7.0 AS t,
+       coalesce(mean_value, 0) AS mean_value
+  FROM customers;
+SELECT count(*) AS customers, count(*) FILTER (WHERE x > 0) AS repeat_customers,
+       count(DISTINCT (x, t_x, t)) AS distinct_tuples
+  FROM cdnow_customers;
+
+-- all 2,357 rows agree with the lifetimes project's summary (2 decimals)
+CREATE TABLE cdnow_csv (id int, x int, t_x numeric, t numeric, zbar numeric);
+\copy cdnow_csv FROM 'test/data/cdnow/cdnow_customers_summary_with_transactions.csv' WITH (FORMAT csv, HEADER)
+SELECT count(*) AS csv_rows,
+       count(*) FILTER (WHERE v.x = c.x AND v.t_x = round(c.t_x, 2) AND v.t = round(c.t, 2)
+                        AND v.zbar = round(c.mean_value, 2)) AS matching
+  FROM cdnow_csv v LEFT JOIN cdnow_customers c ON c.customer = v.id;
+
+CREATE TABLE cdnow_models AS
+SELECT bgnbd_fit(x, t_x::float8, t::float8) AS bg,
+       pareto_nbd_fit(x, t_x::float8, t::float8) AS pn,
+       gamma_gamma_fit(x, mean_value::float8) AS gg
+  FROM cdnow_customers;
+
+-- BG/NBD, Fader, Hardie & Lee (2005), "Counting your customers the easy
+-- way: an alternative to the Pareto/NBD model", Marketing Science 24(2):
+-- r = 0.2426, alpha = 4.4136, a = 0.7929, b = 2.4259, LL = -9582.43
+SELECT round(p[1]::numeric, 4) AS r, round(p[2]::numeric, 4) AS alpha,
+       round(p[3]::numeric, 4) AS a, round(p[4]::numeric, 4) AS b,
+       round(log_likelihood(bg)::numeric, 2) AS ll, customers(bg), converged(bg), iterations(bg) > 0 AS iterated
+  FROM cdnow_models, LATERAL params(bg) AS p;
+
+-- Pareto/NBD on the same rows, same paper (section 4): r = 0.55,
+-- alpha = 10.58, s = 0.61, beta = 11.67, LL = -9595.0
+SELECT round(p[1]::numeric, 2) AS r, round(p[2]::numeric, 2) AS alpha,
+       round(p[3]::numeric, 2) AS s, round(p[4]::numeric, 2) AS beta,
+       round(log_likelihood(pn)::numeric, 1) AS ll, customers(pn), converged(pn)
+  FROM cdnow_models, LATERAL params(pn) AS p;
+
+-- Gamma-Gamma on the 946 repeat customers, Fader, Hardie & Lee (2005),
+-- "RFM and CLV: using iso-value curves for customer base analysis", as
+-- the lifetimes project reproduces it: p = 6.25, q = 3.74, v = 15.44
+SELECT round(p[1]::numeric, 2) AS p, round(p[2]::numeric, 2) AS q, round(p[3]::numeric, 2) AS v,
+       customers(gg), converged(gg)
+  FROM cdnow_models, LATERAL params(gg) AS p;
+
+-- the lifetimes summary (rounded to 2 decimals) gives the same figures
+SELECT round(p[1]::numeric, 3) AS r, round(p[2]::numeric, 2) AS alpha,
+       round(p[3]::numeric, 3) AS a, round(p[4]::numeric, 3) AS b
+  FROM (SELECT params(bgnbd_fit(x, t_x::float8, t::float8)) AS p FROM cdnow_csv) AS f;
+
+-- sBG, Fader & Hardie (2007), "How to project customer retention",
+-- Journal of Interactive Marketing 21(1): survivors of 1,000 over years
+-- 0..7 of the "regular" and "high end" cohorts
+CREATE TABLE cohorts (segment text, period int, alive bigint);
+INSERT INTO cohorts
+SELECT 'regular', i - 1, n FROM unnest(ARRAY[1000, 631, 468, 382, 326, 289, 262, 241]) WITH ORDINALITY AS u(n, i)
+UNION ALL
+SELECT 'high end', i - 1, n FROM unnest(ARRAY[1000, 869, 743, 653, 593, 551, 517, 491]) WITH ORDINALITY AS u(n, i);
+CREATE TABLE cohort_models AS SELECT segment, sbg_fit(period, alive) AS m FROM cohorts GROUP BY segment;
+SELECT segment, round(p[1]::numeric, 3) AS alpha, round(p[2]::numeric, 3) AS beta, customers(m), converged(m)
+  FROM cohort_models, LATERAL params(m) AS p ORDER BY segment DESC;
+
+--
+-- Fits are identical under forced parallel plans and over partitions:
+-- the final function fits the canonical (sorted) tuples whatever order
+-- and split they came in.
+--
+CREATE TABLE cdnow_parts (customer int, x bigint, t_x float8, t float8, mean_value float8)
+    PARTITION BY HASH (customer);
+CREATE TABLE cdnow_parts_0 PARTITION OF cdnow_parts FOR VALUES WITH (MODULUS 3, REMAINDER 0);
+CREATE TABLE cdnow_parts_1 PARTITION OF cdnow_parts FOR VALUES WITH (MODULUS 3, REMAINDER 1);
+CREATE TABLE cdnow_parts_2 PARTITION OF cdnow_parts FOR VALUES WITH (MODULUS 3, REMAINDER 2);
+INSERT INTO cdnow_parts SELECT customer, x, t_x, t, mean_value FROM cdnow_customers;
+BEGIN;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SET LOCAL max_parallel_workers_per_gather = 2;
+SET LOCAL enable_partitionwise_aggregate = on;
+SET LOCAL parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT bgnbd_fit(x, t_x, t) FROM cdnow_parts;
+SELECT f.bg = m.bg AS bgnbd_same, f.pn = m.pn AS pareto_same, f.gg = m.gg AS gamma_gamma_same
+  FROM (SELECT bgnbd_fit(x, t_x, t) AS bg, pareto_nbd_fit(x, t_x, t) AS pn,
+               gamma_gamma_fit(x, mean_value) AS gg FROM cdnow_parts) AS f, cdnow_models AS m;
+COMMIT;
+-- and from partial states sent through their text form, as Citus ships
+-- them, merged in another order
+CREATE AGGREGATE bgnbd_partial(bigint, float8, float8) (
+    SFUNC = btyd_summary_add_bgnbd, STYPE = btyd_summary, COMBINEFUNC = btyd_summary_merge);
+CREATE AGGREGATE btyd_merge(btyd_summary) (SFUNC = btyd_summary_merge, STYPE = btyd_summary);
+CREATE TABLE bg_partials AS
+SELECT customer % 7 AS shard, bgnbd_partial(x, t_x::float8, t::float8)::text AS state
+  FROM cdnow_customers GROUP BY customer % 7;
+SELECT bgnbd_fit_final(btyd_merge(state::btyd_summary ORDER BY shard DESC)) = (SELECT bg FROM cdnow_models) AS merged_same,
+       sum(length(state)) > 0 AS has_text
+  FROM bg_partials;
+-- states are canonical: equal however they were built
+SELECT btyd_merge(state::btyd_summary ORDER BY shard) = btyd_merge(state::btyd_summary ORDER BY shard DESC) AS canonical,
+       btyd_merge(state::btyd_summary ORDER BY shard)::text = btyd_merge(state::btyd_summary ORDER BY shard DESC)::text AS same_text
+  FROM bg_partials;
+SELECT bgnbd_partial(x, t_x, t) FROM (VALUES (2, 30.5, 38.5), (0, 0, 38.5), (2, 30.5, 38.5), (0, 0, 10)) AS v(x, t_x, t);
+SELECT 'v1 bgnbd rows=3; x=2 t_x=30.5 t=38.5 n=1; x=0 t_x=0 t=38.5 n=1; x=2 t_x=30.5 t=38.5 n=1'::btyd_summary;
+SELECT btyd_summary_add_gamma_gamma(btyd_summary_add_gamma_gamma(NULL, 3, 20.5), 0, 0) AS gg_state,
+       btyd_summary_add_sbg(btyd_summary_add_sbg(btyd_summary_add_sbg(NULL, 1, 7), 0, 10), 1, 1) AS sbg_state;
+
+-- models re-read exactly from text, and are small
+SELECT bg::text::bgnbd_model = bg AS bg_text, pn::text::pareto_nbd_model = pn AS pn_text,
+       gg::text::gamma_gamma_model = gg AS gg_text, pg_column_size(bg) AS bytes
+  FROM cdnow_models;
+SELECT m::text::sbg_model = m AS sbg_text FROM cohort_models;
+SELECT 'v1 r=0.25 alpha=4 a=0.8 b=2.5 log_likelihood=-9582.5 customers=2357 iterations=10 converged=false'::bgnbd_model;
+SELECT params(m), log_likelihood(m), customers(m), converged(m), iterations(m)
+  FROM (SELECT 'v1 alpha=0.7 beta=1.2 log_likelihood=-1680.3 customers=1000 iterations=3 converged=true'::sbg_model AS m) AS t;
+
+--
+-- Predictions
+--
+-- a new customer's expected purchases in the 39 weeks of the holdout
+-- period (FHL 2005 figure 2 ends near 1.44 per customer at week 78)
+SELECT round(expected_purchases(bg, 39)::numeric, 4) AS bg_39,
+       round(expected_purchases(pn, 39)::numeric, 4) AS pn_39,
+       expected_purchases(bg, 0) AS at_zero
+  FROM cdnow_models;
+-- FHL 2005 section 5: a customer with x = 2, t_x = 30.43, T = 38.86 is
+-- expected to make 1.226 purchases in the next 39 weeks
+SELECT round(expected_purchases(bg, 39, 2, 30.43, 38.86)::numeric, 3) AS bg_customer,
+       round(expected_purchases(pn, 39, 2, 30.43, 38.86)::numeric, 3) AS pn_customer,
+       round(p_alive(bg, 2, 30.43, 38.86)::numeric, 4) AS bg_alive,
+       round(p_alive(pn, 2, 30.43, 38.86)::numeric, 4) AS pn_alive,
+       p_alive(bg, 0, 0, 38.86) AS bg_no_repeat, round(p_alive(pn, 0, 0, 38.86)::numeric, 4) AS pn_no_repeat
+  FROM cdnow_models;
+-- the history equal to a new customer's gives the unconditional figure
+SELECT abs(expected_purchases(bg, 39, 0, 0, 0) - expected_purchases(bg, 39)) < 1e-12 AS bg_new,
+       abs(expected_purchases(pn, 39, 0, 0, 0) - expected_purchases(pn, 39)) < 1e-12 AS pn_new
+  FROM cdnow_models;
+-- P(N(t) = n) is a distribution whose mean is expected_purchases
+SELECT round(sum(purchase_probability(bg, n, 39))::numeric, 8) AS bg_total,
+       round((sum(n * purchase_probability(bg, n, 39)) - expected_purchases(bg, 39))::numeric, 8) AS bg_mean_error,
+       round(sum(purchase_probability(pn, n, 39))::numeric, 8) AS pn_total,
+       round((sum(n * purchase_probability(pn, n, 39)) - expected_purchases(pn, 39))::numeric, 6) AS pn_mean_error,
+       round(purchase_probability(bg, 0, 39)::numeric, 4) AS bg_p0, round(purchase_probability(pn, 0, 39)::numeric, 4) AS pn_p0
+  FROM cdnow_models, generate_series(0, 200) AS n
+ GROUP BY bg, pn;
+-- Gamma-Gamma: a customer's expected spend shrinks towards the population
+-- mean p v / (q - 1)
+SELECT round(expected_mean_value(gg, 0, 0)::numeric, 2) AS population_mean,
+       round(expected_mean_value(gg, 2, 22.35)::numeric, 2) AS customer_1,
+       round(expected_mean_value(gg, 100, 22.35)::numeric, 2) AS many_purchases
+  FROM cdnow_models;
+-- CLV: without discounting, the expected purchases times the expected spend
+SELECT round(clv(bg, gg, 2, 30.43, 38.86, 22.35, 52, 0)::numeric, 2) AS clv_undiscounted,
+       round((expected_purchases(bg, 52, 2, 30.43, 38.86) * expected_mean_value(gg, 2, 22.35))::numeric, 2) AS product,
+       round(clv(bg, gg, 2, 30.43, 38.86, 22.35, 52, 0.002)::numeric, 2) AS clv_discounted,
+       round(clv(pn, gg, 2, 30.43, 38.86, 22.35, 52, 0.002)::numeric, 2) AS pareto_clv,
+       clv(bg, gg, 2, 30.43, 38.86, 22.35, 0, 0.01) AS no_horizon
+  FROM cdnow_models;
+-- sBG: projected survival and retention against the data, and the
+-- discounted expected lifetime against its series
+SELECT segment, period, alive, round(1000 * survival(m, period)::numeric, 0) AS projected,
+       CASE WHEN period > 0 THEN round(retention_rate(m, period)::numeric, 3) END AS retention
+  FROM cohorts JOIN cohort_models USING (segment)
+ WHERE period IN (0, 1, 4, 7) ORDER BY segment DESC, period;
+SELECT segment, round(expected_lifetime(m, 0.1)::numeric, 4) AS del,
+       round((SELECT sum(survival(m, t) / 1.1 ^ t) FROM generate_series(0, 2000) AS t)::numeric, 4) AS series,
+       round(survival(m, 12)::numeric, 4) AS year_12
+  FROM cohort_models ORDER BY segment DESC;
+
+--
+-- A fit that cannot converge says so: with nobody repeating, BG/NBD's
+-- purchase rate runs to zero and no maximum exists.
+--
+SELECT converged(bgnbd_fit(0, 0, t)) AS no_repeats_converged,
+       customers(bgnbd_fit(0, 0, t))
+  FROM generate_series(1, 20) AS t;
+SELECT bgnbd_fit(x, t_x, t) IS NULL AS empty FROM cdnow_parts WHERE false;
+SELECT bgnbd_fit(x, t_x, t) IS NULL AS nulls_skipped FROM (VALUES (NULL::bigint, 1.0, 2.0), (1, NULL, 2)) AS v(x, t_x, t);
+
+--
+-- Impossible rows and bad parameters
+--
+SELECT bgnbd_fit(x, t_x, t) FROM (VALUES (-1, 0.0, 1.0)) AS v(x, t_x, t);
+SELECT bgnbd_fit(x, t_x, t) FROM (VALUES (2, 5.0, 4.0)) AS v(x, t_x, t);
+SELECT pareto_nbd_fit(x, t_x, t) FROM (VALUES (2, 1.0, 'NaN'::float8)) AS v(x, t_x, t);
+SELECT pareto_nbd_fit(x, t_x, t) FROM (VALUES (0, 0.0, -1.0)) AS v(x, t_x, t);
+SELECT bgnbd_fit(x, t_x, t) FROM (VALUES (0, 1.0, 4.0)) AS v(x, t_x, t);
+SELECT gamma_gamma_fit(x, v) FROM (VALUES (2, 0.0)) AS v(x, v);
+SELECT gamma_gamma_fit(x, v) FROM (VALUES (-2, 10.0)) AS v(x, v);
+SELECT sbg_fit(p, n) FROM (VALUES (0, 10), (1, -1)) AS v(p, n);
+SELECT sbg_fit(p, n) FROM (VALUES (0, 10), (2, 5)) AS v(p, n);
+SELECT sbg_fit(p, n) FROM (VALUES (0, 10), (1, 11)) AS v(p, n);
+SELECT sbg_fit(p, n) FROM (VALUES (0, 10)) AS v(p, n);
+SELECT p_alive(bg, 3, 40, 38.86) FROM cdnow_models;
+SELECT expected_purchases(bg, -1) FROM cdnow_models;
+SELECT purchase_probability(bg, -1, 10) FROM cdnow_models;
+SELECT expected_mean_value(gg, 2, -5) FROM cdnow_models;
+SELECT clv(bg, gg, 2, 30.43, 38.86, 22.35, 52, -0.1) FROM cdnow_models;
+SELECT clv(bg, gg, 2, 30.43, 38.86, 22.35, 'Infinity', 0.1) FROM cdnow_models;
+SELECT survival(m, -1) FROM cohort_models WHERE segment = 'regular';
+SELECT retention_rate(m, 0) FROM cohort_models WHERE segment = 'regular';
+SELECT expected_lifetime(m, 0) FROM cohort_models WHERE segment = 'regular';
+SELECT expected_mean_value('v1 p=6 q=0.5 v=15 log_likelihood=-10 customers=5 iterations=1 converged=true', 0, 0);
+SELECT bgnbd_fit_final(btyd_summary_add_gamma_gamma(NULL, 2, 10));
+SELECT btyd_summary_merge(btyd_summary_add_sbg(NULL, 0, 10), btyd_summary_add_bgnbd(NULL, 1, 1, 2));
+-- malformed text
+SELECT 'v1 r=-1 alpha=4 a=0.8 b=2.5 log_likelihood=-9582.5 customers=2357 iterations=10 converged=true'::bgnbd_model;
+SELECT 'v1 r=1 alpha=4 a=0.8 b=2.5 log_likelihood=-9582.5 customers=2357 iterations=10'::bgnbd_model;
+SELECT 'v2 alpha=1 beta=1 log_likelihood=-1 customers=1 iterations=1 converged=true'::sbg_model;
+SELECT 'v1 bgnbd rows=2; x=1 t_x=3 t=2 n=2'::btyd_summary;
+SELECT 'v1 bgnbd rows=3; x=1 t_x=1 t=2 n=2'::btyd_summary;
+SELECT 'v1 poisson rows=0'::btyd_summary;
+
+DROP AGGREGATE bgnbd_partial(bigint, float8, float8);
+DROP AGGREGATE btyd_merge(btyd_summary);
+DROP TABLE cdnow_lines, cdnow_orders, cdnow_customers, cdnow_csv, cdnow_models, cohorts, cohort_models,
+    cdnow_parts, bg_partials;
