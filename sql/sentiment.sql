@@ -123,14 +123,14 @@ SELECT id, net_sentiment(sentiment_summary(comment) OVER w) AS moving_net
 SELECT s::text, s::text::sentiment_summary = s AS text_round_trip,
        length(sentiment_summary_send(s)) AS binary_bytes
   FROM (SELECT sentiment_summary(comment) AS s FROM feedback) AS t;
-CREATE TABLE stored (s sentiment_summary);
-INSERT INTO stored SELECT sentiment_summary(comment) FROM feedback GROUP BY channel;
-INSERT INTO stored VALUES ('v1 1/2/3 -0.5'), ('v1 1/2/3 -0.500000000'), ('v1 0/0/0 0');
-SELECT s, count(*) FROM stored GROUP BY s ORDER BY s::text;
-\copy stored TO 'results/sentiment_stored.copy' WITH (FORMAT binary)
+CREATE TABLE sentiment_stored (s sentiment_summary);
+INSERT INTO sentiment_stored SELECT sentiment_summary(comment) FROM feedback GROUP BY channel;
+INSERT INTO sentiment_stored VALUES ('v1 1/2/3 -0.5'), ('v1 1/2/3 -0.500000000'), ('v1 0/0/0 0');
+SELECT s, count(*) FROM sentiment_stored GROUP BY s ORDER BY s::text;
+\copy sentiment_stored TO 'results/sentiment_stored.copy' WITH (FORMAT binary)
 CREATE TABLE stored_back (s sentiment_summary);
 \copy stored_back FROM 'results/sentiment_stored.copy' WITH (FORMAT binary)
-SELECT (SELECT array_agg(s::text ORDER BY s::text) FROM stored) =
+SELECT (SELECT array_agg(s::text ORDER BY s::text) FROM sentiment_stored) =
        (SELECT array_agg(s::text ORDER BY s::text) FROM stored_back) AS binary_round_trip;
 SELECT 'v1 1/2/3 0.25'::sentiment_summary = 'v1 1/2/3 0.250'::sentiment_summary AS eq,
        'v1 1/2/3 0.25'::sentiment_summary <> 'v1 1/2/3 0.26'::sentiment_summary AS ne;
