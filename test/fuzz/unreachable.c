@@ -71,10 +71,6 @@ UNREACHABLE(timestamptz_pl_interval)
 UNREACHABLE(timestamptz_trunc)
 UNREACHABLE(toast_raw_datum_size)
 
-/* what CHECK_FOR_INTERRUPTS reads, in loops no parser runs (a sig_atomic_t) */
-volatile int InterruptPending;
-
-UNREACHABLE(ProcessInterrupts)
 #if PG_VERSION_NUM >= 150000
 UNREACHABLE(MarkGUCPrefixReserved)
 #else
