@@ -24,7 +24,7 @@ PG_CPPFLAGS = -DKPI_EXT_VERSION='"$(EXTVERSION)"'
 # upgrade-chain test find every step.
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--$(PREVIOUS_VERSION)--$(EXTVERSION).sql
 DATA = $(filter-out $(DATA_built),$(notdir $(wildcard $(srcdir)/$(EXTENSION)--*.sql)))
-DOCS = README.md
+DOCS = README.md doc/kpi_ext.md doc/cookbook.md doc/operations.md doc/development.md
 EXTRA_CLEAN = $(DATA_built:%=%.tmp)
 
 # pg_regress suite: one file per KPI family, in sql/ and expected/.

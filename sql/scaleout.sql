@@ -437,7 +437,7 @@ END $$;
 SELECT * FROM state_mismatches();
 
 --
--- Continuous rollups (README "Scaling out"): daily summaries in a
+-- Continuous rollups (doc/operations.md, "Scaling out"): daily summaries in a
 -- materialized view, refreshed, rolled up to months, equal the direct answer.
 --
 CREATE MATERIALIZED VIEW daily_kpis AS

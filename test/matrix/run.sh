@@ -152,7 +152,7 @@ step() { # description command...
 }
 
 # Builds the Debian package in root $1 for major $2 and checks it with lintian:
-# errors and warnings fail, the informational tags README explains are shown.
+# errors and warnings fail, the informational tags doc/operations.md explains are shown.
 # The package is built in /build/pkg (updatecontrol rewrites debian/control
 # for the root's major); the tests run in the untouched copy /build/kpi_ext.
 build_deb() {

@@ -4,8 +4,8 @@
 # relocated copy of PostgreSQL (the system installation is never touched).
 # Fails if the suite fails, a backend crashes, or valgrind reports an error
 # whose stack (or origin stack) goes through kpi_ext; errors entirely inside
-# PostgreSQL or libc are counted and listed, not failed on.  Slow: see the
-# README's Reliability section.  Run as root on Debian 12: it installs what
+# PostgreSQL or libc are counted and listed, not failed on.  Slow: see
+# Reliability in doc/operations.md.  Run as root on Debian 12: it installs what
 # is missing.
 #
 # KPI_VALGRIND_OPTS adds valgrind options (say --track-origins=no to go

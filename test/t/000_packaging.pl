@@ -56,7 +56,7 @@ is(slurp('debian/control'), $unstable_control,
 
 # A server that has a release installed runs its script's objects; changing
 # the script would make fresh installs differ from existing ones.  New
-# objects go into src/*.sql as "--@ since" paragraphs (README, Development).
+# objects go into src/*.sql as "--@ since" paragraphs (doc/development.md).
 my %released = (
 	'kpi_ext--1.0.sql' => '3934c9c9f067d810b6d2896ab773046396f86c2fc6a363e77e3c788e57cbfc5a',);
 for my $script (sort keys %released)

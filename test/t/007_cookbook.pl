@@ -1,4 +1,4 @@
-# The README cookbook cannot go stale: every query in its "Cookbook" section
+# The cookbook (doc/cookbook.md) cannot go stale: every query in its "Cookbook" section
 # runs against the sample CRM data (and the example views) and must print
 # exactly the output shown under it.
 use strict;
@@ -14,11 +14,11 @@ my $node = sample_node('cookbook');
 # The section from "## Cookbook" to the next "## " heading, as
 # (title, query, expected output) for every ```sql block followed by an
 # output block.
-open my $fh, '<', 'README.md' or die "cannot read README.md: $!";
+open my $fh, '<', 'doc/cookbook.md' or die "cannot read doc/cookbook.md: $!";
 my $readme = do { local $/; <$fh> };
 close $fh;
 my ($section) = $readme =~ /^## Cookbook[^\n]*\n(.*?)^## /ms
-  or die 'README.md has no Cookbook section';
+  or die 'doc/cookbook.md has no Cookbook section';
 my @cases;
 my $title = '';
 while ($section =~ /^### ([^\n]+)|^```sql\n(.*?)^```\n```\n(.*?)^```\n/msg)

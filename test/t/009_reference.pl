@@ -1,4 +1,4 @@
-# README's reference sections document every object the extension installs,
+# The reference (doc/kpi_ext.md) document every object the extension installs,
 # and document nothing that does not exist: every function and aggregate
 # overload by its argument types, and types, operators and settings,
 # compared with the catalog both ways.
@@ -13,11 +13,11 @@ $node->init;
 $node->start;
 $node->safe_psql('postgres', 'CREATE EXTENSION kpi_ext');
 
-open my $fh, '<', 'README.md' or die "cannot read README.md: $!";
+open my $fh, '<', 'doc/kpi_ext.md' or die "cannot read doc/kpi_ext.md: $!";
 my $readme = do { local $/; <$fh> };
 close $fh;
 my $reference = join "\n", $readme =~ /^## Reference[^\n]*\n(.*?)(?=^## )/msg;
-ok(length $reference > 0, 'README has reference sections');
+ok(length $reference > 0, 'doc/kpi_ext.md has reference sections');
 
 # objects of the extension, by kind
 sub extension_objects

@@ -1,7 +1,7 @@
-# README's examples outside the cookbook cannot go stale either: in each
-# section below, the SQL blocks without an output block (the example tables)
+# The examples in README and doc/ outside the cookbook cannot go stale
+# either: in each section below, the SQL blocks without an output block (the example tables)
 # run first, then every SQL block followed by an output block must print
-# exactly that output.  Sections run in README order in one database that
+# exactly that output.  Sections run in the order listed in one database that
 # also holds the sample CRM data and the example views.  A block that starts
 # with "-- abridged" is an excerpt of a longer query and is not run.
 use strict;
@@ -13,7 +13,7 @@ use lib $FindBin::RealBin;
 use KpiSample;
 
 my @sections = (
-	'Using kpi_ext', 'BI tools: boards as plain views',
+	'Using kpi_ext', 'A tour of the KPIs', 'BI tools: boards as plain views',
 	'Reference: survey scores', 'Reference: rates',
 	'Reference: durations', 'Reference: revenue', 'Reference: subscriptions',
 	'Reference: customer-base models (buy \'til you die)', 'Reference: health score', 'Reference: sentiment',
@@ -22,9 +22,14 @@ my @sections = (
 
 my $node = sample_node('readme_examples');
 
-open my $fh, '<', 'README.md' or die "cannot read README.md: $!";
-my $readme = do { local $/; <$fh> };
-close $fh;
+# README.md and the reference, as one text (each section lives in one file)
+my $readme = '';
+for my $file ('README.md', 'doc/kpi_ext.md')
+{
+	open my $fh, '<', $file or die "cannot read $file: $!";
+	$readme .= do { local $/; <$fh> };
+	close $fh;
+}
 
 # Runs SQL through psql as a script, quietly, the way README shows results.
 sub run_sql
@@ -50,7 +55,7 @@ my $checked = 0;
 for my $section (@sections)
 {
 	my ($text) = $readme =~ /^## \Q$section\E\n(.*?)(?=^## |\z)/ms
-	  or die "README.md has no section $section";
+	  or die "README.md and doc/kpi_ext.md have no section $section";
 	my (@setup, @cases);
 	while ($text =~ /^```sql\n(.*?)^```\n(?:```\n(.*?)^```\n)?/msg)
 	{
@@ -73,7 +78,7 @@ for my $section (@sections)
 		$checked++;
 	}
 }
-cmp_ok($checked, '>=', 15, "$checked README examples checked against their output");
+cmp_ok($checked, '>=', 15, "$checked documented examples checked against their output");
 
 $node->stop;
 done_testing();
