@@ -32,7 +32,7 @@ REGRESS = install scores rates durations clv mrr btyd subscriptions calendar sen
 
 # TAP tests (PostgreSQL::Test::Cluster) live under test/t.
 TAP_TESTS = 1
-PROVE_TESTS = test/t/*.pl
+PROVE_TESTS ?= test/t/*.pl
 
 # making the archive needs git, not a PostgreSQL installation
 ifneq ($(MAKECMDGOALS),dist)

@@ -17,7 +17,7 @@ my $node = sample_node('cookbook');
 open my $fh, '<', 'doc/cookbook.md' or die "cannot read doc/cookbook.md: $!";
 my $readme = do { local $/; <$fh> };
 close $fh;
-my ($section) = $readme =~ /^## Cookbook[^\n]*\n(.*?)^## /ms
+my ($section) = $readme =~ /^## Cookbook[^\n]*\n(.*?)(?=^## |\z)/ms
   or die 'doc/cookbook.md has no Cookbook section';
 my @cases;
 my $title = '';
