@@ -116,6 +116,12 @@ SELECT sqlstate_of(format($$SELECT percentile('v1 count=1 sum=1.000000 min=1.000
 SELECT sqlstate_of($$SELECT percentiles('v1 count=1 sum=1.000000 min=1.000000 max=1.000000 954:1', ARRAY[0.5, 2])$$);
 SELECT sqlstate_of($$SELECT duration_percentile(d, p) FROM (VALUES (interval '1 s', 0.5), ('2 s', 0.9)) v(d, p)$$);
 SELECT sqlstate_of($$SELECT duration_percentile(d, 1.01) FROM (VALUES (interval '1 s')) v(d)$$);
+-- a point in time where a duration belongs says what to pass instead, over
+-- timestamptz, timestamp (cast to timestamptz) and date columns alike
+SELECT median_duration(t) FROM (VALUES (timestamptz '2026-01-05 09:00+00')) v(t);
+SELECT duration_percentile(t, 0.9) FROM (VALUES (timestamp '2026-01-05 09:00')) v(t);
+SELECT duration_summary(t) FROM (VALUES (date '2026-01-05')) v(t);
+SELECT median_duration(t) AS no_rows_no_error FROM (VALUES (now())) v(t) WHERE false;
 -- messages show values exactly, not rounded (1.0000001 is not 1)
 SELECT sqlstate_of($$SELECT percentile('v1', 1.0000001)$$);
 SELECT sqlstate_of($$SELECT duration_percentile(d, p) FROM (VALUES (interval '1 s', 0.9), ('2 s', 0.9000000000000001)) v(d, p)$$);

@@ -371,3 +371,11 @@ SELECT sqlstate_of($$SELECT ces_agg(s) FROM (VALUES ('Infinity'::numeric)) v(s)$
 SELECT sqlstate_of('SELECT nps_agg(s) FROM (VALUES (1e30)) v(s)');
 SELECT sqlstate_of('SELECT csat_agg(s) FROM (VALUES (6.000)) v(s)');
 SELECT nps_agg(s) FROM (VALUES (9.5)) v(s);
+-- text answers, as CSV imports leave them, count when they hold whole numbers;
+-- a literal call resolves to them
+SELECT nps_agg('9') AS literal, nps_agg(s), csat_agg(s, 10), score_summary(s)::text
+  FROM (VALUES ('9'), (' 10 '), ('3.0'), ('+7'), (NULL)) v(s);
+SELECT nps_agg(s::text) = nps_agg(s) AS same_as_integer FROM generate_series(0, 10) s;
+SELECT t, sqlstate_of(format('SELECT nps_agg(%L::text)', t))
+  FROM (VALUES (''), ('nine'), ('9,0'), ('9.5'), ('-1'), ('11'), ('1e1'), ('99999999999999999999'), ('.')) v(t);
+SELECT csat_agg(s) FROM (VALUES ('')) v(s);

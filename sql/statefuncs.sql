@@ -263,9 +263,10 @@ SELECT fn, labels[1] AS first, string_agg(labels[2] || '=' || outcome, ' ' ORDER
 
 -- Never an internal error or an unexpected class: only the contract's
 -- codes (22003 out of range, 22023 bad parameter, 22P02 bad text, 22008
--- for a purchase time outside the years 1..9999).  Must be empty.
+-- for a purchase time outside the years 1..9999, 42804 for a point in time
+-- where a duration belongs).  Must be empty.
 SELECT fn, labels, outcome, message FROM sf_outcomes
- WHERE outcome NOT IN ('ok', '22003', '22023', '22P02', '22008')
+ WHERE outcome NOT IN ('ok', '22003', '22023', '22P02', '22008', '42804')
  ORDER BY fn::text;
 -- An error names the function or the aggregate it serves, or the type
 -- whose literal was bad.  Must be empty.

@@ -1238,3 +1238,23 @@ duration_summary_recv(PG_FUNCTION_ARGS)
 		kpi_recv_error(TYPE_NAME, problem);
 	PG_RETURN_POINTER(compacted(s));
 }
+
+/*
+ * The duration aggregates over a timestamp: the column is a point in time,
+ * and the analyst almost always meant the time elapsed since another one.
+ * PostgreSQL's own "does not exist ... add explicit type casts" would not
+ * say so.
+ */
+PG_FUNCTION_INFO_V1(duration_summary_reject_point_in_time);
+Datum
+duration_summary_reject_point_in_time(PG_FUNCTION_ARGS)
+{
+	const char *name = kpi_caller_name(fcinfo);
+
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("%s: takes a duration (interval), not a point in time", name),
+			 errhint("Pass the time elapsed, finish minus start: %s(resolved_at - opened_at%s).",
+					 name, PG_NARGS() > 2 ? ", 0.9" : "")));
+	PG_RETURN_NULL();
+}

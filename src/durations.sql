@@ -117,6 +117,33 @@ CREATE AGGREGATE rollup(duration_summary) (
 COMMENT ON AGGREGATE rollup(duration_summary) IS 'merges duration summaries exactly, bucket for bucket';
 
 --@ since 1.1
+-- The same aggregates over a point in time are errors that say what to
+-- pass instead (a date column reaches them too, by its cast to timestamptz).
+CREATE FUNCTION duration_summary_reject_point_in_time(duration_summary, timestamptz) RETURNS duration_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION duration_summary_reject_point_in_time(duration_summary, timestamptz) IS
+    'transition function of the duration aggregates over a timestamp: an error pointing at finish - start';
+CREATE FUNCTION duration_summary_reject_point_in_time(duration_summary, timestamptz, double precision) RETURNS duration_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION duration_summary_reject_point_in_time(duration_summary, timestamptz, double precision) IS
+    'transition function of duration_percentile over a timestamp: an error pointing at finish - start';
+
+--@ each name             | extra                | final                                 | comment
+--@ since 1.1: duration_summary |                      | duration_summary_final                | an error: durations are intervals, finish - start
+--@ since 1.1: median_duration  |                      | duration_summary_median               | an error: durations are intervals, finish - start
+--@ since 1.1: duration_percentile | , p double precision | duration_summary_requested_percentile | an error: durations are intervals, finish - start
+CREATE AGGREGATE {name}(d timestamptz{extra}) (
+    SFUNC = duration_summary_reject_point_in_time,
+    STYPE = duration_summary,
+    INITCOND = 'v1',
+    FINALFUNC = {final},
+    COMBINEFUNC = duration_summary_merge,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE {name}(timestamptz{extra}) IS '{comment}';
+--@ end
+
+--@ since 1.1
 --@ each type | meaning
 --@      duration_summary | the same count, sum, minimum, maximum and buckets, and the same requested percentile
 --@ use equality

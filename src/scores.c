@@ -16,6 +16,7 @@
 #include "kpi_ext.h"
 #include "libpq/pqformat.h"
 #include "utils/array.h"
+#include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/numeric.h"
 
@@ -354,11 +355,49 @@ whole_numeric_score(FunctionCallInfo fcinfo, Numeric score)
 }
 
 /*
- * Score columns may be smallint, integer, bigint or numeric holding whole
- * numbers: one C entry point per type, since a polymorphic argument cannot
- * be resolved where distributed engines call transition functions.
+ * A text score (a survey exported to CSV and imported as text) is a decimal
+ * number, optionally signed and surrounded by blanks, that must be whole; it
+ * is checked here so that the error names the aggregate, not numeric_in.
+ */
+static int64
+whole_text_score(FunctionCallInfo fcinfo, text *score)
+{
+	char	   *chars = text_to_cstring(score);
+	const char *p = chars;
+	int			digits = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '+' || *p == '-')
+		p++;
+	for (; kpi_ascii_isdigit(*p); p++)
+		digits++;
+	if (*p == '.')
+		for (p++; kpi_ascii_isdigit(*p); p++)
+			digits++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (digits == 0 || *p != '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("%s: score \"%s\" is not a number", kpi_caller_name(fcinfo), chars),
+				 errhint("Scores stored as text must hold whole numbers such as '9'; NULLIF(score, '') skips empty answers.")));
+	return whole_numeric_score(fcinfo,
+							   DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(chars),
+																   ObjectIdGetDatum(InvalidOid),
+																   Int32GetDatum(-1))));
+}
+
+/*
+ * Score columns may be smallint, integer, bigint, numeric holding whole
+ * numbers or text holding them: one C entry point per type, since a
+ * polymorphic argument cannot be resolved where distributed engines call
+ * transition functions.
  */
 #define SCORE_ARG_FUNCTIONS(prefix, handler) \
+	PG_FUNCTION_INFO_V1(prefix##_text); \
+	Datum prefix##_text(PG_FUNCTION_ARGS) \
+	{ return handler(fcinfo, whole_text_score(fcinfo, PG_GETARG_TEXT_PP(1))); } \
 	PG_FUNCTION_INFO_V1(prefix##_numeric); \
 	Datum prefix##_numeric(PG_FUNCTION_ARGS) \
 	{ return handler(fcinfo, whole_numeric_score(fcinfo, PG_GETARG_NUMERIC(1))); } \

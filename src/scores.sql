@@ -43,6 +43,7 @@ COMMENT ON TYPE score_summary IS
 --@      integer  | int4
 --@      bigint   | int8
 --@ since 1.1: numeric | numeric
+--@ since 1.1: text     | text
 CREATE FUNCTION {name}(score_summary, {int}{scale}) RETURNS score_summary
     AS 'MODULE_PATHNAME', '{symbol}_{c}' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION {name}(score_summary, {int}{scale}) IS '{comment}';
@@ -117,6 +118,7 @@ COMMENT ON FUNCTION mean_score(score_summary) IS 'mean answer (CES is the mean e
 --@      integer
 --@      bigint
 --@ since 1.1: numeric
+--@ since 1.1: text
 CREATE AGGREGATE {name}(score {int}{scale}) (
     SFUNC = {sfunc},
     STYPE = score_summary,

@@ -40,12 +40,14 @@ my @pushed = (
 	map({ [ "$_->[0](smallint)", "$_->[0](score::smallint$_->[1])" ],
 			[ "$_->[0](integer)", "$_->[0](score$_->[1])" ],
 			[ "$_->[0](bigint)", "$_->[0](score::bigint$_->[1])" ],
-			[ "$_->[0](numeric)", "$_->[0](score::numeric$_->[1])" ] }
+			[ "$_->[0](numeric)", "$_->[0](score::numeric$_->[1])" ],
+			[ "$_->[0](text)", "$_->[0](score_text$_->[1])" ] }
 		[ 'score_summary', '' ], [ 'nps_agg', '' ], [ 'enps_agg', '' ]),
 	map({ [ "$_->[0](smallint$_->[1])", "$_->[0]($_->[2]::smallint$_->[3])" ],
 			[ "$_->[0](integer$_->[1])", "$_->[0]($_->[2]$_->[3])" ],
 			[ "$_->[0](bigint$_->[1])", "$_->[0]($_->[2]::bigint$_->[3])" ],
-			[ "$_->[0](numeric$_->[1])", "$_->[0]($_->[2]::numeric$_->[3])" ] }
+			[ "$_->[0](numeric$_->[1])", "$_->[0]($_->[2]::numeric$_->[3])" ],
+			[ "$_->[0](text$_->[1])", "$_->[0]($_->[2]_text$_->[3])" ] }
 		[ 'csat_agg', '', 'csat', '' ], [ 'csat_agg', ',integer', 'ces', ', 7' ],
 		[ 'ces_agg', '', 'ces', '' ], [ 'ces_agg', ',integer', 'csat', ', 5' ]),
 	map({ [ "$_(boolean)", "$_(churned)" ] }
@@ -58,6 +60,10 @@ my @pushed = (
 	[ 'duration_summary(interval)', 'duration_summary(response)' ],
 	[ 'median_duration(interval)', 'median_duration(response)' ],
 	[ 'duration_percentile(interval,double precision)', 'duration_percentile(response, 0.9)' ],
+	# over a timestamp every row is an error (sql/durations.sql): no row is passed
+	map({ [ "$_->[0](timestamp with time zone$_->[1])", "$_->[0](churned_at$_->[2]) FILTER (WHERE false)" ] }
+		[ 'duration_summary', '', '' ], [ 'median_duration', '', '' ],
+		[ 'duration_percentile', ',double precision', ', 0.9' ]),
 	map({ [ "$_->[0](integer,numeric,timestamp with time zone)", "$_->[0](customer, amount, purchased_at)" ],
 			[ "$_->[0](bigint,numeric,timestamp with time zone)", "$_->[0](customer::bigint, amount, purchased_at)" ],
 			[ "$_->[0](text,numeric,timestamp with time zone)", "$_->[0](customer_text, amount, purchased_at)" ],
@@ -84,7 +90,8 @@ my @pushed = (
 my $columns = 'shard int, account int, score int, csat int, ces int, churned boolean, contacts int, '
   . 'response interval, customer int, amount numeric, purchased_at timestamptz, prev_mrr numeric, curr_mrr numeric, '
   . 'metric text, value float8, weight float8, actual interval, target interval, clicks bigint, impressions bigint, '
-  . 'active_from timestamptz, churned_at timestamptz, customer_text text, customer_uuid uuid, feedback text';
+  . 'active_from timestamptz, churned_at timestamptz, customer_text text, customer_uuid uuid, feedback text, '
+  . 'score_text text, csat_text text, ces_text text';
 # per-account summaries, for rollup
 my $summaries = 'SELECT shard, account, score_summary(score) AS s, rate_summary(churned) AS r, duration_summary(response) AS d, '
   . 'clv_summary(customer, amount, purchased_at) AS c, mrr_summary(prev_mrr, curr_mrr) AS m, sentiment_summary(feedback) AS f, '
@@ -105,7 +112,8 @@ sub rows_of
 	       timestamptz '2024-01-01 00:00+00' + ((i * 7919) % 700) * interval '1 day',
 	       CASE WHEN i % 5 = 0 THEN timestamptz '2024-01-01 00:00+00' + ((i * 7919) % 700 + 30 + i % 300) * interval '1 day' END,
 	       'c' || i % 700, md5((i % 700)::text)::uuid,
-	       (ARRAY['enak banget!', 'tidak enak', 'biasa', 'mahal tapi enak', 'great service', 'not good'])[1 + i % 6]
+	       (ARRAY['enak banget!', 'tidak enak', 'biasa', 'mahal tapi enak', 'great service', 'not good'])[1 + i % 6],
+	       ((i * 7919) % 11)::text, (1 + (i * 31) % 5)::text, (1 + (i * 17) % 7)::text
 	  FROM generate_series(1, 30000::bigint) AS i, LATERAL (SELECT i / 20 * 2 + $n AS a) AS account};
 }
 

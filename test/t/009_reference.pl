@@ -43,7 +43,7 @@ sub extension_objects
 # health score (s, a, b, h), shares the type written after it, or has the
 # type the same name has elsewhere in the reference.
 my %prose_types = (
-	score => [ 'smallint', 'integer', 'bigint', 'numeric' ], # "`score` is `smallint`, `integer`, `bigint` or `numeric`"
+	score => [ 'smallint', 'integer', 'bigint', 'numeric', 'text' ], # "`score` is `smallint`, `integer`, `bigint`, `numeric` or `text`"
 	customer => [ 'integer', 'bigint', 'text', 'uuid' ], # "The customer key may be `integer`, `bigint`, `text` or `uuid`"
 );
 # not array types, nor (from PostgreSQL 17 on) kpi_catalog's row type
