@@ -27,8 +27,17 @@ kpi_require_packages() {
 		exit 1
 	fi
 	kpi_log "installing ${missing[*]}"
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	# apt and debconf talk on stderr too; show what they said only on failure
+	local log
+	log=$(mktemp)
+	if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+		>"$log" 2>&1; then
+		cat "$log" >&2
+		rm -f "$log"
+		kpi_log "installing ${missing[*]} failed"
+		exit 1
+	fi
+	rm -f "$log"
 }
 
 # The locales test/t/016_locale_text.pl creates databases in: UTF-8 ones
