@@ -635,57 +635,7 @@ clv_transition(FunctionCallInfo fcinfo, KpiKeyKind kind, const KpiKey *key)
 	return clv_result(&st);
 }
 
-PG_FUNCTION_INFO_V1(clv_summary_add_int8);
-Datum
-clv_summary_add_int8(PG_FUNCTION_ARGS)
-{
-	KpiKey		key = {0};
-
-	if (PG_ARGISNULL(1))
-		return clv_transition(fcinfo, KPI_KEY_INTEGER, NULL);
-	key.integer = PG_GETARG_INT64(1);
-	return clv_transition(fcinfo, KPI_KEY_INTEGER, &key);
-}
-
-PG_FUNCTION_INFO_V1(clv_summary_add_int4);
-Datum
-clv_summary_add_int4(PG_FUNCTION_ARGS)
-{
-	KpiKey		key = {0};
-
-	if (PG_ARGISNULL(1))
-		return clv_transition(fcinfo, KPI_KEY_INTEGER, NULL);
-	key.integer = PG_GETARG_INT32(1);
-	return clv_transition(fcinfo, KPI_KEY_INTEGER, &key);
-}
-
-PG_FUNCTION_INFO_V1(clv_summary_add_text);
-Datum
-clv_summary_add_text(PG_FUNCTION_ARGS)
-{
-	KpiKey		key = {0};
-	text	   *customer;
-
-	if (PG_ARGISNULL(1))
-		return clv_transition(fcinfo, KPI_KEY_TEXT, NULL);
-	customer = PG_GETARG_TEXT_PP(1);
-	key.bytes = (const uint8 *) VARDATA_ANY(customer);
-	key.len = VARSIZE_ANY_EXHDR(customer);
-	return clv_transition(fcinfo, KPI_KEY_TEXT, &key);
-}
-
-PG_FUNCTION_INFO_V1(clv_summary_add_uuid);
-Datum
-clv_summary_add_uuid(PG_FUNCTION_ARGS)
-{
-	KpiKey		key = {0};
-
-	if (PG_ARGISNULL(1))
-		return clv_transition(fcinfo, KPI_KEY_UUID, NULL);
-	key.bytes = PG_GETARG_UUID_P(1)->data;
-	key.len = UUID_LEN;
-	return clv_transition(fcinfo, KPI_KEY_UUID, &key);
-}
+KPI_KEYED_TRANSITIONS(clv_summary_add, clv_transition)
 
 /* Summaries leave an aggregate, or a direct call, sorted by customer key. */
 static int

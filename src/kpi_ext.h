@@ -232,6 +232,48 @@ typedef struct KpiKey
 	uint32		len;
 } KpiKey;
 
+/*
+ * The four C entry points of a per-customer transition function, one per
+ * key type (a polymorphic argument could not be resolved where distributed
+ * engines call transition functions): the key is argument 1, and
+ * transition(fcinfo, kind, key) gets a NULL key for a NULL customer.  The
+ * file expanding it includes utils/uuid.h.
+ */
+#define KPI_KEYED_TRANSITIONS(prefix, transition) \
+	PG_FUNCTION_INFO_V1(prefix##_int8); \
+	Datum prefix##_int8(PG_FUNCTION_ARGS) \
+	{ \
+		KpiKey		key = {.integer = PG_ARGISNULL(1) ? 0 : PG_GETARG_INT64(1)}; \
+		return transition(fcinfo, KPI_KEY_INTEGER, PG_ARGISNULL(1) ? NULL : &key); \
+	} \
+	PG_FUNCTION_INFO_V1(prefix##_int4); \
+	Datum prefix##_int4(PG_FUNCTION_ARGS) \
+	{ \
+		KpiKey		key = {.integer = PG_ARGISNULL(1) ? 0 : PG_GETARG_INT32(1)}; \
+		return transition(fcinfo, KPI_KEY_INTEGER, PG_ARGISNULL(1) ? NULL : &key); \
+	} \
+	PG_FUNCTION_INFO_V1(prefix##_text); \
+	Datum prefix##_text(PG_FUNCTION_ARGS) \
+	{ \
+		text	   *customer = PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1); \
+		KpiKey		key = {0}; \
+		if (customer == NULL) \
+			return transition(fcinfo, KPI_KEY_TEXT, NULL); \
+		key.bytes = (const uint8 *) VARDATA_ANY(customer); \
+		key.len = VARSIZE_ANY_EXHDR(customer); \
+		return transition(fcinfo, KPI_KEY_TEXT, &key); \
+	} \
+	PG_FUNCTION_INFO_V1(prefix##_uuid); \
+	Datum prefix##_uuid(PG_FUNCTION_ARGS) \
+	{ \
+		KpiKey		key = {0}; \
+		if (PG_ARGISNULL(1)) \
+			return transition(fcinfo, KPI_KEY_UUID, NULL); \
+		key.bytes = PG_GETARG_UUID_P(1)->data; \
+		key.len = UUID_LEN; \
+		return transition(fcinfo, KPI_KEY_UUID, &key); \
+	}
+
 /* Byte order for text and uuid keys: independent of collation, so stable. */
 extern int	kpi_key_compare(KpiKeyKind kind, const KpiKey *a, const KpiKey *b);
 

@@ -414,57 +414,7 @@ subs_transition(FunctionCallInfo fcinfo, KpiKeyKind kind, const KpiKey *key)
 	return subs_result(fcinfo, s);
 }
 
-PG_FUNCTION_INFO_V1(subscription_summary_add_int8);
-Datum
-subscription_summary_add_int8(PG_FUNCTION_ARGS)
-{
-	KpiKey		key = {0};
-
-	if (PG_ARGISNULL(1))
-		return subs_transition(fcinfo, KPI_KEY_INTEGER, NULL);
-	key.integer = PG_GETARG_INT64(1);
-	return subs_transition(fcinfo, KPI_KEY_INTEGER, &key);
-}
-
-PG_FUNCTION_INFO_V1(subscription_summary_add_int4);
-Datum
-subscription_summary_add_int4(PG_FUNCTION_ARGS)
-{
-	KpiKey		key = {0};
-
-	if (PG_ARGISNULL(1))
-		return subs_transition(fcinfo, KPI_KEY_INTEGER, NULL);
-	key.integer = PG_GETARG_INT32(1);
-	return subs_transition(fcinfo, KPI_KEY_INTEGER, &key);
-}
-
-PG_FUNCTION_INFO_V1(subscription_summary_add_text);
-Datum
-subscription_summary_add_text(PG_FUNCTION_ARGS)
-{
-	KpiKey		key = {0};
-	text	   *customer;
-
-	if (PG_ARGISNULL(1))
-		return subs_transition(fcinfo, KPI_KEY_TEXT, NULL);
-	customer = PG_GETARG_TEXT_PP(1);
-	key.bytes = (const uint8 *) VARDATA_ANY(customer);
-	key.len = VARSIZE_ANY_EXHDR(customer);
-	return subs_transition(fcinfo, KPI_KEY_TEXT, &key);
-}
-
-PG_FUNCTION_INFO_V1(subscription_summary_add_uuid);
-Datum
-subscription_summary_add_uuid(PG_FUNCTION_ARGS)
-{
-	KpiKey		key = {0};
-
-	if (PG_ARGISNULL(1))
-		return subs_transition(fcinfo, KPI_KEY_UUID, NULL);
-	key.bytes = PG_GETARG_UUID_P(1)->data;
-	key.len = UUID_LEN;
-	return subs_transition(fcinfo, KPI_KEY_UUID, &key);
-}
+KPI_KEYED_TRANSITIONS(subscription_summary_add, subs_transition)
 
 /*
  * rollup's transition and the aggregates' combine function: the change
