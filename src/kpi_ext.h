@@ -259,6 +259,16 @@ extern float8 kpi_recv_float8(StringInfo buf, const char *type_name);
 extern const char *kpi_recv_bytes(StringInfo buf, int64 len, const char *type_name);
 pg_noreturn extern void kpi_recv_error(const char *type_name, const char *detail);
 
+/* calendar.c */
+
+/*
+ * The open time of a business_calendar (detoasted) in [start, finish), both
+ * finite, start <= finish, in microseconds: what business_duration returns.
+ * Caches the calendar's time zone in fcinfo->flinfo->fn_extra.
+ */
+extern int128 kpi_business_open_time(FunctionCallInfo fcinfo, const struct varlena *calendar,
+									 TimestampTz start, TimestampTz finish);
+
 /* money.c */
 
 /*
