@@ -241,6 +241,9 @@ extern void kpi_key_append(StringInfo buf, KpiKeyKind kind, const KpiKey *key);
 /* Reads what kpi_key_append writes; text and uuid bytes live in scratch. */
 extern KpiKey kpi_text_key(KpiTextCursor *cur, KpiKeyKind kind, StringInfo scratch);
 
+/* Appends a double-quoted string ("say ""hi""") to out; what names it in errors. */
+extern void kpi_text_quoted(KpiTextCursor *cur, StringInfo out, const char *what);
+
 /* YYYY-MM-DDTHH:MM:SS[.ffffff]Z, a time in UTC, and its reader */
 extern void kpi_utc_time_append(StringInfo buf, TimestampTz at, const char *type_name);
 extern TimestampTz kpi_text_utc_time(KpiTextCursor *cur);

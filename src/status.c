@@ -415,26 +415,6 @@ status_room(StatusSummary *s, uint32 len, const char **problem)
 	return copy;
 }
 
-/* "status", a double quote doubled inside, into scratch */
-static void
-read_status(KpiTextCursor *cur, StringInfo scratch)
-{
-	resetStringInfo(scratch);
-	if (!kpi_text_accept(cur, "\""))
-		kpi_text_error(cur, "a double-quoted status");
-	for (;;)
-	{
-		if (*cur->pos == '\0')
-			kpi_text_error(cur, "the closing double quote of the status");
-		if (kpi_text_accept(cur, "\"\""))
-			appendStringInfoChar(scratch, '"');
-		else if (kpi_text_accept(cur, "\""))
-			break;
-		else
-			appendStringInfoChar(scratch, *cur->pos++);
-	}
-}
-
 PG_FUNCTION_INFO_V1(status_summary_in);
 Datum
 status_summary_in(PG_FUNCTION_ARGS)
@@ -467,7 +447,8 @@ status_summary_in(PG_FUNCTION_ARGS)
 			}
 			if (!kpi_text_skip_space(&cur))
 				kpi_text_error(&cur, "a space and a double-quoted status");
-			read_status(&cur, &scratch);
+			resetStringInfo(&scratch);
+			kpi_text_quoted(&cur, &scratch, "status");
 			pg_verify_mbstr(GetDatabaseEncoding(), scratch.data, scratch.len, false);
 			s = status_room(s, (uint32) scratch.len, &problem);
 			if (problem != NULL)
