@@ -152,6 +152,7 @@ INSERT INTO scaleout_cases VALUES
     ('subscription_summary(uuid,numeric,timestamp with time zone,timestamp with time zone)',
      'subscription_summary(md5(customer::text)::uuid, prev_mrr, active_from, churned_at)', 'events', 'bucket', true),
     ('rollup(subscription_summary)', 'rollup(u)', 'subscription_summaries', 'bucket', true),
+    ('status_summary(text,timestamp with time zone)', 'status_summary(metric, purchased_at)', 'events', 'bucket', true),
     ('health_score_agg(text,double precision,double precision)', 'health_score_agg(metric, value, weight)', 'events', 'account', false),
     -- the fits run once per group: a few large groups, one cohort each for sBG
     ('bgnbd_fit(bigint,double precision,double precision)', 'bgnbd_fit((id / 4) % 5, (id / 4) % 5 * 1.5, 10 + id % 7)', 'events', 'bucket', true),
@@ -283,6 +284,11 @@ UNION ALL
 SELECT 'sentiment_summary', rollup(p::text::sentiment_summary)::text = (SELECT sentiment_summary('enak ' || metric || repeat('!', id % 3))::text FROM events)
   FROM (SELECT sentiment_summary('enak ' || metric || repeat('!', id % 3)) AS p FROM events GROUP BY id % 13) AS t
 UNION ALL
+SELECT 'status_summary', status_summary_merge(a::text::status_summary, b::text::status_summary)::text =
+       (SELECT status_summary(metric, purchased_at)::text FROM events)
+  FROM (SELECT status_summary(metric, purchased_at) FILTER (WHERE id % 3 = 0) AS a,
+               status_summary(metric, purchased_at) FILTER (WHERE id % 3 <> 0) AS b FROM events) AS t
+UNION ALL
 SELECT 'health_score', health_score_merge(a::text::health_score, b::text::health_score)::text =
        (SELECT health_score_agg(metric, value, weight)::text FROM events WHERE id BETWEEN 20 AND 39)
   FROM (SELECT health_score_agg(metric, value, weight) FILTER (WHERE id < 30) AS a,
@@ -376,7 +382,7 @@ CREATE TABLE partial_states (aggregate text, source text, grp text, part text,
                              score_summary score_summary, rate_summary rate_summary, duration_summary duration_summary,
                              clv_summary clv_summary, mrr_summary mrr_summary, health_score health_score,
                              sentiment_summary sentiment_summary, subscription_summary subscription_summary,
-                             btyd_summary btyd_summary);
+                             btyd_summary btyd_summary, status_summary status_summary);
 CREATE TABLE serial_states (aggregate text, source text, grp text, state text, answer text);
 DO $$
 DECLARE

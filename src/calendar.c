@@ -914,6 +914,17 @@ business_duration(PG_FUNCTION_ARGS)
 											 open_between(cal, calendar_tz(fcinfo, cal), s, f)));
 }
 
+/* kpi_ext.h: for time in status, which sums the open time of many spans */
+int128
+kpi_business_open_time(FunctionCallInfo fcinfo, const struct varlena *calendar,
+					   TimestampTz start, TimestampTz finish)
+{
+	const BusinessCalendar *cal = (const BusinessCalendar *) calendar;
+
+	Assert(!TIMESTAMP_NOT_FINITE(start) && !TIMESTAMP_NOT_FINITE(finish) && start <= finish);
+	return open_between(cal, calendar_tz(fcinfo, cal), start, finish);
+}
+
 PG_FUNCTION_INFO_V1(business_add);
 Datum
 business_add(PG_FUNCTION_ARGS)

@@ -78,6 +78,8 @@ CREATE VIEW kpi_catalog (kpi, family, sql, unit, better, formula) AS VALUES
      'weighted mean of components such as engagement, product usage, satisfaction and support load, each scaled to 0..100'),
     ('Sentiment of feedback', 'sentiment', 'net_sentiment(sentiment_summary(comment, language))', 'percent -100..100', 'higher',
      'percent of comments positive minus percent negative, from kpi_ext''s Indonesian and English lexicons (sentiment(comment) per comment, mean_sentiment, positive_share)'),
+    ('Requester wait time (time in status)', 'time in status', 'time_in_status(status_summary(status, changed_at), ''pending'' [, until, cal])', 'interval', 'lower',
+     'time a ticket spent waiting on the customer (status pending) over its status changes, each status lasting until the next change; in business hours with a business_calendar; on-hold or open time alike'),
     ('Lead source effectiveness', 'rates', 'rate_summary(converted) ... GROUP BY source', 'percent and count', 'higher',
      'lead conversion rate and lead volume per source, with rate_ci for small sources'),
     ('Engagement metrics', 'plain SQL', 'avg(logins), avg(feature_events) per period', 'per account and week', 'higher',

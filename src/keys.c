@@ -182,6 +182,24 @@ hex_value(char c)
 	return -1;
 }
 
+void
+kpi_text_quoted(KpiTextCursor *cur, StringInfo out, const char *what)
+{
+	if (!kpi_text_accept(cur, "\""))
+		kpi_text_error(cur, psprintf("a double-quoted %s", what));
+	for (;;)
+	{
+		if (*cur->pos == '\0')
+			kpi_text_error(cur, psprintf("the closing double quote of the %s", what));
+		if (kpi_text_accept(cur, "\"\""))
+			appendStringInfoChar(out, '"');
+		else if (kpi_text_accept(cur, "\""))
+			break;
+		else
+			appendStringInfoChar(out, *cur->pos++);
+	}
+}
+
 KpiKey
 kpi_text_key(KpiTextCursor *cur, KpiKeyKind kind, StringInfo scratch)
 {
@@ -212,19 +230,7 @@ kpi_text_key(KpiTextCursor *cur, KpiKeyKind kind, StringInfo scratch)
 			key.len = UUID_LEN;
 			break;
 		case KPI_KEY_TEXT:
-			if (!kpi_text_accept(cur, "\""))
-				kpi_text_error(cur, "a double-quoted customer id");
-			for (;;)
-			{
-				if (*cur->pos == '\0')
-					kpi_text_error(cur, "the closing double quote of the customer id");
-				if (kpi_text_accept(cur, "\"\""))
-					appendStringInfoChar(scratch, '"');
-				else if (kpi_text_accept(cur, "\""))
-					break;
-				else
-					appendStringInfoChar(scratch, *cur->pos++);
-			}
+			kpi_text_quoted(cur, scratch, "customer id");
 			key.bytes = (const uint8 *) scratch->data;
 			key.len = scratch->len;
 			break;

@@ -283,6 +283,9 @@ extern void kpi_key_append(StringInfo buf, KpiKeyKind kind, const KpiKey *key);
 /* Reads what kpi_key_append writes; text and uuid bytes live in scratch. */
 extern KpiKey kpi_text_key(KpiTextCursor *cur, KpiKeyKind kind, StringInfo scratch);
 
+/* Appends a double-quoted string ("say ""hi""") to out; what names it in errors. */
+extern void kpi_text_quoted(KpiTextCursor *cur, StringInfo out, const char *what);
+
 /* YYYY-MM-DDTHH:MM:SS[.ffffff]Z, a time in UTC, and its reader */
 extern void kpi_utc_time_append(StringInfo buf, TimestampTz at, const char *type_name);
 extern TimestampTz kpi_text_utc_time(KpiTextCursor *cur);
@@ -300,6 +303,16 @@ extern float8 kpi_recv_float8(StringInfo buf, const char *type_name);
 /* len bytes in place; a negative len is an error too */
 extern const char *kpi_recv_bytes(StringInfo buf, int64 len, const char *type_name);
 pg_noreturn extern void kpi_recv_error(const char *type_name, const char *detail);
+
+/* calendar.c */
+
+/*
+ * The open time of a business_calendar (detoasted) in [start, finish), both
+ * finite, start <= finish, in microseconds: what business_duration returns.
+ * Caches the calendar's time zone in fcinfo->flinfo->fn_extra.
+ */
+extern int128 kpi_business_open_time(FunctionCallInfo fcinfo, const struct varlena *calendar,
+									 TimestampTz start, TimestampTz finish);
 
 /* money.c */
 

@@ -280,3 +280,27 @@ SELECT to_char(cohort, 'YYYY-"Q"Q') AS cohort, max(customers) AS customers,
                         '3 months', '2024-01-01')
  WHERE cohort + (age + 1) * interval '3 months' <= '2025-12-01'
  GROUP BY cohort ORDER BY cohort;
+
+\echo
+\echo '== Requester wait time per channel and month (time in pending, tickets solved in the second half of 2025) =='
+\echo 'minutes in calendar time, and in business hours of the office calendar (Mon-Fri 08:00-17:00 Asia/Jakarta, crm.office_calendar)'
+-- the office calendar, unless the sample data brings one with the holidays
+CREATE TABLE IF NOT EXISTS crm.office_calendar (name text, cal business_calendar);
+INSERT INTO crm.office_calendar
+SELECT 'Jakarta office', business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00')
+ WHERE NOT EXISTS (SELECT FROM crm.office_calendar);
+WITH histories AS (
+    SELECT ticket_id, status_summary(status, changed_at) AS h FROM crm.ticket_status_changes GROUP BY ticket_id
+), waits AS (
+    SELECT t.channel, date_trunc('month', t.resolved_at AT TIME ZONE 'Asia/Jakarta') AS month,
+           time_in_status(h, 'pending') AS waited, time_in_status(h, 'pending', cal => o.cal) AS waited_business
+      FROM crm.tickets AS t JOIN histories USING (ticket_id) CROSS JOIN crm.office_calendar AS o
+     WHERE t.resolved_at >= '2025-07-01 00:00+07' AND t.resolved_at < '2026-01-01 00:00+07'
+)
+SELECT to_char(month, 'YYYY-MM') AS month, channel, count(*) AS solved,
+       round(100.0 * count(*) FILTER (WHERE waited > '0') / count(*), 1) AS pct_waited,
+       round(extract(epoch FROM avg(waited)) / 60, 1) AS mean_min,
+       round(extract(epoch FROM duration_percentile(waited, 0.9)) / 60, 1) AS p90_min,
+       round(extract(epoch FROM avg(waited_business)) / 60, 1) AS mean_business_min,
+       round(extract(epoch FROM duration_percentile(waited_business, 0.9)) / 60, 1) AS p90_business_min
+  FROM waits GROUP BY month, channel ORDER BY month, channel;

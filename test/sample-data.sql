@@ -331,6 +331,38 @@ SELECT row_number() OVER (ORDER BY opened_at, key), customer_id, channel, priori
                 OFFSET 0) AS t
         OFFSET 0) AS r;  -- the fences keep each draw from being repeated wherever it is used
 
+-- Status history of every ticket (Zendesk's statuses): new when opened,
+-- open at the first response, then per further contact a round trip that
+-- waits on the customer (pending) or, one time in five, on a third party
+-- (on-hold) before it is open again, and solved when resolved.  The rounds
+-- split first response..resolution evenly; in each the agent works 20-50 %
+-- of it, then the ticket waits up to 45 % of it.  A ticket still open that
+-- took more contacts waits on the customer since a few hours after the
+-- first response.
+CREATE TABLE crm.ticket_status_changes (
+    ticket_id bigint NOT NULL,  -- crm.tickets
+    status text NOT NULL CHECK (status IN ('new', 'open', 'pending', 'on-hold', 'solved')),
+    changed_at timestamptz NOT NULL
+);
+COMMENT ON TABLE crm.ticket_status_changes IS 'status changes of the support tickets: new, open, pending (waiting on the customer), on-hold (waiting on a third party), solved';
+INSERT INTO crm.ticket_status_changes
+SELECT ticket_id, 'new', opened_at FROM crm.tickets
+UNION ALL
+SELECT ticket_id, 'open', first_response_at FROM crm.tickets
+UNION ALL
+SELECT ticket_id, 'solved', resolved_at FROM crm.tickets WHERE resolved_at IS NOT NULL
+UNION ALL
+SELECT ticket_id, 'pending', first_response_at + crm.secs(3600 * (1 + 24 * crm.u('waiting-' || ticket_id)))
+  FROM crm.tickets WHERE resolved_at IS NULL AND contacts > 1
+UNION ALL
+SELECT ticket_id, s.status, first_response_at + crm.secs(floor(s.at * date_part('epoch', resolved_at - first_response_at)))
+  FROM (SELECT *, contacts - 1 AS rounds FROM crm.tickets WHERE resolved_at IS NOT NULL AND contacts > 1) AS t,
+       generate_series(1, rounds) AS k,
+       LATERAL (SELECT (k - 1 + 0.2 + 0.3 * crm.u('work-' || ticket_id || '-' || k)) / rounds AS waits,
+                       0.45 * crm.u('wait-' || ticket_id || '-' || k) / rounds AS wait) AS w,
+       LATERAL (VALUES (CASE WHEN crm.u('hold-' || ticket_id || '-' || k) < 0.2 THEN 'on-hold' ELSE 'pending' END, w.waits),
+                       ('open', w.waits + w.wait)) AS s(status, at);
+
 ------------------------------------------------------------------------------
 -- Surveys: relationship NPS surveys and post-ticket CSAT/CES surveys
 ------------------------------------------------------------------------------
@@ -827,6 +859,7 @@ SELECT customer_id, week::date, logins, users,
 ------------------------------------------------------------------------------
 ALTER TABLE crm.tickets ADD FOREIGN KEY (customer_id) REFERENCES crm.customers,
                         ADD FOREIGN KEY (channel) REFERENCES crm.sla_targets;
+ALTER TABLE crm.ticket_status_changes ADD FOREIGN KEY (ticket_id) REFERENCES crm.tickets;
 ALTER TABLE crm.surveys ADD FOREIGN KEY (customer_id) REFERENCES crm.customers;
 ALTER TABLE crm.subscriptions ADD FOREIGN KEY (customer_id) REFERENCES crm.customers;
 ALTER TABLE crm.mrr_monthly ADD FOREIGN KEY (customer_id) REFERENCES crm.customers;
@@ -842,6 +875,7 @@ CREATE INDEX ON crm.surveys (customer_id);
 CREATE INDEX ON crm.surveys (answered_at);
 CREATE INDEX ON crm.tickets (customer_id);
 CREATE INDEX ON crm.tickets (opened_at);
+CREATE INDEX ON crm.ticket_status_changes (ticket_id);
 CREATE INDEX ON crm.subscriptions (customer_id);
 CREATE INDEX ON crm.renewals (due_on);
 CREATE INDEX ON crm.orders (customer_id, ordered_at);
@@ -854,7 +888,7 @@ DROP TABLE months, channel_mix, draft, draft2, churn, customer_months, ticket_dr
            lead_draft, opportunity_draft, sends, order_draft;
 COMMIT;
 
-ANALYZE crm.customers, crm.surveys, crm.employee_surveys, crm.tickets, crm.sla_targets, crm.subscriptions,
+ANALYZE crm.customers, crm.surveys, crm.employee_surveys, crm.tickets, crm.ticket_status_changes, crm.sla_targets, crm.subscriptions,
         crm.mrr_monthly, crm.renewals, crm.orders, crm.leads, crm.opportunities, crm.campaigns,
         crm.campaign_contacts, crm.marketing_spend, crm.product_usage;
 ANALYZE crm.survey_comments;

@@ -60,6 +60,13 @@ SELECT 1 + (i * 7919) % (:rows::bigint / 50) AS customer,
        CASE WHEN (i * 31) % 4 = 0 THEN NULL
             ELSE timestamptz '2022-01-01' + ((i * 2654435761) % 94608000 + 3600 + (i * 15485863) % 40000000) * interval '1 second' END AS valid_to
   FROM generate_series(1, :rows::bigint / 10) AS i;
+-- ticket status changes: rows / 10 changes of rows / 50 tickets over 2025,
+-- five statuses, no two changes of a ticket at one instant
+CREATE TABLE status_changes AS
+SELECT 1 + (i * 7919) % (:rows::bigint / 50) AS ticket,
+       (ARRAY['new', 'open', 'pending', 'on-hold', 'solved'])[1 + (i * 31) % 5] AS status,
+       timestamptz '2025-01-01 00:00+00' + ((i * 2654435761) % 31536000) * interval '1 second' AS changed_at
+  FROM generate_series(1, :rows::bigint / 10) AS i;
 -- the months of a churn curve
 CREATE TABLE periods AS
 SELECT m AS starts, m + interval '1 month' AS ends
@@ -109,6 +116,7 @@ VACUUM ANALYZE customers;
 VACUUM ANALYZE orders;
 VACUUM ANALYZE mrr;
 VACUUM ANALYZE metrics;
+VACUUM ANALYZE status_changes;
 VACUUM ANALYZE btyd_customers;
 SELECT pg_prewarm('facts') >= 0 AND pg_prewarm('customers') >= 0 AND pg_prewarm('orders') >= 0
        AND pg_prewarm('mrr') >= 0 AND pg_prewarm('metrics') >= 0
@@ -266,6 +274,24 @@ INSERT INTO bench_case (name, workers, query) VALUES
            count(*) FILTER (WHERE movement = 'reactivation'), count(*) FILTER (WHERE m1 > 0)
       FROM classified GROUP BY period_start, period_end$$);
 
+-- time in status per ticket against the window-function SQL an analyst
+-- writes: lead() over each ticket's changes, the spans of one status summed
+-- (the same answers: sql/status.sql and the check below), in calendar time
+-- and in business hours
+INSERT INTO bench_case (name, workers, query) VALUES
+    ('time_in_status(status_summary) per ticket', 0, $$SELECT ticket, time_in_status(status_summary(status, changed_at), 'pending')
+                                                       FROM status_changes GROUP BY ticket$$),
+    ('lead() time in status per ticket', 0, $$SELECT ticket, coalesce(sum(next_at - changed_at) FILTER (WHERE status = 'pending'), '0')
+                                              FROM (SELECT ticket, status, changed_at, lead(changed_at) OVER (PARTITION BY ticket ORDER BY changed_at) AS next_at
+                                                      FROM status_changes) AS s GROUP BY ticket$$),
+    ('time_in_status(status_summary, cal) per ticket', 0, $$SELECT ticket, time_in_status(status_summary(status, changed_at), 'pending',
+                                                              cal => business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00'))
+                                                            FROM status_changes GROUP BY ticket$$),
+    ('lead() business_duration time in status per ticket', 0, $$SELECT ticket, coalesce(sum(business_duration(changed_at, next_at,
+                                                                  business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00'))) FILTER (WHERE status = 'pending' AND next_at IS NOT NULL), '0')
+                                              FROM (SELECT ticket, status, changed_at, lead(changed_at) OVER (PARTITION BY ticket ORDER BY changed_at) AS next_at
+                                                      FROM status_changes) AS s GROUP BY ticket$$);
+
 -- Parallel speedup: these cases also run with 1 and 2 workers
 INSERT INTO bench_case (name, workers, query)
 SELECT c.name || CASE w WHEN 1 THEN ', 1 worker' ELSE ', 2 workers' END, w, c.query
@@ -396,6 +422,24 @@ SELECT ratio, round(value::numeric, 3) AS value, target, CASE WHEN value >= 5 TH
   FROM (VALUES ('month-spine SQL / mrr_movements(subscription_summary)',
                 pg_temp.ms('month-spine MRR waterfall') / pg_temp.ms('mrr_movements(subscription_summary)'), '>= 5 (faster)')
        ) AS r(ratio, value, target);
+
+\echo
+\echo 'Time in status per ticket: the lead() SQL / time_in_status(status_summary) (target: >= 1, faster), and the answers agree'
+SELECT ratio, round(value::numeric, 3) AS value, '>= 1 (faster)' AS target, CASE WHEN value >= 1 THEN 'PASS' ELSE 'MISS' END AS result
+  FROM (VALUES ('lead() SQL / time_in_status, calendar time',
+                pg_temp.ms('lead() time in status per ticket') / pg_temp.ms('time_in_status(status_summary) per ticket')),
+               ('lead() SQL / time_in_status, business hours',
+                pg_temp.ms('lead() business_duration time in status per ticket') / pg_temp.ms('time_in_status(status_summary, cal) per ticket'))
+       ) AS r(ratio, value);
+SELECT count(*) AS tickets, count(*) FILTER (WHERE a.waited = b.waited AND a.waited_business = b.waited_business) AS same_answers
+  FROM (SELECT ticket, time_in_status(h, 'pending') AS waited,
+               time_in_status(h, 'pending', cal => business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00')) AS waited_business
+          FROM (SELECT ticket, status_summary(status, changed_at) AS h FROM status_changes GROUP BY ticket) AS s) AS a
+  JOIN (SELECT ticket, coalesce(sum(next_at - changed_at) FILTER (WHERE status = 'pending'), '0') AS waited,
+               coalesce(sum(business_duration(changed_at, next_at, business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00')))
+                          FILTER (WHERE status = 'pending' AND next_at IS NOT NULL), '0') AS waited_business
+          FROM (SELECT ticket, status, changed_at, lead(changed_at) OVER (PARTITION BY ticket ORDER BY changed_at) AS next_at
+                  FROM status_changes) AS s GROUP BY ticket) AS b USING (ticket);
 
 \echo
 \echo 'Parallel speedup (time with 0 workers / time with n workers), next to count(*) on the same table (grouped the same way for health)'

@@ -32,6 +32,7 @@
 	X(clv_summary) \
 	X(mrr_summary) \
 	X(subscription_summary) \
+	X(status_summary) \
 	X(health_score) \
 	X(btyd_summary) \
 	X(bgnbd_model) \

@@ -81,6 +81,16 @@ WITH seeds(type, label, text_form, binary_form) AS (
                                             CASE WHEN x % 3 > 0 THEN timestamptz '2024-01-01Z' + x * interval '1 day' END)
                   FROM generate_series(1, 200) AS x))) AS v(label, s)
   UNION ALL
+  SELECT 'status_summary', label, s::text, status_summary_send(s)
+    FROM (VALUES
+      ('one', 'v1 2024-01-01T00:00:00Z "open"'::status_summary),
+      ('ticket', (SELECT status_summary(s, t)
+                    FROM (VALUES ('new', timestamptz '2024-01-03 10:00Z'), ('open', '2024-01-03 10:05:00.5Z'),
+                                 ('pending', '2024-01-04 09:00Z'), ('open', '2024-01-05 08:00Z'), ('solved', '2024-01-05 08:00Z')) AS v(s, t))),
+      ('quoted', 'v1 0001-01-01T00:00:00Z "", 0001-01-01T00:00:00Z "say ""hi""", 9999-12-31T23:59:59.999999Z "Zoë ☃"'::status_summary),
+      ('many', (SELECT status_summary('s' || x % 7, timestamptz '2024-01-01Z' + (x / 3) * interval '1 hour')
+                  FROM generate_series(1, 200) AS x))) AS v(label, s)
+  UNION ALL
   SELECT 'health_score', label, s::text, health_score_send(s)
     FROM (VALUES
       ('one', 'v1 usage=80 weight=1'::health_score),

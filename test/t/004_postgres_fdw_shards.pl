@@ -75,6 +75,8 @@ my @pushed = (
 	map({ [ "subscription_summary($_->[0],numeric,timestamp with time zone,timestamp with time zone)",
 			"subscription_summary($_->[1], prev_mrr, active_from, churned_at)" ] }
 		[ 'integer', 'customer' ], [ 'bigint', 'customer::bigint' ], [ 'text', 'customer_text' ], [ 'uuid', 'customer_uuid' ]),
+	# one history per metric, its changes on both shards
+	[ 'status_summary(text,timestamp with time zone)', 'status_summary(metric, purchased_at)' ],
 	map({ [ "rollup($_->[0])", "rollup($_->[1])", 'summaries' ] }
 		[ 'score_summary', 's' ], [ 'rate_summary', 'r' ], [ 'duration_summary', 'd' ], [ 'clv_summary', 'c' ], [ 'mrr_summary', 'm' ],
 		[ 'sentiment_summary', 'f' ], [ 'subscription_summary', 'u' ]),

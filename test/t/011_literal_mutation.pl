@@ -40,6 +40,11 @@ my %seeds = (
 	                          UNION ALL SELECT subscription_summary(md5(c::text)::uuid, 0.001, '0001-01-01 00:00+00', '0002-01-01 00:00+00')::text
 	                            FROM generate_series(1, 2) c
 	                          UNION ALL SELECT 'v1 integer scale=0'},
+	status_summary => q{SELECT status_summary(s, timestamptz '2024-02-29 12:00:00.25+00' + (c % 4) * interval '1 day')::text
+	                      FROM generate_series(1, 12) c, LATERAL (SELECT (ARRAY['new', 'open', 'pending', 'on "hold"', ''])[1 + c % 5] AS s) AS v
+	                     GROUP BY c % 3
+	                    UNION ALL SELECT 'v1 0001-01-01T00:00:00Z "open", 9999-12-31T23:59:59.999999Z "solved"'
+	                    UNION ALL SELECT 'v1 2024-01-01T00:00:00Z "a", 2024-01-01T00:00:00Z "b"'},
 	btyd_summary => q{SELECT 'v1 bgnbd rows=3; x=0 t_x=0 t=10 n=1; x=2 t_x=4 t=9.5 n=2'
 	                  UNION ALL SELECT 'v1 pareto_nbd rows=1; x=1 t_x=1e-3 t=0.5 n=1'
 	                  UNION ALL SELECT 'v1 gamma_gamma rows=2; x=3 mean_value=25.5 n=2'

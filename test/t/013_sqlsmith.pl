@@ -70,6 +70,12 @@ $node->safe_psql('postgres', q{
 	       subscription_summary('customer ' || customer_id, mrr, month, month + interval '1 month') AS by_name
 	  FROM crm.mrr_monthly GROUP BY 1;
 	INSERT INTO fuzz.subscriptions VALUES (NULL, 'v1 integer scale=0', 'v1 text scale=0');
+	CREATE TABLE fuzz.ticket_status AS
+	SELECT ticket_id, status_summary(status, changed_at) AS history
+	  FROM crm.ticket_status_changes GROUP BY 1;
+	INSERT INTO fuzz.ticket_status VALUES (NULL, 'v1 2024-01-01T00:00:00Z "open", 2024-01-01T00:00:00Z "solved"');
+	CREATE TABLE fuzz.calendars AS
+	SELECT 'office' AS name, business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00', '{2025-03-31,2025-04-01}') AS cal;
 	CREATE TABLE fuzz.health AS
 	SELECT customer_id, health_score_agg(metric, value, weight) AS health
 	  FROM (SELECT customer_id, 'logins' AS metric, kpi_scale(avg(logins), 0, 40) AS value, 2.0::float8 AS weight

@@ -89,6 +89,13 @@ $source->safe_psql('postgres', q{
 	    ('text all', (SELECT subscription_summary('customer "' || customer_id || '"', mrr, month, month + interval '1 month') FROM crm.mrr_monthly)),
 	    ('uuid all', (SELECT subscription_summary(md5(customer_id::text)::uuid, mrr, month, NULL) FROM crm.mrr_monthly)),
 	    ('empty integer', 'v1 integer scale=0'), ('empty text', 'v1 text scale=2');
+	-- status histories per ticket, and one of every ticket's changes (toasted)
+	CREATE TABLE kpis.statuses (label text PRIMARY KEY, h status_summary);
+	INSERT INTO kpis.statuses
+	SELECT 'ticket ' || ticket_id, status_summary(status, changed_at) FROM crm.ticket_status_changes WHERE ticket_id % 50 = 0 GROUP BY ticket_id;
+	INSERT INTO kpis.statuses VALUES
+	    ('all', (SELECT status_summary(status, changed_at) FROM crm.ticket_status_changes)),
+	    ('quoted', 'v1 0001-01-01T00:00:00Z "say ""hi""", 0001-01-01T00:00:00Z ""');
 	-- customer-base models per segment, fitted on per-customer rows in weeks
 	CREATE TABLE kpis.btyd (segment text PRIMARY KEY, bg bgnbd_model, gg gamma_gamma_model);
 	INSERT INTO kpis.btyd
@@ -166,6 +173,9 @@ my @checks = (
 	[ 'subscription summaries', 'SELECT label, u FROM kpis.subscriptions ORDER BY label' ],
 	[ 'subscription KPIs', q{SELECT label, nrr(u, '2025-01-01', '2025-07-01'), quick_ratio(u, '2025-01-01', '2025-07-01'),
 		(SELECT sum(ending_mrr) FROM mrr_movements(u, '2024-01-01', '2026-01-01')) FROM kpis.subscriptions ORDER BY label} ],
+	[ 'status summaries', 'SELECT label, h FROM kpis.statuses ORDER BY label' ],
+	[ 'time in status', q{SELECT label, time_in_status(h, 'pending'), time_in_status(h, 'pending', NULL, cal), statuses(h)
+		FROM kpis.statuses, business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00', '{2025-03-31}') AS cal ORDER BY label} ],
 	[ 'health scores', 'SELECT account, h FROM kpis.health ORDER BY account' ],
 	[ 'sentiment summaries', 'SELECT label, f, net_sentiment(f), mean_sentiment(f) FROM kpis.sentiments ORDER BY label' ],
 	[ 'btyd models', 'SELECT segment, bg, gg, converged(bg) FROM kpis.btyd ORDER BY segment' ],
@@ -176,6 +186,7 @@ my @checks = (
 		UNION ALL SELECT 'clv', label, clv_summary_send(c) FROM kpis.clv
 		UNION ALL SELECT 'mrr', month::text, mrr_summary_send(m) FROM kpis.mrr
 		UNION ALL SELECT 'subscription', label, subscription_summary_send(u) FROM kpis.subscriptions
+		UNION ALL SELECT 'status', label, status_summary_send(h) FROM kpis.statuses
 		UNION ALL SELECT 'health', account, health_score_send(h) FROM kpis.health
 		UNION ALL SELECT 'sentiment', label, sentiment_summary_send(f) FROM kpis.sentiments) AS t GROUP BY kind ORDER BY kind} ],
 	[ 'score KPIs', 'SELECT * FROM kpis.score_kpis ORDER BY label' ],

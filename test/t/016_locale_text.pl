@@ -54,6 +54,8 @@ my %summaries = (
 	business_calendar => q{business_calendar('Asia/Jakarta', 'Mon-Fri 08:00-17:00; SAT 08:00-12:00', '{2025-03-31}')},
 	'subscription_summary text' => q{(SELECT subscription_summary(name, 10.5 * i, timestamptz '2024-01-01 00:00:00+00' + i * interval '1 day', NULL)
 	                 FROM unnest(ARRAY[%NAMES%]) WITH ORDINALITY AS u(name, i))},
+	status_summary => q{(SELECT status_summary(name, timestamptz '2024-01-01 00:00:00+00' + (i % 5) * interval '1 hour')
+	                 FROM unnest(ARRAY[%NAMES%]) WITH ORDINALITY AS u(name, i))},
 	score_summary => q{(SELECT score_summary(s) FROM generate_series(0, 10) AS s)},
 	rate_summary => q{(SELECT rate_summary(i % 3 = 0) FROM generate_series(1, 10) AS i)},
 	duration_summary => q{(SELECT duration_summary(i * interval '37 minutes') FROM generate_series(1, 20) AS i)},
