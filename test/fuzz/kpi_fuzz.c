@@ -33,6 +33,7 @@
 	X(mrr_summary) \
 	X(subscription_summary) \
 	X(health_score) \
+	X(sentiment_summary) \
 	X(btyd_summary) \
 	X(bgnbd_model) \
 	X(pareto_nbd_model) \

@@ -11,13 +11,13 @@ use KpiSample;
 
 my $node = sample_node('cookbook');
 
-# The section from "## Cookbook" to the next "## " heading, as
+# The section from "## Cookbook" to the next "## " heading or the end, as
 # (title, query, expected output) for every ```sql block followed by an
 # output block.
 open my $fh, '<', 'doc/cookbook.md' or die "cannot read doc/cookbook.md: $!";
 my $readme = do { local $/; <$fh> };
 close $fh;
-my ($section) = $readme =~ /^## Cookbook[^\n]*\n(.*?)^## /ms
+my ($section) = $readme =~ /^## Cookbook[^\n]*\n(.*?)(?=^## |\z)/ms
   or die 'doc/cookbook.md has no Cookbook section';
 my @cases;
 my $title = '';
