@@ -175,12 +175,12 @@ static const SentimentEmoji emoji[] = {
 #define MAX_WORD			64	/* longer "words" are no lexicon entry */
 
 /* What has been read so far. */
-/* One language's user words, sorted by their bytes. */
+/* One language's user words, sorted by their bytes (weights in float,
+ * like the lexicons'). */
 typedef struct UserWords
 {
 	int			nwords;
-	const char **words;
-	double	   *weights;
+	SentimentWord *words;
 } UserWords;
 
 typedef struct SentimentState
@@ -207,50 +207,22 @@ word_cmp(const char *word, int len, const char *entry)
 	return entry[len] == '\0' ? 0 : -1;
 }
 
-/* The user's weight of word[0..len) into *w; false when it has none. */
+/* The weight of word[0..len) in a sorted word list into *w; false when
+ * the list does not have it. */
 static bool
-lookup_user(const UserWords *user, const char *word, int len, double *w)
+search(const SentimentWord *words, int nwords, const char *word, int len, double *w)
 {
 	int			lo = 0;
-	int			hi = user->nwords - 1;
+	int			hi = nwords - 1;
 
 	while (lo <= hi)
 	{
 		int			mid = lo + (hi - lo) / 2;
-		int			c = word_cmp(word, len, user->words[mid]);
+		int			c = word_cmp(word, len, words[mid].word);
 
 		if (c == 0)
 		{
-			*w = user->weights[mid];
-			return true;
-		}
-		if (c < 0)
-			hi = mid - 1;
-		else
-			lo = mid + 1;
-	}
-	return false;
-}
-
-/* The weight of word[0..len), the user's before the lexicon's, into *w;
- * false when neither has it. */
-static bool
-lookup(const SentimentState *st, const char *word, int len, double *w)
-{
-	const SentimentLanguage *lang = st->lang;
-	int			lo = 0;
-	int			hi = lang->nwords - 1;
-
-	if (st->user != NULL && lookup_user(st->user, word, len, w))
-		return true;
-	while (lo <= hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-		int			c = word_cmp(word, len, lang->words[mid].word);
-
-		if (c == 0)
-		{
-			*w = lang->words[mid].weight;
+			*w = words[mid].weight;
 			return true;
 		}
 		if (c < 0)
@@ -260,6 +232,16 @@ lookup(const SentimentState *st, const char *word, int len, double *w)
 	}
 	*w = 0.0;
 	return false;
+}
+
+/* The weight of word[0..len), the user's before the lexicon's, into *w;
+ * false when neither has it. */
+static bool
+lookup(const SentimentState *st, const char *word, int len, double *w)
+{
+	if (st->user != NULL && search(st->user->words, st->user->nwords, word, len, w))
+		return true;
+	return search(st->lang->words, st->lang->nwords, word, len, w);
 }
 
 static bool
@@ -731,8 +713,7 @@ load_user_words(FunctionCallInfo fcinfo)
 		UserWords  *u = &user_lexicons[lang];
 		int			n = 0;
 
-		u->words = MemoryContextAlloc(user_cxt, sizeof(char *) * (SPI_processed + 1));
-		u->weights = MemoryContextAlloc(user_cxt, sizeof(double) * (SPI_processed + 1));
+		u->words = MemoryContextAlloc(user_cxt, sizeof(SentimentWord) * (SPI_processed + 1));
 		for (uint64 i = 0; i < SPI_processed; i++)
 		{
 			HeapTuple	row = SPI_tuptable->vals[i];
@@ -744,8 +725,8 @@ load_user_words(FunctionCallInfo fcinfo)
 			if (language == NULL || strcmp(language, code) != 0)
 				continue;
 			weight = SPI_getbinval(row, desc, 3, &isnull);
-			u->words[n] = MemoryContextStrdup(user_cxt, SPI_getvalue(row, desc, 2));
-			u->weights[n] = isnull ? 0.0 : DatumGetFloat8(weight);
+			u->words[n].word = MemoryContextStrdup(user_cxt, SPI_getvalue(row, desc, 2));
+			u->words[n].weight = isnull ? 0.0 : (float) DatumGetFloat8(weight);
 			n++;
 		}
 		u->nwords = n;

@@ -93,6 +93,7 @@ UNREACHABLE(SPI_fnumber)
 UNREACHABLE(SPI_getbinval)
 UNREACHABLE(SPI_getvalue)
 UNREACHABLE(get_func_namespace)
+UNREACHABLE(getmissingattr)
 UNREACHABLE(get_namespace_name)
 UNREACHABLE(get_relname_relid)
 UNREACHABLE(heap_modify_tuple_by_cols)
@@ -119,3 +120,6 @@ volatile int InterruptPending = 0;
 /* the results of the user words' SPI query (sentiment.c); no parser runs one */
 unsigned long SPI_processed = 0;
 void	   *SPI_tuptable = NULL;
+
+/* where the user words' copy lives; set only by the server */
+void	   *TopMemoryContext = NULL;
