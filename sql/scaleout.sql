@@ -142,6 +142,7 @@ INSERT INTO scaleout_cases VALUES
     ('rollup(mrr_summary)', 'rollup(m)', 'summaries', 'bucket', true),
     ('sentiment_summary(text)', $$sentiment_summary((ARRAY['enak banget!', 'tidak enak', 'biasa', 'mahal tapi enak 😍'])[1 + id % 4] || ' ' || metric)$$, 'events', 'bucket', true),
     ('sentiment_summary(text,text)', $$sentiment_summary((ARRAY['great!', 'not good', 'so so', 'slow but nice'])[1 + id % 4], 'en')$$, 'events', 'bucket', true),
+    ('sentiment_summary(text,text,boolean)', $$sentiment_summary((ARRAY['great!', 'not good', 'so so', 'slow but nice'])[1 + id % 4], 'en', true)$$, 'events', 'bucket', true),
     ('rollup(sentiment_summary)', 'rollup(f)', 'summaries', 'bucket', true),
     ('subscription_summary(integer,numeric,timestamp with time zone,timestamp with time zone)',
      'subscription_summary(customer, prev_mrr, active_from, churned_at)', 'events', 'bucket', true),

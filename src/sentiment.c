@@ -24,15 +24,27 @@
  * - exclamation marks (up to four) push the score away from zero, emoji
  *   carry their own weights;
  * then the sum s becomes s / sqrt(s^2 + alpha), alpha per language.
+ *
+ * Users' own words live in the table sentiment_words; only the STABLE
+ * variants (user_words => true) read it, through a per-backend copy that a
+ * relcache invalidation of the table clears: the table's statement trigger
+ * sends one on every change, so a call costs one flag test and, per word,
+ * a binary search of the users' words before the lexicon's.
  */
 #include "postgres.h"
 
 #include <math.h>
 
 #include "kpi_ext.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
 
 typedef struct SentimentWord
 {
@@ -163,9 +175,18 @@ static const SentimentEmoji emoji[] = {
 #define MAX_WORD			64	/* longer "words" are no lexicon entry */
 
 /* What has been read so far. */
+/* One language's user words, sorted by their bytes (weights in float,
+ * like the lexicons'). */
+typedef struct UserWords
+{
+	int			nwords;
+	SentimentWord *words;
+} UserWords;
+
 typedef struct SentimentState
 {
 	const SentimentLanguage *lang;
+	const UserWords *user;		/* NULL: the lexicon alone */
 	double		before;			/* sum of the clauses before the last contrast */
 	double		clause;			/* sum of the current clause */
 	double		last;			/* weight of the clause's last sentiment word */
@@ -186,26 +207,41 @@ word_cmp(const char *word, int len, const char *entry)
 	return entry[len] == '\0' ? 0 : -1;
 }
 
-/* The lexicon weight of word[0..len), or 0 when it has none. */
-static double
-lookup(const SentimentLanguage *lang, const char *word, int len)
+/* The weight of word[0..len) in a sorted word list into *w; false when
+ * the list does not have it. */
+static bool
+search(const SentimentWord *words, int nwords, const char *word, int len, double *w)
 {
 	int			lo = 0;
-	int			hi = lang->nwords - 1;
+	int			hi = nwords - 1;
 
 	while (lo <= hi)
 	{
 		int			mid = lo + (hi - lo) / 2;
-		int			c = word_cmp(word, len, lang->words[mid].word);
+		int			c = word_cmp(word, len, words[mid].word);
 
 		if (c == 0)
-			return lang->words[mid].weight;
+		{
+			*w = words[mid].weight;
+			return true;
+		}
 		if (c < 0)
 			hi = mid - 1;
 		else
 			lo = mid + 1;
 	}
-	return 0.0;
+	*w = 0.0;
+	return false;
+}
+
+/* The weight of word[0..len), the user's before the lexicon's, into *w;
+ * false when neither has it. */
+static bool
+lookup(const SentimentState *st, const char *word, int len, double *w)
+{
+	if (st->user != NULL && search(st->user->words, st->user->nwords, word, len, w))
+		return true;
+	return search(st->lang->words, st->lang->nwords, word, len, w);
 }
 
 static bool
@@ -260,27 +296,29 @@ has_long_run(const char *word, int len)
 /* The weight of a plain word: as written, with its letters squeezed, or
  * without the language's suffix. */
 static double
-word_weight(const SentimentLanguage *lang, const char *word, int len, bool *emphasised)
+word_weight(const SentimentState *st, const char *word, int len, bool *emphasised)
 {
-	double		w = lookup(lang, word, len);
+	const SentimentLanguage *lang = st->lang;
+	double		w;
+	bool		found = lookup(st, word, len, &w);
 	int			slen = strlen(lang->suffix);
 
-	if (w == 0.0 && has_long_run(word, len))
+	if (!found && has_long_run(word, len))
 	{
 		char		squeezed[MAX_WORD];
 		int			n;
 
 		/* goooood is good before god, baguuus is bagus */
-		for (int keep = 2; keep >= 1 && w == 0.0; keep--)
+		for (int keep = 2; keep >= 1 && !found; keep--)
 		{
 			n = squeeze(word, len, keep, squeezed);
-			w = lookup(lang, squeezed, n);
+			found = lookup(st, squeezed, n, &w);
 		}
 		*emphasised = w != 0.0;
 	}
-	if (w == 0.0 && !lang->suffix_negates && len > slen + 2 &&
+	if (!found && !lang->suffix_negates && len > slen + 2 &&
 		memcmp(word + len - slen, lang->suffix, slen) == 0)
-		w = lookup(lang, word, len - slen);
+		lookup(st, word, len - slen, &w);
 	return w;
 }
 
@@ -354,7 +392,7 @@ read_word(SentimentState *st, const char *word, int len, bool emphasised)
 		st->last *= k->weight;
 		return;
 	}
-	w = word_weight(lang, plain, n, &emphasised);
+	w = word_weight(st, plain, n, &emphasised);
 	if (w != 0.0)
 		add_weight(st, emphasised ? w * EMPHASIS_FACTOR : w);
 	else if (st->boost_left > 0)
@@ -560,8 +598,13 @@ ignore_mark(void *arg, char mark, double e)
 {
 }
 
+static const UserWords *user_words_of(const SentimentLanguage *lang, FunctionCallInfo fcinfo);
+
+/* The score of a text; with user_words (fcinfo is the caller's), the
+ * user's words count first. */
 static double
-score_text(const char *text, int size, const SentimentLanguage *lang)
+score_text(const char *text, int size, const SentimentLanguage *lang, bool user_words,
+		   FunctionCallInfo fcinfo)
 {
 	bool		utf8 = GetDatabaseEncoding() == PG_UTF8;
 	SentimentState st = {0};
@@ -575,6 +618,7 @@ score_text(const char *text, int size, const SentimentLanguage *lang)
 		lang = m.english > m.indonesian ? &english : &indonesian;
 	}
 	st.lang = lang;
+	st.user = user_words ? user_words_of(lang, fcinfo) : NULL;
 	st.boost = 1.0;
 	tokenise(text, size, utf8, score_token, score_mark, &st);
 	s = st.before + st.clause * (st.contrasted ? CONTRAST_AFTER : 1.0);
@@ -605,6 +649,260 @@ language_arg(FunctionCallInfo fcinfo, int argno)
 			 errhint("Use 'id' (Indonesian), 'en' (English) or 'auto'.")));
 }
 
+/*
+ * User words: the rows of sentiment_words, copied once per backend into
+ * user_cxt and used until a relcache invalidation of the table (its
+ * statement trigger sends one on every change; DDL, ALTER EXTENSION and
+ * cache resets send their own) clears them.  The counter catches an
+ * invalidation that arrives while the rows are being read.
+ */
+static MemoryContext user_cxt = NULL;
+static UserWords user_lexicons[2];	/* Indonesian, English */
+static bool user_valid = false;
+static bool user_callback = false;
+static uint64 user_invalidations = 0;
+static Oid	user_relid = InvalidOid;
+
+static void
+user_words_invalidate(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == user_relid)
+	{
+		user_valid = false;
+		user_invalidations++;
+	}
+}
+
+/* The table is in the schema of the calling function, the extension's. */
+static void
+load_user_words(FunctionCallInfo fcinfo)
+{
+	uint64		invalidations = user_invalidations;
+	Oid			schema = get_func_namespace(fcinfo->flinfo->fn_oid);
+	const char *schema_name = get_namespace_name(schema);
+	char	   *query;
+
+	if (!user_callback)
+	{
+		CacheRegisterRelcacheCallback(user_words_invalidate, (Datum) 0);
+		user_callback = true;
+	}
+	if (user_cxt == NULL)
+		user_cxt = AllocSetContextCreate(TopMemoryContext, "kpi_ext sentiment_words",
+										 ALLOCSET_DEFAULT_SIZES);
+	else
+		MemoryContextReset(user_cxt);
+	memset(user_lexicons, 0, sizeof(user_lexicons));
+	user_relid = schema_name ? get_relname_relid("sentiment_words", schema) : InvalidOid;
+	if (!OidIsValid(user_relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("sentiment: table sentiment_words of kpi_ext is missing"),
+				 errhint("ALTER EXTENSION kpi_ext UPDATE creates it (kpi_ext 1.1).")));
+	/* byte order, as the lexicons are sorted and word_cmp compares */
+	query = psprintf("SELECT language, word, weight FROM %s WHERE language IN ('id', 'en') "
+					 "ORDER BY language, word COLLATE \"C\"",
+					 quote_qualified_identifier(schema_name, "sentiment_words"));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "sentiment: SPI_connect failed");
+	if (SPI_execute(query, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "sentiment: reading sentiment_words failed");
+	for (int lang = 0; lang < 2; lang++)
+	{
+		const char *code = lang == 0 ? "id" : "en";
+		UserWords  *u = &user_lexicons[lang];
+		int			n = 0;
+
+		u->words = MemoryContextAlloc(user_cxt, sizeof(SentimentWord) * (SPI_processed + 1));
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			HeapTuple	row = SPI_tuptable->vals[i];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			bool		isnull;
+			char	   *language = SPI_getvalue(row, desc, 1);
+			Datum		weight;
+
+			if (language == NULL || strcmp(language, code) != 0)
+				continue;
+			weight = SPI_getbinval(row, desc, 3, &isnull);
+			u->words[n].word = MemoryContextStrdup(user_cxt, SPI_getvalue(row, desc, 2));
+			u->words[n].weight = isnull ? 0.0 : (float) DatumGetFloat8(weight);
+			n++;
+		}
+		u->nwords = n;
+	}
+	SPI_finish();
+	user_valid = user_invalidations == invalidations;
+}
+
+static const UserWords *
+user_words_of(const SentimentLanguage *lang, FunctionCallInfo fcinfo)
+{
+	if (!user_valid)
+		load_user_words(fcinfo);
+	return &user_lexicons[lang == &english ? 1 : 0];
+}
+
+/* sentiment_words_check: a row's word as sentiment() reads words */
+typedef struct WordCheck
+{
+	int			tokens;
+	int			marks;
+	bool		hyphen;
+	char		word[MAX_WORD];
+	int			len;
+} WordCheck;
+
+static void
+check_token(void *arg, const char *tok, int len)
+{
+	WordCheck  *c = (WordCheck *) arg;
+
+	if (c->tokens++ == 0)
+	{
+		/* as read_word looks it up: without apostrophes */
+		for (int i = 0; i < len; i++)
+		{
+			if (tok[i] == '-')
+				c->hyphen = true;
+			else if (tok[i] != '\'')
+				c->word[c->len++] = tok[i];
+		}
+	}
+}
+
+static void
+check_mark(void *arg, char mark, double e)
+{
+	((WordCheck *) arg)->marks++;
+}
+
+static bool
+is_rule_word(const SentimentLanguage *lang, const char *word, int len)
+{
+	int			slen = strlen(lang->suffix);
+
+	return in_list(lang->negators, word, len) || in_list(lang->contrasts, word, len) ||
+		in_weights(lang->before, word, len) != NULL || in_weights(lang->after, word, len) != NULL ||
+		(lang->suffix_negates && len > slen && memcmp(word + len - slen, lang->suffix, slen) == 0);
+}
+
+#define USER_WEIGHT_MAX 4.0
+
+/*
+ * BEFORE INSERT OR UPDATE row trigger of sentiment_words: a known language,
+ * a finite weight in the lexicons' range, and one word as sentiment() reads
+ * it (not a rule word), stored as it is looked up: ASCII letters in lower
+ * case, without apostrophes.  NULLs are left to the NOT NULL constraints.
+ */
+PG_FUNCTION_INFO_V1(sentiment_words_check);
+Datum
+sentiment_words_check(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	HeapTuple	tuple;
+	TupleDesc	desc;
+	int			language_col,
+				word_col,
+				weight_col;
+	bool		isnull;
+	Datum		value;
+	const SentimentLanguage *lang = NULL;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
+		elog(ERROR, "sentiment_words_check: not called as a BEFORE ROW trigger");
+	tuple = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
+	desc = RelationGetDescr(trigdata->tg_relation);
+	language_col = SPI_fnumber(desc, "language");
+	word_col = SPI_fnumber(desc, "word");
+	weight_col = SPI_fnumber(desc, "weight");
+	if (language_col <= 0 || word_col <= 0 || weight_col <= 0)
+		elog(ERROR, "sentiment_words_check: the table has no column language, word or weight");
+
+	value = heap_getattr(tuple, language_col, desc, &isnull);
+	if (!isnull)
+	{
+		char	   *language = TextDatumGetCString(value);
+
+		if (strcmp(language, "id") == 0)
+			lang = &indonesian;
+		else if (strcmp(language, "en") == 0)
+			lang = &english;
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("sentiment_words: unknown language \"%s\"", language),
+					 errhint("Use 'id' (Indonesian) or 'en' (English).")));
+	}
+
+	value = heap_getattr(tuple, weight_col, desc, &isnull);
+	if (!isnull)
+	{
+		double		weight = DatumGetFloat8(value);
+
+		if (!(weight >= -USER_WEIGHT_MAX && weight <= USER_WEIGHT_MAX))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("sentiment_words: weight %s is outside [-4, 4]", kpi_float8_text(weight)),
+					 errhint("Weights run from -4 (most negative) to 4 (most positive), as in the lexicons; 0 makes a word neutral.")));
+	}
+
+	value = heap_getattr(tuple, word_col, desc, &isnull);
+	if (!isnull)
+	{
+		text	   *word = DatumGetTextPP(value);
+		int			size = VARSIZE_ANY_EXHDR(word);
+		WordCheck	c = {0};
+		char	   *shown = text_to_cstring(word);
+
+		if (size == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("sentiment_words: word is empty")));
+		if (size > MAX_WORD)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("sentiment_words: word \"%s\" is longer than %d bytes", shown, MAX_WORD),
+					 errdetail("sentiment() ignores longer words.")));
+		tokenise(VARDATA_ANY(word), size, GetDatabaseEncoding() == PG_UTF8, check_token, check_mark, &c);
+		if (c.tokens != 1 || c.marks != 0 || c.hyphen || c.len == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("sentiment_words: \"%s\" is not one word", shown),
+					 errhint("sentiment() reads words of letters, digits and apostrophes; spaces, hyphens, punctuation and emoji split or end words, so phrases cannot be user words.")));
+		if (lang != NULL && is_rule_word(lang, c.word, c.len))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("sentiment_words: \"%s\" is a negator, intensifier or contrast word of language %s",
+							shown, lang == &english ? "en" : "id"),
+					 errdetail("The rules read these words before any weight; a weight for them would never count.")));
+		if (c.len != size || memcmp(c.word, VARDATA_ANY(word), size) != 0)
+		{
+			int			cols[1] = {word_col};
+			Datum		values[1] = {PointerGetDatum(cstring_to_text_with_len(c.word, c.len))};
+			bool		nulls[1] = {false};
+
+			tuple = heap_modify_tuple_by_cols(tuple, desc, 1, cols, values, nulls);
+		}
+	}
+	return PointerGetDatum(tuple);
+}
+
+/* AFTER statement trigger of sentiment_words: every backend's copy of the
+ * user words goes (at once here, at commit elsewhere). */
+PG_FUNCTION_INFO_V1(sentiment_words_changed);
+Datum
+sentiment_words_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(trigdata->tg_event))
+		elog(ERROR, "sentiment_words_changed: not called as an AFTER trigger");
+	CacheInvalidateRelcache(trigdata->tg_relation);
+	return PointerGetDatum(NULL);
+}
+
 PG_FUNCTION_INFO_V1(sentiment_score);
 Datum
 sentiment_score(PG_FUNCTION_ARGS)
@@ -612,7 +910,9 @@ sentiment_score(PG_FUNCTION_ARGS)
 	const SentimentLanguage *lang = language_arg(fcinfo, 1);
 	text	   *feedback = PG_GETARG_TEXT_PP(0);
 
-	PG_RETURN_FLOAT8(score_text(VARDATA_ANY(feedback), VARSIZE_ANY_EXHDR(feedback), lang));
+	bool		user_words = PG_NARGS() > 2 && PG_GETARG_BOOL(2);
+
+	PG_RETURN_FLOAT8(score_text(VARDATA_ANY(feedback), VARSIZE_ANY_EXHDR(feedback), lang, user_words, fcinfo));
 }
 
 /* The label of a score: beyond the band on either side of zero. */
@@ -642,6 +942,7 @@ sentiment_label(PG_FUNCTION_ARGS)
 	const SentimentLanguage *lang = language_arg(fcinfo, 1);
 	text	   *feedback = PG_GETARG_TEXT_PP(0);
 	double		band = PG_GETARG_FLOAT8(2);
+	bool		user_words = PG_NARGS() > 3 && PG_GETARG_BOOL(3);
 
 	if (!(band >= 0.0 && band < 1.0))
 		ereport(ERROR,
@@ -650,7 +951,7 @@ sentiment_label(PG_FUNCTION_ARGS)
 						kpi_float8_text(band))));
 	PG_RETURN_TEXT_P(cstring_to_text(label_names[label_of(score_text(VARDATA_ANY(feedback),
 														 VARSIZE_ANY_EXHDR(feedback),
-														 lang), band)]));
+														 lang, user_words, fcinfo), band)]));
 }
 
 /*
@@ -875,12 +1176,14 @@ add_counts(FunctionCallInfo fcinfo, int sign, const SentimentSummary *other)
 	PG_RETURN_POINTER(state);
 }
 
-/* One text as a summary of itself. */
+/* One text as a summary of itself; a fourth argument says whether the
+ * user's words count. */
 static Datum
 count_text(FunctionCallInfo fcinfo, int sign, const SentimentLanguage *lang)
 {
 	text	   *feedback = PG_GETARG_TEXT_PP(1);
-	double		score = score_text(VARDATA_ANY(feedback), VARSIZE_ANY_EXHDR(feedback), lang);
+	bool		user_words = PG_NARGS() > 3 && PG_GETARG_BOOL(3);
+	double		score = score_text(VARDATA_ANY(feedback), VARSIZE_ANY_EXHDR(feedback), lang, user_words, fcinfo);
 	SentimentSummary one = {0};
 
 	switch (label_of(score, SENTIMENT_DEFAULT_BAND))

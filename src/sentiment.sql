@@ -12,6 +12,43 @@ CREATE FUNCTION sentiment_label(feedback text, language text DEFAULT 'id', neutr
 COMMENT ON FUNCTION sentiment_label(text, text, double precision) IS
     'positive, neutral or negative: the sentiment of a text beyond neutral_band either side of zero';
 
+-- Users' own words: a table in the extension's schema, kept by pg_dump, and
+-- the STABLE variants that read it (the built-in ones above stay IMMUTABLE).
+--@ since 1.1
+CREATE TABLE sentiment_words (
+    language text NOT NULL,
+    word text NOT NULL,
+    weight double precision NOT NULL,
+    PRIMARY KEY (language, word)
+);
+COMMENT ON TABLE sentiment_words IS
+    'users'' own sentiment words (brand names, slang), one word each, weight -4..4; read by sentiment(feedback, language, user_words => true) and the other user_words variants';
+COMMENT ON COLUMN sentiment_words.language IS '''id'' (Indonesian) or ''en'' (English)';
+COMMENT ON COLUMN sentiment_words.word IS 'one word as sentiment() reads it, stored as it is looked up: ASCII letters in lower case, no apostrophes';
+COMMENT ON COLUMN sentiment_words.weight IS '-4 (most negative) .. 4 (most positive); 0 makes the word neutral; replaces the lexicon''s weight of the word';
+SELECT pg_catalog.pg_extension_config_dump('sentiment_words', '');
+GRANT SELECT ON sentiment_words TO PUBLIC;
+CREATE FUNCTION sentiment_words_check() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'sentiment_words_check' LANGUAGE C;
+COMMENT ON FUNCTION sentiment_words_check() IS
+    'trigger of sentiment_words: checks the language, the weight and that the word is one word, and stores it as sentiment() looks it up';
+CREATE FUNCTION sentiment_words_changed() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'sentiment_words_changed' LANGUAGE C;
+COMMENT ON FUNCTION sentiment_words_changed() IS
+    'trigger of sentiment_words: tells every session to read the user words again';
+CREATE TRIGGER check_word BEFORE INSERT OR UPDATE ON sentiment_words
+    FOR EACH ROW EXECUTE FUNCTION sentiment_words_check();
+CREATE TRIGGER words_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sentiment_words
+    FOR EACH STATEMENT EXECUTE FUNCTION sentiment_words_changed();
+CREATE FUNCTION sentiment(feedback text, language text, user_words boolean) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'sentiment_score' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION sentiment(text, text, boolean) IS
+    'sentiment of a text in -1..1; with user_words, the words of sentiment_words count before the lexicon''s (STABLE: it reads the table)';
+CREATE FUNCTION sentiment_label(feedback text, language text, neutral_band double precision, user_words boolean) RETURNS text
+    AS 'MODULE_PATHNAME', 'sentiment_label' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION sentiment_label(text, text, double precision, boolean) IS
+    'positive, neutral or negative beyond neutral_band; with user_words, the words of sentiment_words count before the lexicon''s';
+
 --@ since 1.1
 CREATE TYPE sentiment_summary;
 CREATE FUNCTION sentiment_summary_in(cstring) RETURNS sentiment_summary
@@ -51,6 +88,12 @@ COMMENT ON FUNCTION sentiment_summary_remove(sentiment_summary, text) IS 'invers
 CREATE FUNCTION sentiment_summary_remove(sentiment_summary, text, text) RETURNS sentiment_summary
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION sentiment_summary_remove(sentiment_summary, text, text) IS 'inverse transition function (moving windows) of sentiment_summary(feedback, language)';
+CREATE FUNCTION sentiment_summary_add(sentiment_summary, text, text, boolean) RETURNS sentiment_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION sentiment_summary_add(sentiment_summary, text, text, boolean) IS 'transition function: counts a text in the given language, with or without the user words, by its label and adds its score';
+CREATE FUNCTION sentiment_summary_remove(sentiment_summary, text, text, boolean) RETURNS sentiment_summary
+    AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION sentiment_summary_remove(sentiment_summary, text, text, boolean) IS 'inverse transition function (moving windows) of sentiment_summary(feedback, language, user_words)';
 CREATE FUNCTION sentiment_summary_merge(sentiment_summary, sentiment_summary) RETURNS sentiment_summary
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION sentiment_summary_merge(sentiment_summary, sentiment_summary) IS
@@ -94,6 +137,7 @@ COMMENT ON FUNCTION mean_sentiment(sentiment_summary) IS 'mean score of the text
 --@ each args                  | comment
 --@      feedback text          | summary of the sentiment of Indonesian texts, for rollup() and the accessors
 --@      feedback text, language text | summary of the sentiment of texts in language (''id'', ''en'' or ''auto''), for rollup() and the accessors
+--@      feedback text, language text, user_words boolean | summary of the sentiment of texts in language, with the user words of sentiment_words when user_words, for rollup() and the accessors
 CREATE AGGREGATE sentiment_summary({args}) (
     SFUNC = sentiment_summary_add,
     STYPE = sentiment_summary,

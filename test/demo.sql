@@ -196,9 +196,9 @@ SELECT c.segment, count(*) AS customers,
 \echo
 \echo '== Projected retention of the January 2024 subscription cohort (sBG) =='
 WITH cohort AS (
-    SELECT period, count(*) FILTER (WHERE ended_at IS NULL OR ended_at >= timestamptz '2024-01-01' + make_interval(months => period)) AS alive
-      FROM crm.subscriptions, generate_series(0, 23) AS period
-     WHERE started_at >= '2024-01-01' AND started_at < '2024-02-01'
+    SELECT period, count(*) FILTER (WHERE churned_at IS NULL OR churned_at >= timestamptz '2024-01-01' + make_interval(months => period)) AS alive
+      FROM crm.customers, generate_series(0, 23) AS period
+     WHERE signed_up_at >= '2024-01-01' AND signed_up_at < '2024-02-01'
      GROUP BY period
 ), model AS (SELECT sbg_fit(period, alive) AS m FROM cohort)
 SELECT month, (SELECT alive FROM cohort WHERE period = month) AS alive,
@@ -261,12 +261,12 @@ SELECT customer_id, name, segment, round(health_score::numeric, 1) AS score, ban
 \echo '== MRR waterfall of 2025 from subscription periods, with reactivation (view crm.mrr_waterfall) =='
 SELECT to_char(month, 'YYYY-MM') AS month, starting_mrr, new_mrr, expansion_mrr, contraction_mrr, churned_mrr,
        reactivation_mrr, ending_mrr, customers_end
-  FROM crm.mrr_waterfall WHERE month >= '2025-01-01' AND month < '2025-12-01'
+  FROM crm.mrr_waterfall WHERE month >= '2025-01-01' AND month < '2026-01-01'
  ORDER BY month;
 
 \echo
 \echo '== Cohort triangle: percent of each quarter''s new customers still paying at the end of their n-th quarter after it =='
-\echo '   (the sample MRR ends with December 2025: later quarter ends are left out)'
+\echo '   (cohorts from 2024 on; the sample ends with 2025: later quarter ends are left out)'
 SELECT to_char(cohort, 'YYYY-"Q"Q') AS cohort, max(customers) AS customers,
        round(100.0 * max(retained_customers) FILTER (WHERE age = 0) / max(customers), 1) AS q0,
        round(100.0 * max(retained_customers) FILTER (WHERE age = 1) / max(customers), 1) AS q1,
@@ -276,9 +276,9 @@ SELECT to_char(cohort, 'YYYY-"Q"Q') AS cohort, max(customers) AS customers,
        round(100.0 * max(retained_customers) FILTER (WHERE age = 5) / max(customers), 1) AS q5,
        round(100.0 * max(retained_customers) FILTER (WHERE age = 6) / max(customers), 1) AS q6,
        round(100.0 * max(retained_customers) FILTER (WHERE age = 7) / max(customers), 1) AS q7
-  FROM cohort_retention((SELECT subscription_summary(customer_id, mrr, month, month + interval '1 month') FROM crm.mrr_monthly),
-                        '3 months', '2024-01-01')
- WHERE cohort + (age + 1) * interval '3 months' <= '2025-12-01'
+  FROM cohort_retention((SELECT subscription_summary(customer_id, mrr, started_at, ended_at) FROM crm.subscriptions),
+                        '3 months', '2021-01-01')
+ WHERE cohort >= '2024-01-01' AND cohort + (age + 1) * interval '3 months' <= '2026-01-01'
  GROUP BY cohort ORDER BY cohort;
 
 \echo

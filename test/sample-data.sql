@@ -504,20 +504,90 @@ SELECT row_number() OVER (ORDER BY answered_at, e, q), team, answered_at,
 CREATE TABLE crm.subscriptions (
     subscription_id int PRIMARY KEY,
     customer_id int NOT NULL,  -- crm.customers (the foreign keys come at the end)
-    plan text NOT NULL CHECK (plan IN ('starter', 'growth', 'enterprise')),
+    plan text NOT NULL CHECK (plan IN ('starter', 'growth', 'enterprise', 'add_on')),
+    mrr numeric(12, 2) NOT NULL CHECK (mrr > 0),
     started_at timestamptz NOT NULL,
     ended_at timestamptz CHECK (ended_at > started_at)
 );
-COMMENT ON TABLE crm.subscriptions IS 'one subscription per customer: plan, start (sign-up) and end (churn; NULL while active)';
+COMMENT ON TABLE crm.subscriptions IS 'subscription periods as billing stores them: a plan at one price from started_at until ended_at (exclusive; NULL while active), a new row at each upgrade or downgrade, add-ons beside the plan; customers may lapse and come back';
+
+-- The plan's price per month: a starting price within the plan's band
+-- (log-uniform: starter 50-200, growth 300-1,500, enterprise 3,000-20,000),
+-- then each month a chance of an upgrade (+10..40 %; 2-4 % of months, more
+-- on bigger plans) or a downgrade (-5..25 %, 1 %), compounded.  A month
+-- counts when the customer was subscribed on its first day or signed up
+-- during it.
+CREATE TEMP TABLE plan_months AS
+SELECT customer_id, plan, month, signed_up_at, churned_at,
+       round((base * exp(sum(ln(step)) OVER (PARTITION BY customer_id ORDER BY month)))::numeric, 2) AS mrr
+  FROM (SELECT cm.customer_id, cm.month, cm.signed_up_at, cm.churned_at, p.plan,
+               CASE p.plan WHEN 'starter' THEN 50 * 4 ^ crm.u('price-' || cm.customer_id)
+                           WHEN 'growth' THEN 300 * 5 ^ crm.u('price-' || cm.customer_id)
+                           ELSE 3000 * (20000 / 3000.0) ^ crm.u('price-' || cm.customer_id) END AS base,
+               CASE WHEN crm.u('move-' || cm.key) < CASE p.plan WHEN 'starter' THEN 0.02 WHEN 'growth' THEN 0.03 ELSE 0.04 END
+                    THEN 1.1 + 0.3 * crm.u('expand-' || cm.key)
+                    WHEN crm.u('move-' || cm.key) > 0.99 THEN 0.75 + 0.2 * crm.u('contract-' || cm.key)
+                    ELSE 1 END AS step
+          FROM customer_months cm
+          JOIN crm.customers c USING (customer_id),
+               LATERAL (SELECT CASE c.segment
+                                 WHEN 'smb' THEN CASE WHEN crm.u('plan-' || cm.customer_id) < 0.75 THEN 'starter' ELSE 'growth' END
+                                 WHEN 'mid_market' THEN CASE WHEN crm.u('plan-' || cm.customer_id) < 0.85 THEN 'growth' ELSE 'enterprise' END
+                                 ELSE CASE WHEN crm.u('plan-' || cm.customer_id) < 0.9 THEN 'enterprise' ELSE 'growth' END
+                               END AS plan) AS p) AS m;
+
+-- Lapses: 6 % of the customers with at least eight months in 2024-2025
+-- cancel everything for one to three whole months and come back at the same
+-- price (customers.churned_at is their final churn, if any).  The lapse
+-- starts at a month start, after their second month and ending before their
+-- last.
+CREATE TEMP TABLE lapses AS
+SELECT customer_id, gap_from, (gap_from + make_interval(months => gap))::timestamptz AS gap_to
+  FROM (SELECT customer_id, min(month) AS first, count(*) AS n,
+               1 + floor(3 * crm.u('lapse-length-' || customer_id))::int AS gap
+          FROM plan_months GROUP BY customer_id) AS c,
+       LATERAL (SELECT (first + make_interval(months => 2 + floor((n - 3 - gap) * crm.u('lapse-at-' || customer_id))::int))::timestamptz
+                  AS gap_from) AS g
+ WHERE n >= 8 AND crm.u('lapse-' || customer_id) < 0.06;
+
+-- the plan's rows: a run of months at one price, cut by a lapse, is one
+-- subscription; the first starts at sign-up, the last ends at churn
+CREATE TEMP TABLE subscription_draft AS
+SELECT customer_id, plan, mrr,
+       CASE WHEN first_month = min(first_month) OVER (PARTITION BY customer_id) THEN signed_up_at ELSE first_month END AS started_at,
+       CASE WHEN last_month < max(last_month) OVER (PARTITION BY customer_id) THEN last_month + interval '1 month'
+            ELSE churned_at END AS ended_at
+  FROM (SELECT customer_id, plan, mrr, signed_up_at, churned_at, min(month) AS first_month, max(month) AS last_month
+          FROM (SELECT pm.*, row_number() OVER (PARTITION BY customer_id ORDER BY month)
+                             - row_number() OVER (PARTITION BY customer_id, mrr, coalesce(month >= l.gap_to, false) ORDER BY month) AS run,
+                       coalesce(month >= l.gap_to, false) AS after_lapse
+                  FROM plan_months pm
+                  LEFT JOIN lapses l USING (customer_id)
+                 WHERE l.customer_id IS NULL OR month < l.gap_from OR month >= l.gap_to) AS r
+         GROUP BY customer_id, plan, mrr, signed_up_at, churned_at, after_lapse, run) AS runs;
+
+-- Add-ons beside the plan: a quarter of the customers with at least four
+-- months buy one (10-30 % of the plan's price then) in a month after their
+-- first; 40 % cancel it two to ten months later, the others keep it until
+-- they lapse or leave.  A few buy a second one the same way.
+INSERT INTO subscription_draft
+SELECT customer_id, 'add_on', round(pm.mrr * (0.1 + 0.2 * crm.u('add-on-price-' || k))::numeric, 2), pm.month,
+       CASE WHEN l.gap_from > pm.month THEN least(l.gap_from, cancel)
+            WHEN cancel < least(pm.churned_at, '2026-01-01 00:00+00') THEN cancel
+            ELSE pm.churned_at END
+  FROM (SELECT customer_id, a, 'add-on-' || customer_id || '-' || a AS k, min(month) AS first, count(*) AS n
+          FROM plan_months, generate_series(1, 2) AS a GROUP BY customer_id, a) AS c
+  JOIN plan_months pm USING (customer_id)
+  LEFT JOIN lapses l USING (customer_id),
+       LATERAL (SELECT CASE WHEN crm.u('add-on-cancel-' || k) < 0.4
+                            THEN pm.month + make_interval(months => 2 + floor(9 * crm.u('add-on-keep-' || k))::int) END AS cancel) AS e
+ WHERE n >= 4 AND crm.u(k) < CASE a WHEN 1 THEN 0.25 ELSE 0.05 END
+   AND pm.month = c.first + make_interval(months => 1 + floor((n - 2) * crm.u('add-on-at-' || k))::int)
+   AND (l.customer_id IS NULL OR pm.month < l.gap_from OR pm.month >= l.gap_to);
 
 INSERT INTO crm.subscriptions
-SELECT customer_id, customer_id,
-       CASE segment WHEN 'smb' THEN CASE WHEN crm.u('plan-' || customer_id) < 0.75 THEN 'starter' ELSE 'growth' END
-                    WHEN 'mid_market' THEN CASE WHEN crm.u('plan-' || customer_id) < 0.85 THEN 'growth' ELSE 'enterprise' END
-                    ELSE CASE WHEN crm.u('plan-' || customer_id) < 0.9 THEN 'enterprise' ELSE 'growth' END END,
-       signed_up_at, churned_at
-  FROM crm.customers
- ORDER BY customer_id;
+SELECT row_number() OVER (ORDER BY customer_id, started_at, plan, mrr), customer_id, plan, mrr, started_at, ended_at
+  FROM subscription_draft;
 
 CREATE TABLE crm.mrr_monthly (
     customer_id int NOT NULL,  -- crm.customers (the foreign keys come at the end)
@@ -525,26 +595,15 @@ CREATE TABLE crm.mrr_monthly (
     mrr numeric(12, 2) NOT NULL CHECK (mrr > 0),
     PRIMARY KEY (customer_id, month)
 );
-COMMENT ON TABLE crm.mrr_monthly IS 'monthly recurring revenue per customer for each month of 2024-2025 it was subscribed in (upsells and downgrades included)';
+COMMENT ON TABLE crm.mrr_monthly IS 'monthly recurring revenue per customer for each month of 2024-2025 it paid in: the sum of its subscriptions in crm.subscriptions (upgrades, downgrades and add-ons included; lapsed months left out)';
 
--- A starting price within the plan's band (log-uniform: starter 50-200,
--- growth 300-1,500, enterprise 3,000-20,000), then each month a chance of an
--- expansion (+10..40 %; 2-4 % of months, more on bigger plans) or a
--- contraction (-5..25 %, 1 %), compounded.  A month counts when the customer
--- was subscribed on its first day or signed up during it.
+-- a month counts when a subscription was active on its first day or began
+-- during it (all changes but sign-up and churn fall on month starts)
 INSERT INTO crm.mrr_monthly
-SELECT customer_id, month::date,
-       round((base * exp(sum(ln(step)) OVER (PARTITION BY customer_id ORDER BY month)))::numeric, 2)
-  FROM (SELECT cm.customer_id, cm.month,
-               CASE s.plan WHEN 'starter' THEN 50 * 4 ^ crm.u('price-' || cm.customer_id)
-                           WHEN 'growth' THEN 300 * 5 ^ crm.u('price-' || cm.customer_id)
-                           ELSE 3000 * (20000 / 3000.0) ^ crm.u('price-' || cm.customer_id) END AS base,
-               CASE WHEN crm.u('move-' || cm.key) < CASE s.plan WHEN 'starter' THEN 0.02 WHEN 'growth' THEN 0.03 ELSE 0.04 END
-                    THEN 1.1 + 0.3 * crm.u('expand-' || cm.key)
-                    WHEN crm.u('move-' || cm.key) > 0.99 THEN 0.75 + 0.2 * crm.u('contract-' || cm.key)
-                    ELSE 1 END AS step
-          FROM customer_months cm
-          JOIN crm.subscriptions s USING (customer_id)) AS m;
+SELECT s.customer_id, m.month::date, sum(s.mrr)
+  FROM months m
+  JOIN crm.subscriptions s ON s.started_at < m.next_month AND (s.ended_at IS NULL OR s.ended_at > m.month)
+ GROUP BY s.customer_id, m.month;
 
 CREATE TABLE crm.renewals (
     renewal_id int PRIMARY KEY,
@@ -885,6 +944,7 @@ CREATE INDEX ON crm.campaign_contacts (customer_id);
 CREATE INDEX ON crm.mrr_monthly (month);
 
 DROP TABLE months, channel_mix, draft, draft2, churn, customer_months, ticket_draft, survey_draft,
+           plan_months, lapses, subscription_draft,
            lead_draft, opportunity_draft, sends, order_draft;
 COMMIT;
 

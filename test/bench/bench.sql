@@ -538,3 +538,38 @@ SELECT what, pg_size_pretty(pg_temp.query_memory(query)) AS backend_memory
   FROM (VALUES ('clv(customer, amount, purchased_at)', 'SELECT 1, clv(customer, amount, purchased_at) FROM orders'),
                ('two-stage SQL (inner GROUP BY customer)',
                 'SELECT customer, sum(amount), count(*), min(purchased_at), max(purchased_at) FROM orders GROUP BY customer')) AS q(what, query);
+
+\echo
+\echo 'Sentiment with user words: comments a second on one core, built-in sentiment(comment, id) against'
+\echo 'sentiment(comment, id, user_words => true) with 0, 100 and 10,000 rows in sentiment_words'
+\echo '(the words are brand names plus overrides of three words the comments use; medians of the repetitions)'
+SET max_parallel_workers_per_gather = 0;
+CREATE TEMP TABLE user_words_time (words int, variant text, ms float8);
+DO $$
+DECLARE
+    started timestamptz;
+    n int;
+BEGIN
+    FOREACH n IN ARRAY ARRAY[0, 100, 10000] LOOP
+        TRUNCATE sentiment_words;
+        INSERT INTO sentiment_words
+        SELECT 'id', w, weight FROM (VALUES ('mantap', 3.0), ('lambat', -2.5), ('pengiriman', 0.5)) AS v(w, weight) WHERE n > 0
+        UNION ALL
+        SELECT 'id', 'merek' || i, (i % 9 - 4) / 2.0 FROM generate_series(1, n - 3) AS i;
+        FOR repetition IN 1 .. current_setting('bench.repetitions')::int LOOP
+            started := clock_timestamp();
+            PERFORM count(sentiment(comment, 'id')) FROM feedback;
+            INSERT INTO user_words_time VALUES (n, 'built-in', 1000 * extract(epoch FROM clock_timestamp() - started));
+            started := clock_timestamp();
+            PERFORM count(sentiment(comment, 'id', true)) FROM feedback;
+            INSERT INTO user_words_time VALUES (n, 'user words', 1000 * extract(epoch FROM clock_timestamp() - started));
+        END LOOP;
+    END LOOP;
+    TRUNCATE sentiment_words;
+END $$;
+SELECT words AS user_words,
+       round(:rows::bigint / (percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE variant = 'built-in') / 1000)) AS built_in_per_second,
+       round(:rows::bigint / (percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE variant = 'user words') / 1000)) AS user_words_per_second,
+       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE variant = 'user words')
+              / percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE variant = 'built-in'))::numeric, 3) AS time_ratio
+  FROM user_words_time GROUP BY words ORDER BY words;

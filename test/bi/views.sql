@@ -118,14 +118,14 @@ SELECT a.customer_id, a.name, a.segment,
        LATERAL (SELECT name FROM components(a.health) ORDER BY (100 - value) * weight DESC, name LIMIT 1) AS weakest;
 COMMENT ON VIEW crm.account_health_board IS 'one row per active account: health score and band, each component 0..100, and the component that hurts most';
 
--- The MRR waterfall at the customer grain from subscription periods (each
--- month of crm.mrr_monthly is a period of one month), with reactivation:
+-- The MRR waterfall at the customer grain from the subscription periods of
+-- crm.subscriptions (plan changes, add-ons, lapses), with reactivation:
 -- starting + new + expansion + reactivation - contraction - churned = ending
 -- in every row.
 CREATE VIEW crm.mrr_waterfall AS
 SELECT w.period_start::date AS month, w.starting_mrr, w.new_mrr, w.expansion_mrr, w.contraction_mrr, w.churned_mrr,
        w.reactivation_mrr, w.ending_mrr, w.customers_start, w.new_customers, w.churned_customers,
        w.reactivated_customers, w.customers_end
-  FROM (SELECT subscription_summary(customer_id, mrr, month, month + interval '1 month') AS s FROM crm.mrr_monthly) AS t,
+  FROM (SELECT subscription_summary(customer_id, mrr, started_at, ended_at) AS s FROM crm.subscriptions) AS t,
        LATERAL mrr_movements(t.s, '2024-01-01', '2026-01-01') AS w;
 COMMENT ON VIEW crm.mrr_waterfall IS 'one row per month: starting, new, expansion, contraction, churned, reactivation and ending MRR and the customer counts, from subscription periods';

@@ -34,6 +34,7 @@
 	X(subscription_summary) \
 	X(status_summary) \
 	X(health_score) \
+	X(sentiment_summary) \
 	X(btyd_summary) \
 	X(bgnbd_model) \
 	X(pareto_nbd_model) \

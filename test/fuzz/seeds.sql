@@ -116,6 +116,14 @@ WITH seeds(type, label, text_form, binary_form) AS (
   SELECT 'gamma_gamma_model', 'cdnow', s::text, gamma_gamma_model_send(s)
     FROM (VALUES ('v1 p=6.25 q=3.74 v=15.44 log_likelihood=4055.9 customers=946 iterations=12 converged=true'::gamma_gamma_model)) AS v(s)
   UNION ALL
+  SELECT 'sentiment_summary', label, s::text, sentiment_summary_send(s)
+    FROM (VALUES
+      ('empty', 'v1 0/0/0 0'::sentiment_summary),
+      ('comments', (SELECT sentiment_summary(c, 'auto')
+                      FROM (VALUES ('enak banget!'), ('tidak enak'), ('great service 😍'), ('biasa'), ('kecewa, lambat')) AS v(c))),
+      ('all_negative', 'v1 0/0/5 -5'::sentiment_summary),
+      ('max_texts', 'v1 9223372036854775807/0/0 9223372036.854775807'::sentiment_summary)) AS v(label, s)
+  UNION ALL
   SELECT 'sbg_model', 'regular', s::text, sbg_model_send(s)
     FROM (VALUES ('v1 alpha=0.704 beta=1.182 log_likelihood=-1680.27 customers=1000 iterations=128 converged=true'::sbg_model)) AS v(s)
 )

@@ -85,6 +85,23 @@ UNREACHABLE(pg_detoast_datum_slice)
 UNREACHABLE(systable_beginscan)
 UNREACHABLE(systable_endscan)
 UNREACHABLE(systable_getnext)
+UNREACHABLE(CacheInvalidateRelcache)
+UNREACHABLE(CacheRegisterRelcacheCallback)
+UNREACHABLE(MemoryContextReset)
+UNREACHABLE(MemoryContextStrdup)
+UNREACHABLE(SPI_connect)
+UNREACHABLE(SPI_execute)
+UNREACHABLE(SPI_finish)
+UNREACHABLE(SPI_fnumber)
+UNREACHABLE(SPI_getbinval)
+UNREACHABLE(SPI_getvalue)
+UNREACHABLE(get_func_namespace)
+UNREACHABLE(getmissingattr)
+UNREACHABLE(get_namespace_name)
+UNREACHABLE(get_relname_relid)
+UNREACHABLE(heap_modify_tuple_by_cols)
+UNREACHABLE(nocachegetattr)
+UNREACHABLE(quote_qualified_identifier)
 UNREACHABLE(table_close)
 UNREACHABLE(table_open)
 UNREACHABLE(timestamptz_pl_interval)
@@ -102,3 +119,10 @@ const int	day_tab[2][13];
 
 /* CHECK_FOR_INTERRUPTS in the fits reads it; nothing sets it here */
 volatile int InterruptPending = 0;
+
+/* the results of the user words' SPI query (sentiment.c); no parser runs one */
+unsigned long SPI_processed = 0;
+void	   *SPI_tuptable = NULL;
+
+/* where the user words' copy lives; set only by the server */
+void	   *TopMemoryContext = NULL;

@@ -76,6 +76,29 @@ CREATE MATERIALIZED VIEW kept.scores_view AS
 	       score_summary(s.ces) AS ces
 	  FROM crm.surveys AS s JOIN crm.customers AS c USING (customer_id) GROUP BY c.segment;
 
+-- The types of 1.1 and later, when the installed version has them (the
+-- upgrade chain writes under 1.0; the cross-major check under the newest).
+SELECT to_regtype('subscription_summary') IS NOT NULL AS kept_has_1_1 \gset
+\if :kept_has_1_1
+CREATE TABLE kept.subscriptions AS
+	SELECT c.segment AS k, subscription_summary(s.customer_id, s.mrr, s.started_at, s.ended_at) AS by_id,
+	       subscription_summary(c.name, s.mrr, s.started_at, s.ended_at) AS by_name
+	  FROM crm.subscriptions AS s JOIN crm.customers AS c USING (customer_id) GROUP BY c.segment;
+CREATE MATERIALIZED VIEW kept.subscriptions_view AS
+	SELECT c.segment AS k, subscription_summary(s.customer_id, s.mrr, s.started_at, s.ended_at) AS by_id,
+	       subscription_summary(c.name, s.mrr, s.started_at, s.ended_at) AS by_name
+	  FROM crm.subscriptions AS s JOIN crm.customers AS c USING (customer_id) GROUP BY c.segment;
+
+CREATE TABLE kept.sentiment AS
+	SELECT language AS k, sentiment_summary(comment, language) AS by_language,
+	       sentiment_summary(comment, 'auto') AS auto
+	  FROM crm.survey_comments GROUP BY language;
+CREATE MATERIALIZED VIEW kept.sentiment_view AS
+	SELECT language AS k, sentiment_summary(comment, language) AS by_language,
+	       sentiment_summary(comment, 'auto') AS auto
+	  FROM crm.survey_comments GROUP BY language;
+\endif
+
 -- Every read of every stored summary: each function of the extension that
 -- takes the summary alone (accessors, text and binary output), each that
 -- takes two of them (on every pair of rows), and those with other arguments
@@ -119,8 +142,15 @@ calls AS (
 	       ('duration_summary', 'percentile(t.%I, 0.9)'),
 	       ('duration_summary', 'percentiles(t.%I, ''{0, 0.25, 0.5, 0.999, 1}'')'),
 	       ('clv_summary', 'clv(t.%I, 3.5)'), ('health_score', 'band(t.%I, 40, 80)'),
-	       ('health_score', 'component(t.%I, ''logins'')'), ('health_score', 't.%I -> ''features''')
-	       ) AS c(typ, call) ON c.typ::regtype = s.typ)
+	       ('health_score', 'component(t.%I, ''logins'')'), ('health_score', 't.%I -> ''features'''),
+	       ('subscription_summary', 'mrr_movements(t.%I, ''2024-07-01 00:00+00'', ''2026-01-01 00:00+00'', ''3 months'')'),
+	       ('subscription_summary', 'mrr_movements(t.%I, ''2025-01-01 00:00+00'', ''2026-01-01 00:00+00'', ''1 month'', ''2 months'')'),
+	       ('subscription_summary', 'nrr(t.%I, ''2025-01-01 00:00+00'', ''2026-01-01 00:00+00'')'),
+	       ('subscription_summary', 'grr(t.%I, ''2025-01-01 00:00+00'', ''2026-01-01 00:00+00'')'),
+	       ('subscription_summary', 'quick_ratio(t.%I, ''2025-01-01 00:00+00'', ''2026-01-01 00:00+00'')'),
+	       ('subscription_summary', 'logo_churn_rate(t.%I, ''2025-01-01 00:00+00'', ''2026-01-01 00:00+00'')'),
+	       ('subscription_summary', 'cohort_retention(t.%I, ''3 months'', ''2021-01-01 00:00+00'')')
+	       ) AS c(typ, call) ON to_regtype(c.typ) = s.typ)
 SELECT typ::regtype AS typ, format('%s.%s: %s', rel, col, call) AS label,
        format('SELECT string_agg(x::text, '' | '' ORDER BY t.k%s, x::text) FROM %s AS t%s, LATERAL (SELECT %s) AS x',
               CASE WHEN pairs = '' THEN '' ELSE ', u.k' END, rel, pairs, call) AS query

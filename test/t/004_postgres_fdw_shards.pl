@@ -72,6 +72,8 @@ my @pushed = (
 	map({ [ "$_(numeric,numeric)", "$_(prev_mrr, curr_mrr)" ] } qw(mrr_summary expansion_revenue nrr grr)),
 	[ 'sentiment_summary(text)', 'sentiment_summary(feedback)' ],
 	[ 'sentiment_summary(text,text)', "sentiment_summary(feedback, 'auto')" ],
+	# each shard reads its own sentiment_words (empty on every node here)
+	[ 'sentiment_summary(text,text,boolean)', "sentiment_summary(feedback, 'auto', true)" ],
 	map({ [ "subscription_summary($_->[0],numeric,timestamp with time zone,timestamp with time zone)",
 			"subscription_summary($_->[1], prev_mrr, active_from, churned_at)" ] }
 		[ 'integer', 'customer' ], [ 'bigint', 'customer::bigint' ], [ 'text', 'customer_text' ], [ 'uuid', 'customer_uuid' ]),

@@ -11,7 +11,7 @@ use KpiSample;
 
 my $node = sample_node('cookbook');
 
-# The section from "## Cookbook" to the next "## " heading, as
+# The section from "## Cookbook" to the next "## " heading or the end, as
 # (title, query, expected output) for every ```sql block followed by an
 # output block.
 open my $fh, '<', 'doc/cookbook.md' or die "cannot read doc/cookbook.md: $!";

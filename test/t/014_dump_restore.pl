@@ -42,6 +42,8 @@ $source->safe_psql('postgres', q{
 	INSERT INTO kpis.sentiments VALUES ('empty', 'v1 0/0/0 0'), ('literal', 'v1 3/1/2 0.25'),
 	    ('large', 'v1 9223372036854775807/0/0 9223372036.854775807'),
 	    ('comments', (SELECT sentiment_summary(c, 'auto') FROM (VALUES ('enak banget!'), ('tidak enak'), ('great service 😍'), ('biasa')) AS v(c)));
+	-- users' own words: a configuration table of the extension, dumped with its rows
+	INSERT INTO sentiment_words VALUES ('id', 'KopiKita', 2.5), ('id', 'mantap', 0), ('en', 'killer', 2);
 
 	CREATE TABLE kpis.durations (label text PRIMARY KEY, d duration_summary);
 	INSERT INTO kpis.durations
@@ -88,6 +90,7 @@ $source->safe_psql('postgres', q{
 	    ('bigint all', (SELECT subscription_summary(customer_id::bigint * 1000000000000, mrr, month, month + interval '1 month') FROM crm.mrr_monthly)),
 	    ('text all', (SELECT subscription_summary('customer "' || customer_id || '"', mrr, month, month + interval '1 month') FROM crm.mrr_monthly)),
 	    ('uuid all', (SELECT subscription_summary(md5(customer_id::text)::uuid, mrr, month, NULL) FROM crm.mrr_monthly)),
+	    ('periods all', (SELECT subscription_summary(customer_id, mrr, started_at, ended_at) FROM crm.subscriptions)),
 	    ('empty integer', 'v1 integer scale=0'), ('empty text', 'v1 text scale=2');
 	-- status histories per ticket, and one of every ticket's changes (toasted)
 	CREATE TABLE kpis.statuses (label text PRIMARY KEY, h status_summary);
@@ -178,6 +181,9 @@ my @checks = (
 		FROM kpis.statuses, business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00', '{2025-03-31}') AS cal ORDER BY label} ],
 	[ 'health scores', 'SELECT account, h FROM kpis.health ORDER BY account' ],
 	[ 'sentiment summaries', 'SELECT label, f, net_sentiment(f), mean_sentiment(f) FROM kpis.sentiments ORDER BY label' ],
+	[ 'user sentiment words', q{SELECT language, word, weight FROM sentiment_words ORDER BY language, word} ],
+	[ 'scores with user words', q{SELECT sentiment('kopikita mantap', 'id', true), sentiment('a killer app', 'en', true),
+		sentiment('kopikita mantap', 'id')} ],
 	[ 'btyd models', 'SELECT segment, bg, gg, converged(bg) FROM kpis.btyd ORDER BY segment' ],
 	[ 'binary forms', q{SELECT kind, md5(string_agg(b::text, ',' ORDER BY key)) FROM (
 		SELECT 'score' AS kind, label AS key, score_summary_send(s) AS b FROM kpis.scores

@@ -57,6 +57,9 @@ my %summaries = (
 	status_summary => q{(SELECT status_summary(name, timestamptz '2024-01-01 00:00:00+00' + (i % 5) * interval '1 hour')
 	                 FROM unnest(ARRAY[%NAMES%]) WITH ORDINALITY AS u(name, i))},
 	score_summary => q{(SELECT score_summary(s) FROM generate_series(0, 10) AS s)},
+	# the scores must not depend on the locale's idea of letters and case
+	sentiment_summary => q{(SELECT sentiment_summary(c, 'auto')
+	                 FROM unnest(ARRAY['SANGAT BAGUS!!!', 'tidak enak', 'Kecewa BANGET', 'GREAT service', 'İYİ ama pahalı', %NAMES%]) AS u(c))},
 	rate_summary => q{(SELECT rate_summary(i % 3 = 0) FROM generate_series(1, 10) AS i)},
 	duration_summary => q{(SELECT duration_summary(i * interval '37 minutes') FROM generate_series(1, 20) AS i)},
 	btyd_summary => q{('v1 bgnbd rows=3; x=0 t_x=0 t=10.5 n=1; x=2 t_x=4.25 t=9.5 n=2'::btyd_summary)},
