@@ -108,9 +108,13 @@ typedef struct BtydSummary
 #define BTYD_GRID_BITS		6
 #define BTYD_OFFSET_BITS	16
 #define BTYD_LOW_BITS		(52 - BTYD_GRID_BITS)
-/* the coarser grid Nelder-Mead starts on in large fits, and from how many tuples */
-#define BTYD_COARSE_BITS	3
+/*
+ * Fits of more tuples than BTYD_COARSE_FROM start on coarser grids:
+ * Nelder-Mead on 3 bits, Newton on 4, then Newton on all the data.
+ */
 #define BTYD_COARSE_FROM	4096
+#define BTYD_COARSE_BITS	3
+#define BTYD_MEDIUM_BITS	4
 
 /* The fitted model; the same layout for the four model types. */
 typedef struct BtydModel
@@ -1168,11 +1172,11 @@ fit_prepare(BtydFit *fit, const BtydSummary *s, BtydKind kind)
 }
 
 /*
- * The customers of a fit on the coarse grid: each tuple's values (a
- * gridded cell's means) rounded to BTYD_COARSE_BITS bits, merged.
+ * The customers of a fit on a coarser grid: each tuple's values (a gridded
+ * cell's means) rounded to grid_bits bits, merged.
  */
 static const BtydSummary *
-state_coarse(const BtydFit *fit)
+state_coarse(const BtydFit *fit, int grid_bits)
 {
 	const BtydSummary *s = fit->s;
 	BtydSummary  *coarse = state_new(s->kind, s->used);
@@ -1184,8 +1188,8 @@ state_coarse(const BtydFit *fit)
 
 		t->x = s->tuples[i].x;
 		t->weight = s->tuples[i].weight;
-		t->a = grid_key(fit->value_a[i], BTYD_COARSE_BITS, &unused);
-		t->b = grid_key(fit->value_b[i], BTYD_COARSE_BITS, &unused);
+		t->a = grid_key(fit->value_a[i], grid_bits, &unused);
+		t->b = grid_key(fit->value_b[i], grid_bits, &unused);
 	}
 	coarse->used = s->used;
 	coarse->rows = s->rows;
@@ -1730,14 +1734,16 @@ at_maximum(BtydFit *fit, const double *theta, double f)
 }
 
 /*
- * Fits theta from its starting point: Nelder-Mead near the optimum (on
- * coarse, the same customers on a coarser grid, if not NULL), then Newton
- * to finish.  Should that not end at a strict maximum, Nelder-Mead
- * restarts on all the data to a tight tolerance (a collapsed simplex can
- * stall away from the optimum) and Newton polishes again.
+ * Fits theta from its starting point: Nelder-Mead near the optimum, then
+ * Newton to finish; given coarse and medium, the same customers on coarser
+ * grids, Nelder-Mead runs on coarse and Newton on medium before all the
+ * data, so that few evaluations touch every tuple.  Should that not end
+ * at a strict maximum, Nelder-Mead restarts on all the data to a tight
+ * tolerance (a collapsed simplex can stall away from the optimum) and
+ * Newton polishes again.
  */
 static bool
-optimise(BtydFit *fit, BtydFit *coarse, double *theta)
+optimise(BtydFit *fit, BtydFit *coarse, BtydFit *medium, double *theta)
 {
 	int			d = fit->d;
 	double		start[BTYD_MAX_PARAMS];
@@ -1747,7 +1753,8 @@ optimise(BtydFit *fit, BtydFit *coarse, double *theta)
 	if (coarse != NULL)
 	{
 		nelder_mead(coarse, theta, 0.5, 1000 * d, 1e-7);
-		fit->iterations += coarse->iterations;
+		newton(medium, theta, objective(medium, theta));
+		fit->iterations += coarse->iterations + medium->iterations;
 		f = newton(fit, theta, objective(fit, theta));
 	}
 	else
@@ -1803,6 +1810,7 @@ fit_final(FunctionCallInfo fcinfo, BtydKind kind)
 	BtydModel  *m = palloc0(sizeof(BtydModel));
 	BtydFit		fit;
 	BtydFit		coarse = {0};
+	BtydFit		medium = {0};
 	double		theta[BTYD_MAX_PARAMS] = {0};
 	double		p[BTYD_MAX_PARAMS] = {0};
 	double		mean_a = 0,
@@ -1844,13 +1852,14 @@ fit_final(FunctionCallInfo fcinfo, BtydKind kind)
 	fit.scale = (double) customers;
 	if (fit.gradient && s->used > BTYD_COARSE_FROM)
 	{
-		fit_prepare(&coarse, state_coarse(&fit), kind);
-		coarse.scale = fit.scale;
+		fit_prepare(&coarse, state_coarse(&fit, BTYD_COARSE_BITS), kind);
+		fit_prepare(&medium, state_coarse(&fit, BTYD_MEDIUM_BITS), kind);
+		coarse.scale = medium.scale = fit.scale;
 	}
 
 	m->version = BTYD_MODEL_VERSION;
 	m->kind = kind;
-	m->converged = optimise(&fit, coarse.s != NULL ? &coarse : NULL, theta);
+	m->converged = optimise(&fit, coarse.s != NULL ? &coarse : NULL, &medium, theta);
 	m->iterations = fit.iterations;
 	m->customers = customers;
 	for (int i = 0; i < fit.d; i++)
