@@ -132,6 +132,54 @@ SELECT 'v1 bgnbd rows=3; x=2 t_x=30.5 t=38.5 n=1; x=0 t_x=0 t=38.5 n=1; x=2 t_x=
 SELECT btyd_summary_add_gamma_gamma(btyd_summary_add_gamma_gamma(NULL, 3, 20.5), 0, 0) AS gg_state,
        btyd_summary_add_sbg(btyd_summary_add_sbg(btyd_summary_add_sbg(NULL, 1, 7), 0, 10), 1, 1) AS sbg_state;
 
+--
+-- Beyond 16,384 distinct tuples a state is gridded: t_x, t and mean values
+-- fall into fixed cells of 6 significant bits, and the fit uses each
+-- cell's exact mean (integer offsets).  40 copies of CDNOW, each copy's
+-- times and spend moved by less than 1e-7, are 94,280 customers on the
+-- grid; the fits still give the published figures (log-likelihoods 40
+-- times CDNOW's), under a parallel plan and over partitions alike.
+--
+CREATE TABLE cdnow_copies (copy int, customer int, x bigint, t_x float8, t float8, mean_value float8)
+    PARTITION BY HASH (copy);
+CREATE TABLE cdnow_copies_0 PARTITION OF cdnow_copies FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE cdnow_copies_1 PARTITION OF cdnow_copies FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+INSERT INTO cdnow_copies
+SELECT k, customer, x, CASE WHEN x > 0 THEN t_x::float8 + k * 1e-9 ELSE 0 END, t::float8 + k * 1e-9,
+       mean_value::float8 * (1 + k * 1e-12)
+  FROM cdnow_customers, generate_series(1, 40) AS k;
+CREATE TABLE gridded_models AS
+SELECT bgnbd_fit(x, t_x, t) AS bg, gamma_gamma_fit(x, mean_value) AS gg,
+       bgnbd_partial(x, t_x, t) AS bg_state
+  FROM cdnow_copies;
+SELECT round(p[1]::numeric, 4) AS r, round(p[2]::numeric, 4) AS alpha,
+       round(p[3]::numeric, 4) AS a, round(p[4]::numeric, 4) AS b,
+       round((log_likelihood(bg) / 40)::numeric, 2) AS ll_per_copy, customers(bg), converged(bg),
+       round(g[1]::numeric, 2) AS p, round(g[2]::numeric, 2) AS q, round(g[3]::numeric, 2) AS v, converged(gg),
+       bg_state::text LIKE 'v1 bgnbd rows=94280 gridded; %' AS gridded,
+       length(btyd_summary_send(bg_state)) < 100000 AS small
+  FROM gridded_models, LATERAL params(bg) AS p, LATERAL params(gg) AS g;
+BEGIN;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SET LOCAL max_parallel_workers_per_gather = 2;
+SET LOCAL enable_partitionwise_aggregate = on;
+EXPLAIN (COSTS OFF) SELECT bgnbd_fit(x, t_x, t), gamma_gamma_fit(x, mean_value) FROM cdnow_copies;
+SELECT f.bg = m.bg AS bgnbd_same, f.gg = m.gg AS gamma_gamma_same
+  FROM (SELECT bgnbd_fit(x, t_x, t) AS bg, gamma_gamma_fit(x, mean_value) AS gg FROM cdnow_copies) AS f,
+       gridded_models AS m;
+COMMIT;
+-- merged from text partials of any split: the same tuples, the same fit
+SELECT bgnbd_fit_final(btyd_merge(state::btyd_summary ORDER BY part DESC)) = (SELECT bg FROM gridded_models) AS merged_same
+  FROM (SELECT customer % 5 AS part, bgnbd_partial(x, t_x, t)::text AS state FROM cdnow_copies GROUP BY 1) AS p;
+SELECT bg_state::text::btyd_summary = bg_state AS text_round_trip FROM gridded_models;
+-- a gridded state's text: cells and their offsets
+SELECT 'v1 gamma_gamma rows=4 gridded; x=2 mean_value=20.375 n=1 mean_value_offset=0; x=1 mean_value=20.375 n=2 mean_value_offset=4; x=1 mean_value=20.375 n=1 mean_value_offset=65535'::btyd_summary;
+SELECT 'v1 gamma_gamma rows=1 gridded; x=1 mean_value=20.25 n=1 mean_value_offset=4'::btyd_summary;
+SELECT 'v1 gamma_gamma rows=1 gridded; x=1 mean_value=20.375 n=1 mean_value_offset=65536'::btyd_summary;
+SELECT 'v1 sbg rows=1 gridded; period=0 alive=1'::btyd_summary;
+
 -- models re-read exactly from text, and are small
 SELECT bg::text::bgnbd_model = bg AS bg_text, pn::text::pareto_nbd_model = pn AS pn_text,
        gg::text::gamma_gamma_model = gg AS gg_text, pg_column_size(bg) AS bytes
@@ -241,4 +289,4 @@ SELECT 'v1 poisson rows=0'::btyd_summary;
 DROP AGGREGATE bgnbd_partial(bigint, float8, float8);
 DROP AGGREGATE btyd_merge(btyd_summary);
 DROP TABLE cdnow_lines, cdnow_orders, cdnow_customers, cdnow_csv, cdnow_models, cohorts, cohort_models,
-    cdnow_parts, bg_partials;
+    cdnow_parts, bg_partials, cdnow_copies, gridded_models;

@@ -7,11 +7,21 @@
  *
  * The likelihoods depend on a customer only through (x, t_x, t), or
  * (x, mean value), so the aggregates' state, btyd_summary, keeps weighted
- * distinct tuples, not customers: memory is bounded by the distinct tuples
- * and states combine exactly across workers and shards.  Inside an
- * aggregate tuples are appended and, when the room runs out, sorted and
- * merged in place (growing only if that frees less than half); outside it
- * they are sorted and distinct, which is the canonical form send writes.
+ * distinct tuples, not customers, and states combine exactly across
+ * workers and shards.  Inside an aggregate tuples are appended and, when
+ * the room runs out, sorted and merged in place (growing only if that
+ * frees less than half); outside it they are sorted and distinct, which is
+ * the canonical form send writes.
+ *
+ * Times and mean values in float are nearly all distinct in large data,
+ * so beyond BTYD_EXACT_TUPLES distinct tuples a state is gridded: t_x, t
+ * and mean values are rounded to the middle of a fixed cell of
+ * BTYD_GRID_BITS significant bits (relative error below 2^-(BITS+1)), and
+ * x is kept exact.  The cells depend on the value alone, not on the data,
+ * and a state is gridded exactly when the distinct tuples of all its rows
+ * exceed the limit, so any split of the rows gives the same tuples and the
+ * same fit.  The number of cells, and so memory, is bounded by the range
+ * of the values, not by the customers.
  *
  * The final functions fit by maximum likelihood over log parameters:
  * Nelder-Mead with restarts, then Newton steps on a finite-difference
@@ -60,7 +70,11 @@ static const char *const PARAM_NAMES[][BTYD_MAX_PARAMS] = {
 /*
  * One distinct row: BG/NBD and Pareto/NBD (x, t_x, t), Gamma-Gamma
  * (x, mean value, 0) with weight the customers sharing it; sBG (period, 0,
- * 0) with weight the customers alive, so rows of one period add up.
+ * 0) with weight the customers alive, so rows of one period add up.  In a
+ * gridded state a and b are the middles of grid cells and offset_a and
+ * offset_b the sums over the cell's customers of where their values lay in
+ * it, in 1/2^BTYD_OFFSET_BITS of the cell: integers, so they add up
+ * exactly in any order, and the fit uses each cell's mean, not its middle.
  */
 typedef struct BtydTuple
 {
@@ -68,6 +82,8 @@ typedef struct BtydTuple
 	float8		a;
 	float8		b;
 	int64		weight;
+	int64		offset_a;		/* gridded states only; else 0 */
+	int64		offset_b;
 } BtydTuple;
 
 typedef struct BtydSummary
@@ -76,7 +92,7 @@ typedef struct BtydSummary
 	uint8		version;
 	uint8		kind;
 	uint8		sorted;			/* tuples sorted and distinct */
-	uint8		reserved;		/* zero */
+	uint8		gridded;		/* values rounded to the grid */
 	int32		capacity;
 	int32		used;
 	int64		rows;			/* sum of the weights */
@@ -86,6 +102,19 @@ typedef struct BtydSummary
 #define BTYD_HEADER_SIZE	offsetof(BtydSummary, tuples)
 #define BTYD_MIN_CAPACITY	16
 #define BTYD_MAX_CAPACITY	((int32) ((MaxAllocSize - BTYD_HEADER_SIZE) / sizeof(BtydTuple)))
+
+/* distinct tuples kept exact (CDNOW has 1,016) and the grid beyond them */
+#define BTYD_EXACT_TUPLES	16384
+#define BTYD_GRID_BITS		6
+#define BTYD_OFFSET_BITS	16
+#define BTYD_LOW_BITS		(52 - BTYD_GRID_BITS)
+/*
+ * Fits of more tuples than BTYD_COARSE_FROM start on coarser grids:
+ * Nelder-Mead on 3 bits, Newton on 4, then Newton on all the data.
+ */
+#define BTYD_COARSE_FROM	4096
+#define BTYD_COARSE_BITS	3
+#define BTYD_MEDIUM_BITS	4
 
 /* The fitted model; the same layout for the four model types. */
 typedef struct BtydModel
@@ -132,7 +161,8 @@ state_check(const BtydSummary *s)
 {
 	if (s->version != BTYD_STATE_VERSION)
 		kpi_corrupt(STATE_TYPE, psprintf("Format version %d is not supported.", s->version));
-	if (s->kind < 1 || s->kind > BTYD_MAX_KIND || s->sorted > 1 || s->reserved != 0 ||
+	if (s->kind < 1 || s->kind > BTYD_MAX_KIND || s->sorted > 1 || s->gridded > 1 ||
+		(s->gridded && s->kind == BTYD_SBG) ||
 		s->capacity < 0 || s->used < 0 || s->used > s->capacity || s->rows < 0 ||
 		VARSIZE(s) != state_size(s->capacity))
 		kpi_corrupt(STATE_TYPE, "The header does not match the data.");
@@ -157,25 +187,137 @@ compare_tuples(const void *pa, const void *pb)
 	return compare_float8(a->b, b->b);
 }
 
+/*
+ * The grid: v's cell keeps the top BTYD_GRID_BITS bits of the mantissa;
+ * its key is the cell's middle (the next bit set, the rest cleared) and
+ * v's offset in it the next BTYD_OFFSET_BITS bits.  Exact bit operations,
+ * so the same everywhere; monotonic, so t_x <= t stays true; 0 is its own
+ * cell.
+ */
+static float8
+grid_key(float8 v, int grid_bits, int64 *offset)
+{
+	uint64		bits;
+	const uint64 low = (UINT64CONST(1) << (52 - grid_bits)) - 1;
+
+	*offset = 0;
+	if (v == 0)
+		return v;
+	memcpy(&bits, &v, sizeof(bits));
+	*offset = (int64) ((bits & low) >> (52 - grid_bits - BTYD_OFFSET_BITS));
+	bits = (bits & ~low) | ((low + 1) >> 1);
+	memcpy(&v, &bits, sizeof(v));
+	return v;
+}
+
+/* A cell's mean from its key, customers and summed offsets. */
+static double
+grid_mean(float8 key, int64 weight, int64 offset)
+{
+	uint64		bits;
+	const uint64 low = (UINT64CONST(1) << BTYD_LOW_BITS) - 1;
+	float8		start,
+				scale;
+
+	if (key == 0)
+		return key;
+	memcpy(&bits, &key, sizeof(bits));
+	bits &= ~low;
+	memcpy(&start, &bits, sizeof(start));
+	bits &= ~((UINT64CONST(1) << 52) - 1);	/* 2^exponent */
+	memcpy(&scale, &bits, sizeof(scale));
+	return start + ldexp(scale, -BTYD_GRID_BITS) *
+		(((double) offset / (double) weight + 0.5) / (double) (1 << BTYD_OFFSET_BITS));
+}
+
+pg_noreturn static void
+offset_overflow(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s offset overflows bigint", STATE_TYPE),
+			 errdetail("A grid cell holds at most 140737488355328 customers.")));
+}
+
+static void
+grid_tuple(BtydTuple *t)
+{
+	int64		offset;
+
+	t->a = grid_key(t->a, BTYD_GRID_BITS, &offset);
+	if (pg_mul_s64_overflow(offset, t->weight, &t->offset_a))
+		offset_overflow();
+	t->b = grid_key(t->b, BTYD_GRID_BITS, &offset);
+	if (pg_mul_s64_overflow(offset, t->weight, &t->offset_b))
+		offset_overflow();
+}
+
+/* Why a gridded tuple is impossible, or NULL. */
+static char *
+grid_problem(const BtydTuple *t)
+{
+	float8		v[2] = {t->a, t->b};
+	int64		offset[2] = {t->offset_a, t->offset_b};
+
+	for (int i = 0; i < 2; i++)
+	{
+		int64		unused;
+
+		if (grid_key(v[i], BTYD_GRID_BITS, &unused) != v[i])
+			return psprintf("%s is not the middle of a grid cell", kpi_float8_text(v[i]));
+		if (offset[i] < 0 || (v[i] == 0 && offset[i] != 0) ||
+			(double) offset[i] > (double) t->weight * ((1 << BTYD_OFFSET_BITS) - 1))
+			return psprintf("offset " INT64_FORMAT " is outside 0..%s", offset[i],
+							v[i] == 0 ? "0" : "n * 65535");
+	}
+	return NULL;
+}
+
 /* Sorts and merges equal tuples in place. */
 static void
-state_compact(BtydSummary *s)
+state_merge_equal(BtydSummary *s)
 {
 	int32		out = 0;
 
-	if (s->sorted)
-		return;
 	qsort(s->tuples, s->used, sizeof(BtydTuple), compare_tuples);
 	for (int32 i = 0; i < s->used; i++)
 	{
 		if (out > 0 && compare_tuples(&s->tuples[out - 1], &s->tuples[i]) == 0)
-			s->tuples[out - 1].weight = kpi_add_count(s->tuples[out - 1].weight,
-													  s->tuples[i].weight, STATE_TYPE);
+		{
+			BtydTuple  *into = &s->tuples[out - 1];
+
+			into->weight = kpi_add_count(into->weight, s->tuples[i].weight, STATE_TYPE);
+			if (pg_add_s64_overflow(into->offset_a, s->tuples[i].offset_a, &into->offset_a) ||
+				pg_add_s64_overflow(into->offset_b, s->tuples[i].offset_b, &into->offset_b))
+				offset_overflow();
+		}
 		else
 			s->tuples[out++] = s->tuples[i];
 	}
 	s->used = out;
 	s->sorted = true;
+}
+
+/* Rounds the tuples to the grid and merges those sharing a cell. */
+static void
+state_grid(BtydSummary *s)
+{
+	if (s->gridded)
+		return;
+	for (int32 i = 0; i < s->used; i++)
+		grid_tuple(&s->tuples[i]);
+	s->gridded = true;
+	state_merge_equal(s);
+}
+
+/* Sorted and distinct, and gridded if beyond the exact limit. */
+static void
+state_compact(BtydSummary *s)
+{
+	if (!s->sorted)
+		state_merge_equal(s);
+	if (s->used > BTYD_EXACT_TUPLES && s->kind != BTYD_SBG)
+		state_grid(s);
 }
 
 /* A copy of s with room for at least extra more tuples. */
@@ -200,27 +342,36 @@ state_grown(BtydSummary *s, int64 extra)
 	}
 	copy = state_new(s->kind, (int32) capacity);
 	copy->sorted = s->sorted;
+	copy->gridded = s->gridded;
 	copy->used = s->used;
 	copy->rows = s->rows;
 	memcpy(copy->tuples, s->tuples, (Size) s->used * sizeof(BtydTuple));
 	return copy;
 }
 
-/* Appends a tuple, making room first by merging, else by growing. */
+/*
+ * Appends a tuple, making room first by merging, else by growing; on_grid
+ * says the tuple comes from a gridded state.
+ */
 static BtydSummary *
-state_append(BtydSummary *s, const BtydTuple *t)
+state_append(BtydSummary *s, const BtydTuple *tuple, bool on_grid)
 {
+	BtydTuple	t = *tuple;
+
 	if (s->used == s->capacity)
 	{
 		state_compact(s);
+		/* room for as many again, so that merging stays rare */
 		if (s->used >= s->capacity / 2)
-			s = state_grown(s, 1);
+			s = state_grown(s, Max(s->used, 1));
 	}
+	if (s->gridded && !on_grid)
+		grid_tuple(&t);
 	if (s->used > 0 && s->sorted &&
-		compare_tuples(&s->tuples[s->used - 1], t) >= 0)
+		compare_tuples(&s->tuples[s->used - 1], &t) >= 0)
 		s->sorted = false;
-	s->tuples[s->used++] = *t;
-	s->rows = kpi_add_count(s->rows, t->weight, STATE_TYPE);
+	s->tuples[s->used++] = t;
+	s->rows = kpi_add_count(s->rows, t.weight, STATE_TYPE);
 	return s;
 }
 
@@ -230,10 +381,12 @@ state_canonical(BtydSummary *s)
 {
 	BtydSummary  *copy;
 
-	if (s->sorted && s->used == s->capacity)
+	if (s->sorted && s->used == s->capacity &&
+		(s->gridded || s->used <= BTYD_EXACT_TUPLES || s->kind == BTYD_SBG))
 		return s;
 	copy = state_new(s->kind, s->used);
 	copy->sorted = s->sorted;
+	copy->gridded = s->gridded;
 	copy->used = s->used;
 	copy->rows = s->rows;
 	memcpy(copy->tuples, s->tuples, (Size) s->used * sizeof(BtydTuple));
@@ -326,7 +479,7 @@ state_add(FunctionCallInfo fcinfo, BtydKind kind, BtydTuple *t)
 		s = state_new(kind, BTYD_MIN_CAPACITY);
 	else
 		s = state_mutable(fcinfo, PG_GETARG_BTYD_STATE(0), kind);
-	return state_result(fcinfo, state_append(s, t));
+	return state_result(fcinfo, state_append(s, t, false));
 }
 
 static Datum
@@ -411,6 +564,8 @@ btyd_summary_merge(PG_FUNCTION_ARGS)
 
 	state_check(other);
 	s = state_mutable(fcinfo, PG_GETARG_BTYD_STATE(0), other->kind);
+	if (other->gridded)
+		state_grid(s);
 	if (s->used + (int64) other->used > s->capacity)
 	{
 		state_compact(s);
@@ -418,14 +573,19 @@ btyd_summary_merge(PG_FUNCTION_ARGS)
 			s = state_grown(s, other->used);
 	}
 	for (int32 i = 0; i < other->used; i++)
-		s = state_append(s, &other->tuples[i]);
+		s = state_append(s, &other->tuples[i], other->gridded);
 	return state_result(fcinfo, s);
 }
 
-/* Text form: "v1 bgnbd rows=3; x=0 t_x=0 t=10 n=2; x=2 t_x=4 t=9 n=1". */
+/*
+ * Text form: "v1 bgnbd rows=3; x=0 t_x=0 t=10 n=2; x=2 t_x=4 t=9 n=1",
+ * with "gridded" after the rows when the values are grid cells, and then
+ * each tuple's offsets after its count: "t_x_offset=0 t_offset=1234" or
+ * "mean_value_offset=1234".
+ */
 
 static void
-append_tuple(StringInfo buf, BtydKind kind, const BtydTuple *t)
+append_tuple(StringInfo buf, BtydKind kind, bool gridded, const BtydTuple *t)
 {
 	switch (kind)
 	{
@@ -433,10 +593,15 @@ append_tuple(StringInfo buf, BtydKind kind, const BtydTuple *t)
 		case BTYD_PARETO:
 			appendStringInfo(buf, "; x=" INT64_FORMAT " t_x=%s t=%s n=" INT64_FORMAT,
 							 t->x, kpi_float8_text(t->a), kpi_float8_text(t->b), t->weight);
+			if (gridded)
+				appendStringInfo(buf, " t_x_offset=" INT64_FORMAT " t_offset=" INT64_FORMAT,
+								 t->offset_a, t->offset_b);
 			break;
 		case BTYD_GG:
 			appendStringInfo(buf, "; x=" INT64_FORMAT " mean_value=%s n=" INT64_FORMAT,
 							 t->x, kpi_float8_text(t->a), t->weight);
+			if (gridded)
+				appendStringInfo(buf, " mean_value_offset=" INT64_FORMAT, t->offset_a);
 			break;
 		case BTYD_SBG:
 			appendStringInfo(buf, "; period=" INT64_FORMAT " alive=" INT64_FORMAT, t->x, t->weight);
@@ -454,29 +619,36 @@ btyd_summary_out(PG_FUNCTION_ARGS)
 	state_check(s);
 	s = state_canonical(s);
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "v%d %s rows=" INT64_FORMAT, BTYD_STATE_VERSION, KIND_WORDS[s->kind], s->rows);
+	appendStringInfo(&buf, "v%d %s rows=" INT64_FORMAT "%s", BTYD_STATE_VERSION, KIND_WORDS[s->kind], s->rows,
+					 s->gridded ? " gridded" : "");
 	for (int32 i = 0; i < s->used; i++)
-		append_tuple(&buf, s->kind, &s->tuples[i]);
+		append_tuple(&buf, s->kind, s->gridded, &s->tuples[i]);
 	PG_RETURN_CSTRING(buf.data);
 }
 
 /* A state read from outside: tuples checked, merged, and rows matching them. */
 static BtydSummary *
-state_from_tuples(BtydKind kind, BtydTuple *tuples, int32 n, int64 rows,
+state_from_tuples(BtydKind kind, bool gridded, BtydTuple *tuples, int32 n, int64 rows,
 				  void (*fail) (void *arg, const char *problem), void *arg)
 {
 	BtydSummary  *s = state_new(kind, Max(n, 1));
 	int64		sum = 0;
 
+	if (gridded && kind == BTYD_SBG)
+		fail(arg, "An sbg state is never gridded.");
+	s->gridded = gridded;
+
 	for (int32 i = 0; i < n; i++)
 	{
 		char	   *problem = tuple_problem(kind, &tuples[i]);
 
+		if (problem == NULL && gridded)
+			problem = grid_problem(&tuples[i]);
 		if (problem != NULL)
 			fail(arg, psprintf("Tuple %d is impossible: %s.", i + 1, problem));
 		if (pg_add_s64_overflow(sum, tuples[i].weight, &sum))
 			fail(arg, "The tuples' counts overflow bigint.");
-		s = state_append(s, &tuples[i]);
+		s = state_append(s, &tuples[i], gridded);
 	}
 	if (sum != rows)
 		fail(arg, psprintf("rows=" INT64_FORMAT " does not match the tuples' counts, which add up to " INT64_FORMAT ".",
@@ -506,6 +678,7 @@ btyd_summary_in(PG_FUNCTION_ARGS)
 	BtydTuple  *tuples;
 	int32		n = 0;
 	int32		room = 16;
+	bool		gridded;
 
 	kpi_text_init(&cur, STATE_TYPE, PG_GETARG_CSTRING(0));
 	kpi_text_version(&cur, BTYD_STATE_VERSION);
@@ -523,6 +696,8 @@ btyd_summary_in(PG_FUNCTION_ARGS)
 	kpi_text_skip_space(&cur);
 	kpi_text_expect(&cur, "rows=");
 	rows = kpi_text_count(&cur);
+	kpi_text_skip_space(&cur);
+	gridded = kpi_text_accept(&cur, "gridded");
 	tuples = palloc(room * sizeof(BtydTuple));
 	for (;;)
 	{
@@ -563,6 +738,18 @@ btyd_summary_in(PG_FUNCTION_ARGS)
 			kpi_text_skip_space(&cur);
 			kpi_text_expect(&cur, "n=");
 			t.weight = kpi_text_count(&cur);
+			if (gridded)
+			{
+				kpi_text_skip_space(&cur);
+				kpi_text_expect(&cur, kind == BTYD_GG ? "mean_value_offset=" : "t_x_offset=");
+				t.offset_a = kpi_text_count(&cur);
+				if (kind != BTYD_GG)
+				{
+					kpi_text_skip_space(&cur);
+					kpi_text_expect(&cur, "t_offset=");
+					t.offset_b = kpi_text_count(&cur);
+				}
+			}
 		}
 		if (n == room)
 		{
@@ -572,10 +759,13 @@ btyd_summary_in(PG_FUNCTION_ARGS)
 		tuples[n++] = t;
 	}
 	kpi_text_end(&cur);
-	PG_RETURN_POINTER(state_from_tuples(kind, tuples, n, rows, text_fail, &cur));
+	PG_RETURN_POINTER(state_from_tuples(kind, gridded, tuples, n, rows, text_fail, &cur));
 }
 
-/* Binary form: version, kind, rows, tuple count, then the sorted tuples. */
+/*
+ * Binary form: version, kind, gridded, rows, tuple count, then the sorted
+ * tuples (x, a, b, count, and when gridded the two offsets).
+ */
 PG_FUNCTION_INFO_V1(btyd_summary_send);
 Datum
 btyd_summary_send(PG_FUNCTION_ARGS)
@@ -588,6 +778,7 @@ btyd_summary_send(PG_FUNCTION_ARGS)
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, BTYD_STATE_VERSION);
 	pq_sendbyte(&buf, s->kind);
+	pq_sendbyte(&buf, s->gridded);
 	pq_sendint64(&buf, s->rows);
 	pq_sendint32(&buf, s->used);
 	for (int32 i = 0; i < s->used; i++)
@@ -596,6 +787,11 @@ btyd_summary_send(PG_FUNCTION_ARGS)
 		pq_sendfloat8(&buf, s->tuples[i].a);
 		pq_sendfloat8(&buf, s->tuples[i].b);
 		pq_sendint64(&buf, s->tuples[i].weight);
+		if (s->gridded)
+		{
+			pq_sendint64(&buf, s->tuples[i].offset_a);
+			pq_sendint64(&buf, s->tuples[i].offset_b);
+		}
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
@@ -607,6 +803,7 @@ btyd_summary_recv(PG_FUNCTION_ARGS)
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	uint8		version = kpi_recv_uint8(buf, STATE_TYPE);
 	uint8		kind;
+	uint8		gridded;
 	int64		rows;
 	int32		n;
 	BtydTuple  *tuples;
@@ -616,21 +813,29 @@ btyd_summary_recv(PG_FUNCTION_ARGS)
 	kind = kpi_recv_uint8(buf, STATE_TYPE);
 	if (kind < 1 || kind > BTYD_MAX_KIND)
 		kpi_recv_error(STATE_TYPE, psprintf("Model kind %d is unknown.", kind));
+	gridded = kpi_recv_uint8(buf, STATE_TYPE);
+	if (gridded > 1)
+		kpi_recv_error(STATE_TYPE, "The grid flag is neither 0 nor 1.");
 	rows = kpi_recv_int64(buf, STATE_TYPE);
 	n = kpi_recv_int32(buf, STATE_TYPE);
-	if (n < 0 || (int64) n * 32 > buf->len - buf->cursor)
+	if (n < 0 || (int64) n * (gridded ? 48 : 32) > buf->len - buf->cursor)
 		kpi_recv_error(STATE_TYPE, "The tuple count does not match the data.");
-	tuples = palloc_extended(Max((Size) n, 1) * sizeof(BtydTuple), MCXT_ALLOC_HUGE);
+	tuples = palloc_extended(Max((Size) n, 1) * sizeof(BtydTuple), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	for (int32 i = 0; i < n; i++)
 	{
 		tuples[i].x = kpi_recv_int64(buf, STATE_TYPE);
 		tuples[i].a = kpi_recv_float8(buf, STATE_TYPE);
 		tuples[i].b = kpi_recv_float8(buf, STATE_TYPE);
 		tuples[i].weight = kpi_recv_int64(buf, STATE_TYPE);
+		if (gridded)
+		{
+			tuples[i].offset_a = kpi_recv_int64(buf, STATE_TYPE);
+			tuples[i].offset_b = kpi_recv_int64(buf, STATE_TYPE);
+		}
 	}
 	if (buf->cursor != buf->len)
 		kpi_recv_error(STATE_TYPE, "There is data after the last tuple.");
-	PG_RETURN_POINTER(state_from_tuples(kind, tuples, n, rows, recv_fail, NULL));
+	PG_RETURN_POINTER(state_from_tuples(kind, gridded, tuples, n, rows, recv_fail, NULL));
 }
 
 KPI_EQUALITY_FUNCTIONS(btyd_summary)
@@ -701,23 +906,6 @@ hyp2f1(double a, double b, double c, double z, double *result)
  * Likelihoods, per tuple, at natural parameters p.  NaN means the point
  * cannot be evaluated (the optimiser treats it as infinitely bad).
  */
-
-static double
-bgnbd_ll(const double *p, const BtydTuple *t)
-{
-	double		r = p[0],
-				alpha = p[1],
-				a = p[2],
-				b = p[3];
-	double		x = (double) t->x;
-	double		a1 = lgamma(r + x) - lgamma(r) + r * log(alpha);
-	double		a2 = lgamma(a + b) + lgamma(b + x) - lgamma(b) - lgamma(a + b + x);
-	double		a3 = -(r + x) * log(alpha + t->b);
-
-	if (t->x == 0)
-		return a1 + a2 + a3;
-	return a1 + a2 + log_add(a3, log(a) - log(b + x - 1) - (r + x) * log(alpha + t->a));
-}
 
 /* 8-point Gauss-Legendre nodes and weights on [-1, 1] */
 static const double GL_NODES[4] = {0.1834346424956498, 0.5255324099163290, 0.7966664774136267, 0.9602898564975363};
@@ -843,19 +1031,6 @@ pareto_ll(const double *p, const BtydTuple *t)
 	return head + log_add(alive, log(s / (r + s + x)) + la0);
 }
 
-static double
-gg_ll(const double *p, const BtydTuple *t)
-{
-	double		pp = p[0],
-				q = p[1],
-				v = p[2];
-	double		x = (double) t->x;
-	double		px = pp * x;
-
-	return lgamma(px + q) - lgamma(px) - lgamma(q) + q * log(v) +
-		(px - 1) * log(t->a) + px * log(x) - (px + q) * log(v + x * t->a);
-}
-
 /*
  * sBG (Fader & Hardie 2007): churn in period t has probability
  * S(t-1) alpha / (alpha + beta + t - 1), and S(t) = S(t-1) (beta + t - 1) /
@@ -884,32 +1059,337 @@ sbg_ll_all(const double *p, const BtydSummary *s)
 	return ll;
 }
 
-/* The whole sample's log-likelihood at natural parameters. */
-static double
-total_ll(const BtydSummary *s, const double *p)
+/*
+ * The data of a fit, prepared once: the tuples (sorted by x) in groups of
+ * equal x, so that terms of x alone are computed once a group; for BG/NBD
+ * the distinct times, so that log(alpha + t) is computed once a time, not
+ * once a tuple; for Gamma-Gamma each group's sum of weight * log(mean).
+ */
+typedef struct BtydGroup
 {
-	double		ll = 0;
+	double		x;
+	double		weight;			/* customers in the group */
+	double		log_sum;		/* Gamma-Gamma: sum of weight * log(mean value) */
+	int32		start;			/* first tuple */
+	int32		end;			/* past the last */
+} BtydGroup;
 
-	if (s->kind == BTYD_SBG)
-		return sbg_ll_all(p, s);
-	for (int32 i = 0; i < s->used; i++)
+typedef struct BtydFit
+{
+	const BtydSummary *s;
+	int			d;
+	double		scale;
+	int			iterations;
+	bool		gradient;		/* eval_ll computes the analytic gradient */
+	int32		groups;
+	BtydGroup  *group;
+	double	   *weight;			/* per tuple */
+	double	   *value_a;		/* per tuple: t_x or mean value, a gridded cell's mean */
+	double	   *value_b;		/* per tuple: t */
+	int32		times;			/* BG/NBD: distinct t_x and t values */
+	double	   *time;
+	int32	   *at_a;			/* per tuple: index of t_x in time */
+	int32	   *at_b;			/* per tuple: index of t in time */
+	double	   *log_time;		/* scratch: log(alpha + time) */
+	double	   *inv_time;		/* scratch: 1 / (alpha + time) */
+} BtydFit;
+
+static int
+compare_doubles(const void *pa, const void *pb)
+{
+	return compare_float8(*(const double *) pa, *(const double *) pb);
+}
+
+static int32
+time_index(const BtydFit *fit, double v)
+{
+	const double *found = bsearch(&v, fit->time, fit->times, sizeof(double), compare_doubles);
+
+	Assert(found != NULL);
+	return (int32) (found - fit->time);
+}
+
+static void
+fit_prepare(BtydFit *fit, const BtydSummary *s, BtydKind kind)
+{
+	int32		n = s->used;
+
+	memset(fit, 0, sizeof(*fit));
+	fit->s = s;
+	fit->d = KIND_PARAMS[kind];
+	fit->gradient = kind == BTYD_BGNBD || kind == BTYD_GG;
+	if (!fit->gradient)
+		return;
+	fit->group = palloc_extended(Max(n, 1) * sizeof(BtydGroup), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	fit->weight = palloc_extended(Max(n, 1) * sizeof(double), MCXT_ALLOC_HUGE);
+	fit->value_a = palloc_extended(Max(n, 1) * sizeof(double), MCXT_ALLOC_HUGE);
+	fit->value_b = palloc_extended(Max(n, 1) * sizeof(double), MCXT_ALLOC_HUGE);
+	for (int32 i = 0; i < n; i++)
 	{
 		const BtydTuple *t = &s->tuples[i];
-		double		one;
 
-		switch (s->kind)
+		fit->value_a[i] = s->gridded ? grid_mean(t->a, t->weight, t->offset_a) : t->a;
+		fit->value_b[i] = s->gridded ? grid_mean(t->b, t->weight, t->offset_b) : t->b;
+	}
+	for (int32 i = 0; i < n; i++)
+	{
+		const BtydTuple *t = &s->tuples[i];
+		BtydGroup  *g = &fit->group[fit->groups - 1];
+
+		if (fit->groups == 0 || t->x != s->tuples[i - 1].x)
 		{
-			case BTYD_BGNBD:
-				one = bgnbd_ll(p, t);
-				break;
-			case BTYD_PARETO:
-				one = pareto_ll(p, t);
-				break;
-			default:
-				one = gg_ll(p, t);
-				break;
+			g = &fit->group[fit->groups++];
+			g->x = (double) t->x;
+			g->start = i;
 		}
-		ll += (double) t->weight * one;
+		fit->weight[i] = (double) t->weight;
+		g->weight += fit->weight[i];
+		if (kind == BTYD_GG)
+			g->log_sum += fit->weight[i] * log(fit->value_a[i]);
+		g->end = i + 1;
+	}
+	if (kind != BTYD_BGNBD)
+		return;
+	fit->time = palloc_extended(Max(2 * (Size) n, 1) * sizeof(double), MCXT_ALLOC_HUGE);
+	for (int32 i = 0; i < n; i++)
+	{
+		fit->time[2 * i] = fit->value_a[i];
+		fit->time[2 * i + 1] = fit->value_b[i];
+	}
+	qsort(fit->time, 2 * (Size) n, sizeof(double), compare_doubles);
+	for (Size i = 0; i < 2 * (Size) n; i++)
+		if (fit->times == 0 || fit->time[i] != fit->time[fit->times - 1])
+			fit->time[fit->times++] = fit->time[i];
+	fit->at_a = palloc_extended(Max(n, 1) * sizeof(int32), MCXT_ALLOC_HUGE);
+	fit->at_b = palloc_extended(Max(n, 1) * sizeof(int32), MCXT_ALLOC_HUGE);
+	for (int32 i = 0; i < n; i++)
+	{
+		fit->at_a[i] = time_index(fit, fit->value_a[i]);
+		fit->at_b[i] = time_index(fit, fit->value_b[i]);
+	}
+	fit->log_time = palloc_extended(Max(fit->times, 1) * sizeof(double), MCXT_ALLOC_HUGE);
+	fit->inv_time = palloc_extended(Max(fit->times, 1) * sizeof(double), MCXT_ALLOC_HUGE);
+}
+
+/*
+ * The customers of a fit on a coarser grid: each tuple's values (a gridded
+ * cell's means) rounded to grid_bits bits, merged.
+ */
+static const BtydSummary *
+state_coarse(const BtydFit *fit, int grid_bits)
+{
+	const BtydSummary *s = fit->s;
+	BtydSummary  *coarse = state_new(s->kind, s->used);
+
+	for (int32 i = 0; i < s->used; i++)
+	{
+		BtydTuple  *t = &coarse->tuples[i];
+		int64		unused;
+
+		t->x = s->tuples[i].x;
+		t->weight = s->tuples[i].weight;
+		t->a = grid_key(fit->value_a[i], grid_bits, &unused);
+		t->b = grid_key(fit->value_b[i], grid_bits, &unused);
+	}
+	coarse->used = s->used;
+	coarse->rows = s->rows;
+	state_merge_equal(coarse);
+	return coarse;
+}
+
+/* The digamma function psi(x) for x > 0: recurrence up to 6, then its asymptotic series. */
+static double
+digamma(double x)
+{
+	double		result = 0;
+	double		inv2;
+
+	while (x < 6)
+	{
+		result -= 1 / x;
+		x += 1;
+	}
+	inv2 = 1 / (x * x);
+	return result + log(x) - 0.5 / x -
+		inv2 * (1.0 / 12 - inv2 * (1.0 / 120 - inv2 * (1.0 / 252 - inv2 * (1.0 / 240 - inv2 / 132))));
+}
+
+/*
+ * BG/NBD (Fader, Hardie & Lee 2005, eq. 6) per customer:
+ * log[Gamma(r+x) alpha^r / Gamma(r)] + log[B(a, b+x) / B(a, b)]
+ * + log[(alpha+T)^-(r+x) + [x > 0] a/(b+x-1) (alpha+t_x)^-(r+x)],
+ * summed over the groups; grad (if not NULL) gets d/d(r, alpha, a, b).
+ */
+static double
+bgnbd_ll(BtydFit *fit, const double *p, double *grad)
+{
+	double		r = p[0],
+				alpha = p[1],
+				a = p[2],
+				b = p[3];
+	double		ll = 0;
+	double		g[4] = {0};
+	double		log_alpha = log(alpha);
+	double		head_ab = lgamma(a + b) - lgamma(b);
+	double		psi_ab = grad ? digamma(a + b) : 0;
+	double		psi_r = grad ? digamma(r) : 0;
+	double		psi_b = grad ? digamma(b) : 0;
+
+	for (int32 k = 0; k < fit->times; k++)
+	{
+		fit->log_time[k] = log(alpha + fit->time[k]);
+		if (grad)
+			fit->inv_time[k] = 1 / (alpha + fit->time[k]);
+	}
+	for (int32 gi = 0; gi < fit->groups; gi++)
+	{
+		const BtydGroup *grp = &fit->group[gi];
+		double		x = grp->x;
+		double		rx = r + x;
+		double		c = x > 0 ? log(a) - log(b + x - 1) : 0;
+		double		sum = 0,
+					d_r = 0,
+					d_alpha = 0,
+					d_late = 0;
+
+		ll += grp->weight * (lgamma(rx) - lgamma(r) + r * log_alpha + head_ab +
+							 lgamma(b + x) - lgamma(a + b + x));
+		if (grad)
+		{
+			double		psi_abx = digamma(a + b + x);
+
+			g[0] += grp->weight * (digamma(rx) - psi_r + log_alpha);
+			g[1] += grp->weight * r / alpha;
+			g[2] += grp->weight * (psi_ab - psi_abx);
+			g[3] += grp->weight * (psi_ab + digamma(b + x) - psi_b - psi_abx);
+		}
+		for (int32 i = grp->start; i < grp->end; i++)
+		{
+			double		w = fit->weight[i];
+			int32		ib = fit->at_b[i];
+			double		dead = -rx * fit->log_time[ib];
+
+			if (x == 0)
+			{
+				sum += w * dead;
+				if (grad)
+				{
+					d_r -= w * fit->log_time[ib];
+					d_alpha -= w * fit->inv_time[ib];
+				}
+			}
+			else
+			{
+				int32		ia = fit->at_a[i];
+				double		late = c - rx * fit->log_time[ia];
+				double		e = exp(-fabs(dead - late));
+
+				sum += w * (Max(dead, late) + log1p(e));
+				if (grad)
+				{
+					/* the share of the second term in the sum */
+					double		share = dead >= late ? e / (1 + e) : 1 / (1 + e);
+
+					d_r -= w * ((1 - share) * fit->log_time[ib] + share * fit->log_time[ia]);
+					d_alpha -= w * ((1 - share) * fit->inv_time[ib] + share * fit->inv_time[ia]);
+					d_late += w * share;
+				}
+			}
+		}
+		ll += sum;
+		if (grad)
+		{
+			g[0] += d_r;
+			g[1] += rx * d_alpha;
+			g[2] += d_late / a;
+			g[3] -= x > 0 ? d_late / (b + x - 1) : 0;
+		}
+	}
+	if (grad)
+		memcpy(grad, g, sizeof(g));
+	return ll;
+}
+
+/*
+ * Gamma-Gamma (Fader, Hardie & Lee 2005, "RFM and CLV") per customer:
+ * log Gamma(px+q) - log Gamma(px) - log Gamma(q) + q log v
+ * + (px-1) log m + px log x - (px+q) log(v + x m); the log m terms come
+ * from the group sums.  grad (if not NULL) gets d/d(p, q, v).
+ */
+static double
+gg_ll(BtydFit *fit, const double *p, double *grad)
+{
+	double		pp = p[0],
+				q = p[1],
+				v = p[2];
+	double		ll = 0;
+	double		g[3] = {0};
+	double		log_v = log(v);
+	double		lgamma_q = lgamma(q);
+	double		psi_q = grad ? digamma(q) : 0;
+
+	for (int32 gi = 0; gi < fit->groups; gi++)
+	{
+		const BtydGroup *grp = &fit->group[gi];
+		double		x = grp->x;
+		double		px = pp * x;
+		double		log_x = log(x);
+		double		logs = 0,
+					inverses = 0;
+
+		for (int32 i = grp->start; i < grp->end; i++)
+		{
+			double		spend = v + x * fit->value_a[i];
+
+			logs += fit->weight[i] * log(spend);
+			if (grad)
+				inverses += fit->weight[i] / spend;
+		}
+		ll += grp->weight * (lgamma(px + q) - lgamma(px) - lgamma_q + q * log_v + px * log_x) +
+			(px - 1) * grp->log_sum - (px + q) * logs;
+		if (grad)
+		{
+			double		psi_pq = digamma(px + q);
+
+			g[0] += x * (grp->weight * (psi_pq - digamma(px) + log_x) + grp->log_sum - logs);
+			g[1] += grp->weight * (psi_pq - psi_q + log_v) - logs;
+			g[2] += grp->weight * q / v - (px + q) * inverses;
+		}
+	}
+	if (grad)
+		memcpy(grad, g, sizeof(g));
+	return ll;
+}
+
+/* The whole sample's log-likelihood at natural parameters, and its gradient where analytic. */
+static double
+total_ll(BtydFit *fit, const double *p, double *grad)
+{
+	const BtydSummary *s = fit->s;
+	double		ll = 0;
+
+	CHECK_FOR_INTERRUPTS();
+	switch (s->kind)
+	{
+		case BTYD_BGNBD:
+			return bgnbd_ll(fit, p, grad);
+		case BTYD_GG:
+			return gg_ll(fit, p, grad);
+		case BTYD_SBG:
+			return sbg_ll_all(p, s);
+		default:
+			break;
+	}
+	for (int32 i = 0; i < s->used; i++)
+	{
+		BtydTuple	t = s->tuples[i];
+
+		if (s->gridded)
+		{
+			t.a = grid_mean(t.a, t.weight, t.offset_a);
+			t.b = grid_mean(t.b, t.weight, t.offset_b);
+		}
+		ll += (double) t.weight * pareto_ll(p, &t);
 	}
 	return ll;
 }
@@ -917,23 +1397,17 @@ total_ll(const BtydSummary *s, const double *p)
 /*
  * The optimiser minimises f(theta) = -LL(exp(theta)) / scale over the log
  * parameters; scale (the customers) keeps tolerances independent of the
- * sample's size.
+ * sample's size.  grad, if not NULL, gets df/dtheta (analytic kinds only).
  */
-typedef struct BtydFit
-{
-	const BtydSummary *s;
-	int			d;
-	double		scale;
-	int			iterations;
-} BtydFit;
 
 /* log parameters beyond this are e^30: the fit has run off to a boundary */
 #define THETA_LIMIT 30.0
 
 static double
-objective(const BtydFit *fit, const double *theta)
+objective_grad(BtydFit *fit, const double *theta, double *grad)
 {
 	double		p[BTYD_MAX_PARAMS];
+	double		g[BTYD_MAX_PARAMS];
 	double		ll;
 
 	for (int i = 0; i < fit->d; i++)
@@ -942,15 +1416,32 @@ objective(const BtydFit *fit, const double *theta)
 			return INFINITY;
 		p[i] = exp(theta[i]);
 	}
-	ll = total_ll(fit->s, p);
+	ll = total_ll(fit, p, grad ? g : NULL);
 	if (!isfinite(ll))
 		return INFINITY;
+	if (grad)
+		for (int i = 0; i < fit->d; i++)
+		{
+			grad[i] = -g[i] * p[i] / fit->scale;
+			if (!isfinite(grad[i]))
+				return INFINITY;
+		}
 	return -ll / fit->scale;
 }
 
-/* Nelder-Mead from theta (updated to the best point); returns f there. */
 static double
-nelder_mead(BtydFit *fit, double *theta, double step, int max_iter)
+objective(BtydFit *fit, const double *theta)
+{
+	return objective_grad(fit, theta, NULL);
+}
+
+/*
+ * Nelder-Mead from theta (updated to the best point) until the simplex's
+ * values agree to tolerance and its points to 1e3 times that; returns f
+ * at the best point.
+ */
+static double
+nelder_mead(BtydFit *fit, double *theta, double step, int max_iter, double tolerance)
 {
 	int			d = fit->d;
 	double		pts[BTYD_MAX_PARAMS + 1][BTYD_MAX_PARAMS];
@@ -987,7 +1478,8 @@ nelder_mead(BtydFit *fit, double *theta, double step, int max_iter)
 		for (int i = 0; i <= d; i++)
 			for (int j = 0; j < d; j++)
 				spread = Max(spread, fabs(pts[i][j] - pts[best][j]));
-		if (isfinite(f[worst]) && f[worst] - f[best] <= 1e-14 * (1 + fabs(f[best])) && spread < 1e-9)
+		if (isfinite(f[worst]) && f[worst] - f[best] <= tolerance * (1 + fabs(f[best])) &&
+			spread < 1e3 * tolerance)
 			break;
 		fit->iterations++;
 		if ((iter & 63) == 63)
@@ -1065,14 +1557,42 @@ nelder_mead(BtydFit *fit, double *theta, double step, int max_iter)
 }
 
 #define DIFF_STEP 1e-4
+#define GRADIENT_DIFF_STEP 1e-6
 
-/* Central-difference gradient and Hessian of the objective; false if undefined nearby. */
+/*
+ * Gradient and Hessian of the objective; false if undefined nearby.  With
+ * an analytic gradient the Hessian is its forward difference, otherwise
+ * both are central differences of the objective.
+ */
 static bool
-derivatives(const BtydFit *fit, const double *theta, double f0,
+derivatives(BtydFit *fit, const double *theta, double f0,
 			double *grad, double hess[BTYD_MAX_PARAMS][BTYD_MAX_PARAMS])
 {
 	int			d = fit->d;
 	double		h = DIFF_STEP;
+
+	if (fit->gradient)
+	{
+		double		gp[BTYD_MAX_PARAMS][BTYD_MAX_PARAMS];
+
+		if (!isfinite(objective_grad(fit, theta, grad)))
+			return false;
+		for (int i = 0; i < d; i++)
+		{
+			double		tp[BTYD_MAX_PARAMS];
+
+			memcpy(tp, theta, d * sizeof(double));
+			tp[i] += GRADIENT_DIFF_STEP;
+			if (!isfinite(objective_grad(fit, tp, gp[i])))
+				return false;
+			for (int j = 0; j < d; j++)
+				gp[i][j] = (gp[i][j] - grad[j]) / GRADIENT_DIFF_STEP;
+		}
+		for (int i = 0; i < d; i++)
+			for (int j = 0; j < d; j++)
+				hess[i][j] = (gp[i][j] + gp[j][i]) / 2;
+		return true;
+	}
 
 	for (int i = 0; i < d; i++)
 	{
@@ -1155,37 +1675,16 @@ newton_step(int d, double hess[BTYD_MAX_PARAMS][BTYD_MAX_PARAMS], const double *
 	return true;
 }
 
-/*
- * Fits theta from its starting point.  Converged means: the gradient of the
- * per-customer log-likelihood is below 1e-6 in every log parameter and the
- * Hessian is positive definite there.
- */
-static bool
-optimise(BtydFit *fit, double *theta)
+/* Newton steps from theta, each accepted only if it improves f; returns f. */
+static double
+newton(BtydFit *fit, double *theta, double f)
 {
 	int			d = fit->d;
-	double		f = nelder_mead(fit, theta, 0.5, 1000 * d);
 	double		grad[BTYD_MAX_PARAMS];
 	double		hess[BTYD_MAX_PARAMS][BTYD_MAX_PARAMS];
 	double		step[BTYD_MAX_PARAMS];
 
-	/* restarts: a collapsed simplex can stall away from the optimum */
-	for (int restart = 0; restart < 5 && isfinite(f); restart++)
-	{
-		double		again = nelder_mead(fit, theta, 0.1, 1000 * d);
-
-		if (f - again <= 1e-13 * (1 + fabs(f)))
-		{
-			f = again;
-			break;
-		}
-		f = again;
-	}
-	if (!isfinite(f))
-		return false;
-
-	/* Newton polish: accepts only steps that improve */
-	for (int iter = 0; iter < 20; iter++)
+	for (int iter = 0; iter < 30; iter++)
 	{
 		double		trial[BTYD_MAX_PARAMS];
 		double		ft = INFINITY;
@@ -1212,13 +1711,71 @@ optimise(BtydFit *fit, double *theta)
 		memcpy(theta, trial, d * sizeof(double));
 		f = ft;
 	}
+	return f;
+}
 
-	if (!derivatives(fit, theta, f, grad, hess) || !newton_step(d, hess, grad, step))
+/*
+ * A strict maximum: the gradient of the per-customer log-likelihood below
+ * 1e-6 in every log parameter and the Hessian positive definite.
+ */
+static bool
+at_maximum(BtydFit *fit, const double *theta, double f)
+{
+	double		grad[BTYD_MAX_PARAMS];
+	double		hess[BTYD_MAX_PARAMS][BTYD_MAX_PARAMS];
+	double		step[BTYD_MAX_PARAMS];
+
+	if (!isfinite(f) || !derivatives(fit, theta, f, grad, hess) || !newton_step(fit->d, hess, grad, step))
 		return false;
-	for (int i = 0; i < d; i++)
+	for (int i = 0; i < fit->d; i++)
 		if (!(fabs(grad[i]) <= 1e-6))
 			return false;
 	return true;
+}
+
+/*
+ * Fits theta from its starting point: Nelder-Mead near the optimum, then
+ * Newton to finish; given coarse and medium, the same customers on coarser
+ * grids, Nelder-Mead runs on coarse and Newton on medium before all the
+ * data, so that few evaluations touch every tuple.  Should that not end
+ * at a strict maximum, Nelder-Mead restarts on all the data to a tight
+ * tolerance (a collapsed simplex can stall away from the optimum) and
+ * Newton polishes again.
+ */
+static bool
+optimise(BtydFit *fit, BtydFit *coarse, BtydFit *medium, double *theta)
+{
+	int			d = fit->d;
+	double		start[BTYD_MAX_PARAMS];
+	double		f;
+
+	memcpy(start, theta, d * sizeof(double));
+	if (coarse != NULL)
+	{
+		nelder_mead(coarse, theta, 0.5, 1000 * d, 1e-7);
+		newton(medium, theta, objective(medium, theta));
+		fit->iterations += coarse->iterations + medium->iterations;
+		f = newton(fit, theta, objective(fit, theta));
+	}
+	else
+		f = newton(fit, theta, nelder_mead(fit, theta, 0.5, 1000 * d, 1e-7));
+	if (at_maximum(fit, theta, f))
+		return true;
+
+	memcpy(theta, start, d * sizeof(double));
+	f = nelder_mead(fit, theta, 0.5, 1000 * d, 1e-14);
+	for (int restart = 0; restart < 5 && isfinite(f); restart++)
+	{
+		double		again = nelder_mead(fit, theta, 0.1, 1000 * d, 1e-14);
+		bool		stalled = f - again <= 1e-13 * (1 + fabs(f));
+
+		f = again;
+		if (stalled)
+			break;
+	}
+	if (!isfinite(f))
+		return false;
+	return at_maximum(fit, theta, newton(fit, theta, f));
 }
 
 /* sBG needs one cohort: periods 0..T, survivors never increasing. */
@@ -1252,8 +1809,10 @@ fit_final(FunctionCallInfo fcinfo, BtydKind kind)
 	BtydSummary  *s = PG_GETARG_BTYD_STATE(0);
 	BtydModel  *m = palloc0(sizeof(BtydModel));
 	BtydFit		fit;
+	BtydFit		coarse = {0};
+	BtydFit		medium = {0};
 	double		theta[BTYD_MAX_PARAMS] = {0};
-	double		p[BTYD_MAX_PARAMS];
+	double		p[BTYD_MAX_PARAMS] = {0};
 	double		mean_a = 0,
 				mean_b = 0;
 	int64		customers;
@@ -1289,19 +1848,23 @@ fit_final(FunctionCallInfo fcinfo, BtydKind kind)
 	}
 	else if (kind == BTYD_GG)
 		theta[2] = log(mean_a);
-	fit.s = s;
-	fit.d = KIND_PARAMS[kind];
+	fit_prepare(&fit, s, kind);
 	fit.scale = (double) customers;
-	fit.iterations = 0;
+	if (fit.gradient && s->used > BTYD_COARSE_FROM)
+	{
+		fit_prepare(&coarse, state_coarse(&fit, BTYD_COARSE_BITS), kind);
+		fit_prepare(&medium, state_coarse(&fit, BTYD_MEDIUM_BITS), kind);
+		coarse.scale = medium.scale = fit.scale;
+	}
 
 	m->version = BTYD_MODEL_VERSION;
 	m->kind = kind;
-	m->converged = optimise(&fit, theta);
+	m->converged = optimise(&fit, coarse.s != NULL ? &coarse : NULL, &medium, theta);
 	m->iterations = fit.iterations;
 	m->customers = customers;
 	for (int i = 0; i < fit.d; i++)
 		m->params[i] = p[i] = exp(theta[i]);
-	m->log_likelihood = total_ll(s, p);
+	m->log_likelihood = total_ll(&fit, p, NULL);
 	if (!isfinite(m->log_likelihood))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
@@ -1561,7 +2124,7 @@ check_time(FunctionCallInfo fcinfo, const char *name, double value)
 static void
 check_history(FunctionCallInfo fcinfo, int64 x, double t_x, double age)
 {
-	BtydTuple	t = {x, t_x, age, 1};
+	BtydTuple	t = {.x = x, .a = t_x, .b = age, .weight = 1};
 	char	   *problem = tuple_problem(BTYD_BGNBD, &t);
 
 	if (problem != NULL)

@@ -4,7 +4,9 @@
 
 --@ since 1.1
 -- The fits' transition state: weighted distinct (x, t_x, t), (x, mean value)
--- or (period, alive) tuples, so memory grows with distinct tuples, not rows.
+-- or (period, alive) tuples, so memory grows with distinct tuples, not rows;
+-- beyond 16,384 of them times and mean values fall into fixed grid cells,
+-- which bounds it by the data's ranges (src/btyd.c).
 CREATE TYPE btyd_summary;
 CREATE FUNCTION btyd_summary_in(cstring) RETURNS btyd_summary
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

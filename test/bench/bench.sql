@@ -71,14 +71,39 @@ SELECT 1 + (i * 7919) % (:rows::bigint / 50) AS ticket,
 CREATE TABLE periods AS
 SELECT m AS starts, m + interval '1 month' AS ends
   FROM generate_series(timestamptz '2024-01-01', '2025-12-01', interval '1 month') AS m;
--- the orders as one row per customer for the customer-base fits: purchase
+-- orders for the customer-base fits: about rows purchases by rows / 10
+-- customers who churn, as the models assume: each joins in 2024 (day
+-- joined), stays active for a Pareto-distributed time (alive days, cut at
+-- the end of 2025), and buys on joining and then a geometric number of
+-- times spread over the active time; each has a spend scale, each order
+-- a gamma-distributed amount.  Deterministic hashing, no random().
+CREATE TABLE btyd_orders AS
+SELECT customer, customer % 4 AS segment,
+       greatest(round((scale * -ln(((customer * 15485863 + k * 2654435761) % 1000003 + 0.5::float8) / 1000003
+                                   * ((customer * 7919 + k * 104729) % 1000003 + 0.5::float8) / 1000003))::numeric, 2),
+                0.01) AS amount,
+       timestamptz '2024-01-01' + (joined + CASE WHEN k = 0 THEN 0
+                                                  ELSE ((customer * 31 + k * 15485863) % 1000003 + 0.5::float8) / 1000003 * alive END)
+                                   * interval '1 day' AS purchased_at
+  FROM (SELECT customer, joined, alive, scale,
+               floor(ln(((customer * 104729) % 1000003 + 0.5::float8) / 1000003) / ln(alive / (37 + alive)))::int AS repeats
+          FROM (SELECT customer, (customer * 7919) % 365 AS joined,
+                       greatest(least(365 * (1000003 / ((customer * 2654435761) % 1000003 + 0.5::float8) - 1),
+                                      730 - (customer * 7919) % 365), 0.01) AS alive,
+                       60 / -ln(((customer * 31) % 1000003 + 0.5::float8) / 1000003
+                                * ((customer * 2246822519) % 1000003 + 0.5::float8) / 1000003
+                                * ((customer * 3266489917) % 1000003 + 0.5::float8) / 1000003) AS scale
+                  FROM generate_series(1, :rows::bigint / 10) AS customer) AS c) AS c,
+       generate_series(0::bigint, least(repeats, 200)) AS k;
+-- and as one row per customer, as the cookbook derives them: purchase
 -- days, x repeat days, t_x and t in weeks to 2026-01-01, mean spend of the
--- repeat days
+-- repeat days; float8, the fits' argument types
 CREATE TABLE btyd_customers AS
-SELECT customer, count(*) - 1 AS x, (max(day) - min(day)) / 7.0 AS t_x, (date '2026-01-01' - min(day)) / 7.0 AS t,
-       coalesce((sum(spend) - min(spend) FILTER (WHERE day = first)) / nullif(count(*) - 1, 0), 0) AS mean_value
+SELECT customer, count(*) - 1 AS x, (max(day) - min(day)) / 7.0::float8 AS t_x,
+       (date '2026-01-01' - min(day)) / 7.0::float8 AS t,
+       coalesce((sum(spend) - min(spend) FILTER (WHERE day = first)) / nullif(count(*) - 1, 0), 0)::float8 AS mean_value
   FROM (SELECT customer, day, spend, min(day) OVER (PARTITION BY customer) AS first
-          FROM (SELECT customer, purchased_at::date AS day, sum(amount) AS spend FROM orders GROUP BY 1, 2) AS d) AS d
+          FROM (SELECT customer, purchased_at::date AS day, sum(amount) AS spend FROM btyd_orders GROUP BY 1, 2) AS d) AS d
  GROUP BY customer;
 -- two stored clv_summary, toasted and compressed: a million customers, and
 -- one customer (a summary that small would stay inline, so its key is
@@ -117,8 +142,10 @@ VACUUM ANALYZE orders;
 VACUUM ANALYZE mrr;
 VACUUM ANALYZE metrics;
 VACUUM ANALYZE status_changes;
+VACUUM ANALYZE btyd_orders;
 VACUUM ANALYZE btyd_customers;
 SELECT pg_prewarm('facts') >= 0 AND pg_prewarm('customers') >= 0 AND pg_prewarm('orders') >= 0
+       AND pg_prewarm('btyd_orders') >= 0 AND pg_prewarm('btyd_customers') >= 0
        AND pg_prewarm('mrr') >= 0 AND pg_prewarm('metrics') >= 0
        AND pg_prewarm('waits') >= 0 AND pg_prewarm('feedback') >= 0 AS warmed \gset
 
@@ -167,6 +194,7 @@ INSERT INTO bench_case (name, workers, query) VALUES
                                                          min(purchased_at) AS first_at, max(purchased_at) AS last_at
                                                     FROM orders GROUP BY customer) AS c$$),
     ('clv by segment',                0, 'SELECT segment, clv(customer, amount, purchased_at) FROM orders GROUP BY segment'),
+    ('clv over btyd_orders',          0, 'SELECT clv(customer, amount, purchased_at) FROM btyd_orders'),
     ('bgnbd_fit + gamma_gamma_fit, rows / 10 customers', 0, 'SELECT bgnbd_fit(x, t_x, t), gamma_gamma_fit(x, mean_value) FROM btyd_customers'),
     ('bgnbd_fit + gamma_gamma_fit, 2 workers', 2, 'SELECT bgnbd_fit(x, t_x, t), gamma_gamma_fit(x, mean_value) FROM btyd_customers'),
     ('pareto_nbd_fit, rows / 10 customers', 0, 'SELECT pareto_nbd_fit(x, t_x, t) FROM btyd_customers'),
@@ -377,6 +405,9 @@ SELECT ratio, round(value::numeric, 3) AS value, target,
     ('24-month churn curve (LATERAL) / hand-written LATERAL', pg_temp.ms('churn curve, LATERAL') / pg_temp.ms('hand-written churn curve, LATERAL'), '<= 1.0',
         pg_temp.ms('churn curve, LATERAL') <= pg_temp.ms('hand-written churn curve, LATERAL')),
     ('24-month churn curve (cross join) / hand-written', pg_temp.ms('churn curve, cross join') / pg_temp.ms('hand-written churn curve'), '(shape to avoid)', true),
+    ('bgnbd_fit + gamma_gamma_fit (rows / 10 customers) / clv over their orders',
+        pg_temp.ms('bgnbd_fit + gamma_gamma_fit, rows / 10 customers') / pg_temp.ms('clv over btyd_orders'), '< 1',
+        pg_temp.ms('bgnbd_fit + gamma_gamma_fit, rows / 10 customers') < pg_temp.ms('clv over btyd_orders')),
     ('clv / two-stage CLV SQL',                       pg_temp.ms('clv(customer, amount, purchased_at)') / pg_temp.ms('two-stage CLV'), '<= 1.0',
         pg_temp.ms('clv(customer, amount, purchased_at)') <= pg_temp.ms('two-stage CLV')),
     ('clv / two-stage CLV SQL, by segment',           pg_temp.ms('clv by segment') / pg_temp.ms('two-stage CLV by segment'), '<= 1.0',
@@ -573,3 +604,19 @@ SELECT words AS user_words,
        round((percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE variant = 'user words')
               / percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE variant = 'built-in'))::numeric, 3) AS time_ratio
   FROM user_words_time GROUP BY words ORDER BY words;
+\echo 'Customer-base fits: state size (binary form) at a tenth of the customers and at all of them, and parallel = serial'
+CREATE AGGREGATE pg_temp.bgnbd_state(bigint, float8, float8) (
+    SFUNC = btyd_summary_add_bgnbd, STYPE = btyd_summary, COMBINEFUNC = btyd_summary_merge, PARALLEL = SAFE);
+CREATE AGGREGATE pg_temp.gamma_gamma_state(bigint, float8) (
+    SFUNC = btyd_summary_add_gamma_gamma, STYPE = btyd_summary, COMBINEFUNC = btyd_summary_merge, PARALLEL = SAFE);
+SET max_parallel_workers_per_gather = 0;
+SELECT n AS customers, pg_size_pretty(length(btyd_summary_send(pg_temp.bgnbd_state(x, t_x, t)))::bigint) AS bgnbd_state,
+       pg_size_pretty(length(btyd_summary_send(pg_temp.gamma_gamma_state(x, mean_value)))::bigint) AS gamma_gamma_state
+  FROM (VALUES (:rows::bigint / 100), (:rows::bigint / 10)) AS v(n), LATERAL (SELECT * FROM btyd_customers WHERE customer <= n) AS c
+ GROUP BY n ORDER BY n;
+SELECT bgnbd_fit(x, t_x, t) AS serial_bg, gamma_gamma_fit(x, mean_value) AS serial_gg FROM btyd_customers \gset
+SET max_parallel_workers_per_gather = 2;
+SELECT bgnbd_fit(x, t_x, t) = :'serial_bg'::bgnbd_model AS bgnbd_parallel_equals_serial,
+       gamma_gamma_fit(x, mean_value) = :'serial_gg'::gamma_gamma_model AS gamma_gamma_parallel_equals_serial,
+       converged(bgnbd_fit(x, t_x, t)) AND converged(gamma_gamma_fit(x, mean_value)) AS converged
+  FROM btyd_customers;

@@ -121,6 +121,29 @@ def main(dsn):
     check(any(r["band"] == "red" for r in health) and any(r["band"] == "green" for r in health),
           "the board has red and green accounts")
 
+    # customer value board: one row per segment, the models' figures in
+    # range, the customers those with a purchase, clv() as the textbook one
+    value_types = {"segment": str, "customers": int, "p_alive": float, "purchases_next_12_weeks": float,
+                   "model_clv_12_months": float, "textbook_clv": decimal.Decimal}
+    columns, value = rows_of(cursor, "crm.customer_value_board")
+    check(columns == list(value_types), "crm.customer_value_board has the documented columns", columns)
+    wrong = sorted({(c, type(r[c]).__name__) for r in value for c in columns if type(r[c]) is not value_types[c]})
+    check(not wrong, "crm.customer_value_board: every column arrives as its plain Python type", wrong)
+    cursor.execute("""
+        SELECT c.segment, count(DISTINCT o.customer_id),
+               (SELECT clv(customer_id, amount, ordered_at) FROM crm.orders JOIN crm.customers USING (customer_id)
+                 WHERE segment = c.segment)
+          FROM crm.orders AS o JOIN crm.customers AS c USING (customer_id)
+         WHERE o.amount > 0 AND o.ordered_at < '2026-01-01' GROUP BY c.segment""")
+    expected = {seg: (n, textbook) for seg, n, textbook in cursor.fetchall()}
+    off = [r["segment"] for r in value
+           if (r["customers"], r["textbook_clv"]) != expected.get(r["segment"])
+           or not 0 < r["p_alive"] < 1 or not 0 < r["purchases_next_12_weeks"] < 12 * r["customers"]
+           or not r["model_clv_12_months"] > 0]
+    check(len(value) == len(expected) and not off,
+          "customer value board: every segment, its customers and clv() as hand-written, P(alive), purchases and CLV in range",
+          off)
+
     connection.close()
     print("1..%d" % len(results))
     return 0 if all(results) else 1

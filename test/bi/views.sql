@@ -129,3 +129,32 @@ SELECT w.period_start::date AS month, w.starting_mrr, w.new_mrr, w.expansion_mrr
   FROM (SELECT subscription_summary(customer_id, mrr, started_at, ended_at) AS s FROM crm.subscriptions) AS t,
        LATERAL mrr_movements(t.s, '2024-01-01', '2026-01-01') AS w;
 COMMENT ON VIEW crm.mrr_waterfall IS 'one row per month: starting, new, expansion, contraction, churned, reactivation and ending MRR and the customer counts, from subscription periods';
+
+-- One row per segment: the customer-base models next to the textbook CLV.
+-- BG/NBD and Gamma-Gamma are fitted once over all customers (one row each,
+-- derived from the orders as doc/cookbook.md does: purchase days, weeks,
+-- refunds left out); then per segment the mean P(alive), the expected
+-- purchases of the next 12 weeks, the mean 12-month (52-week) model CLV
+-- discounted about 10 % a year, and clv() over the segment's orders.
+CREATE VIEW crm.customer_value_board AS
+WITH days AS (
+    SELECT customer_id, ordered_at::date AS day, sum(amount) AS spend
+      FROM crm.orders WHERE amount > 0 AND ordered_at < '2026-01-01' GROUP BY customer_id, ordered_at::date
+), customers AS (
+    SELECT customer_id, count(*) - 1 AS x,
+           (max(day) - min(day)) / 7.0::float8 AS t_x, (date '2026-01-01' - min(day)) / 7.0::float8 AS t,
+           coalesce((sum(spend) - min(spend) FILTER (WHERE day = first)) / nullif(count(*) - 1, 0), 0)::float8 AS mean_value
+      FROM (SELECT *, min(day) OVER (PARTITION BY customer_id) AS first FROM days) AS d
+     GROUP BY customer_id
+), models AS (
+    SELECT bgnbd_fit(x, t_x, t) AS bg, gamma_gamma_fit(x, mean_value) AS gg FROM customers
+)
+SELECT c.segment, count(*) AS customers,
+       avg(p_alive(bg, x, t_x, t)) AS p_alive,
+       sum(expected_purchases(bg, 12, x, t_x, t)) AS purchases_next_12_weeks,
+       avg(clv(bg, gg, x, t_x, t, mean_value, 52, 0.0018)) AS model_clv_12_months,
+       (SELECT clv(customer_id, amount, ordered_at) FROM crm.orders JOIN crm.customers USING (customer_id)
+         WHERE segment = c.segment) AS textbook_clv
+  FROM customers JOIN crm.customers AS c USING (customer_id), models
+ GROUP BY c.segment;
+COMMENT ON VIEW crm.customer_value_board IS 'one row per segment: mean P(alive), expected purchases in the next 12 weeks and mean 12-month CLV from BG/NBD and Gamma-Gamma, next to the textbook clv()';

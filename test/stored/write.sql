@@ -99,6 +99,44 @@ CREATE MATERIALIZED VIEW kept.sentiment_view AS
 	  FROM crm.survey_comments GROUP BY language;
 \endif
 
+-- The customer-base models and their state (kpi_ext 1.1 on): per segment,
+-- fitted over one row per customer derived from the orders.
+SELECT to_regtype('bgnbd_model') IS NOT NULL AS has_btyd \gset
+\if :has_btyd
+CREATE VIEW kept.btyd_customers AS
+	SELECT customer_id, segment, count(*) - 1 AS x, (max(day) - min(day)) / 7.0::float8 AS t_x,
+	       (date '2026-01-01' - min(day)) / 7.0::float8 AS t,
+	       coalesce((sum(spend) - min(spend) FILTER (WHERE day = first)) / nullif(count(*) - 1, 0), 0)::float8 AS mean_value
+	  FROM (SELECT *, min(day) OVER (PARTITION BY customer_id) AS first
+	          FROM (SELECT customer_id, ordered_at::date AS day, sum(amount) AS spend FROM crm.orders
+	                 WHERE amount > 0 AND ordered_at < '2026-01-01' GROUP BY 1, 2) AS d) AS d
+	  JOIN crm.customers USING (customer_id)
+	 GROUP BY customer_id, segment;
+CREATE AGGREGATE kept.bgnbd_state(bigint, float8, float8) (
+	SFUNC = btyd_summary_add_bgnbd, STYPE = btyd_summary, COMBINEFUNC = btyd_summary_merge);
+CREATE TABLE kept.btyd AS
+	SELECT segment AS k, bgnbd_fit(x, t_x, t) AS bg, gamma_gamma_fit(x, mean_value) AS gg,
+	       kept.bgnbd_state(x, t_x, t) AS state
+	  FROM kept.btyd_customers GROUP BY segment;
+CREATE MATERIALIZED VIEW kept.btyd_view AS
+	SELECT segment AS k, bgnbd_fit(x, t_x, t) AS bg, gamma_gamma_fit(x, mean_value) AS gg,
+	       kept.bgnbd_state(x, t_x, t) AS state
+	  FROM kept.btyd_customers GROUP BY segment;
+-- Pareto/NBD on the smallest segment only: its fit is the slow one
+CREATE TABLE kept.pareto_nbd AS
+	SELECT segment AS k, pareto_nbd_fit(x, t_x, t) AS pn
+	  FROM kept.btyd_customers WHERE segment = 'enterprise' GROUP BY segment;
+CREATE MATERIALIZED VIEW kept.pareto_nbd_view AS
+	SELECT segment AS k, pareto_nbd_fit(x, t_x, t) AS pn
+	  FROM kept.btyd_customers WHERE segment = 'enterprise' GROUP BY segment;
+CREATE TABLE kept.sbg AS
+	SELECT 'regular' AS k, sbg_fit((i - 1)::int, n) AS m
+	  FROM unnest(ARRAY[1000, 631, 468, 382, 326, 289, 262, 241]::bigint[]) WITH ORDINALITY AS u(n, i);
+CREATE MATERIALIZED VIEW kept.sbg_view AS
+	SELECT 'regular' AS k, sbg_fit((i - 1)::int, n) AS m
+	  FROM unnest(ARRAY[1000, 631, 468, 382, 326, 289, 262, 241]::bigint[]) WITH ORDINALITY AS u(n, i);
+\endif
+
 -- Every read of every stored summary: each function of the extension that
 -- takes the summary alone (accessors, text and binary output), each that
 -- takes two of them (on every pair of rows), and those with other arguments
@@ -149,7 +187,15 @@ calls AS (
 	       ('subscription_summary', 'grr(t.%I, ''2025-01-01 00:00+00'', ''2026-01-01 00:00+00'')'),
 	       ('subscription_summary', 'quick_ratio(t.%I, ''2025-01-01 00:00+00'', ''2026-01-01 00:00+00'')'),
 	       ('subscription_summary', 'logo_churn_rate(t.%I, ''2025-01-01 00:00+00'', ''2026-01-01 00:00+00'')'),
-	       ('subscription_summary', 'cohort_retention(t.%I, ''3 months'', ''2021-01-01 00:00+00'')')
+	       ('subscription_summary', 'cohort_retention(t.%I, ''3 months'', ''2021-01-01 00:00+00'')'),
+	       ('bgnbd_model', 'expected_purchases(t.%I, 12)'), ('bgnbd_model', 'expected_purchases(t.%I, 12, 3, 20.5, 52)'),
+	       ('bgnbd_model', 'p_alive(t.%I, 3, 20.5, 52)'), ('bgnbd_model', 'purchase_probability(t.%I, 2, 12)'),
+	       ('bgnbd_model', 'clv(t.%I, t.gg, 3, 20.5, 52, 150, 52, 0.0018)'),
+	       ('pareto_nbd_model', 'expected_purchases(t.%I, 12)'), ('pareto_nbd_model', 'expected_purchases(t.%I, 12, 3, 20.5, 52)'),
+	       ('pareto_nbd_model', 'p_alive(t.%I, 3, 20.5, 52)'), ('pareto_nbd_model', 'purchase_probability(t.%I, 2, 12)'),
+	       ('gamma_gamma_model', 'expected_mean_value(t.%I, 3, 150)'), ('gamma_gamma_model', 'expected_mean_value(t.%I, 0, 0)'),
+	       ('sbg_model', 'survival(t.%I, 12)'), ('sbg_model', 'retention_rate(t.%I, 12)'),
+	       ('sbg_model', 'expected_lifetime(t.%I, 0.1)')
 	       ) AS c(typ, call) ON to_regtype(c.typ) = s.typ)
 SELECT typ::regtype AS typ, format('%s.%s: %s', rel, col, call) AS label,
        format('SELECT string_agg(x::text, '' | '' ORDER BY t.k%s, x::text) FROM %s AS t%s, LATERAL (SELECT %s) AS x',

@@ -61,15 +61,21 @@ sub copy_file_with
 	return $path;
 }
 
-# version 1, kind bgnbd, rows, tuples, then (x, t_x, t, weight) each
+# version 1, kind bgnbd, gridded, rows, tuples, then (x, t_x, t, weight)
+# each, and when gridded the two offsets
 my $tuple = pack('q>', 2) . pack('d>', 5) . pack('d>', 4) . pack('q>', 1);
 my %malformed = (
 	'truncated header' => pack('C', 1),
 	'unknown version'  => pack('CC', 9, 1) . pack('q>', 0) . pack('N', 0),
 	'unknown kind'     => pack('CC', 1, 7) . pack('q>', 0) . pack('N', 0),
-	't_x after t'      => pack('CC', 1, 1) . pack('q>', 1) . pack('N', 1) . $tuple,
-	'rows not matching' => pack('CC', 1, 1) . pack('q>', 5) . pack('N', 0),
-	'trailing bytes'   => pack('CC', 1, 1) . pack('q>', 0) . pack('N', 0) . 'x',
+	'grid flag 2'      => pack('CCC', 1, 1, 2) . pack('q>', 0) . pack('N', 0),
+	't_x after t'      => pack('CCC', 1, 1, 0) . pack('q>', 1) . pack('N', 1) . $tuple,
+	'off the grid'     => pack('CCC', 1, 1, 1) . pack('q>', 1) . pack('N', 1)
+	  . pack('q>', 2) . pack('d>', 4) . pack('d>', 5) . pack('q>', 1) . pack('q>', 0) . pack('q>', 0),
+	'offset too large' => pack('CCC', 1, 1, 1) . pack('q>', 1) . pack('N', 1)
+	  . pack('q>', 2) . pack('d>', 4.03125) . pack('d>', 5.03125) . pack('q>', 1) . pack('q>', 65536) . pack('q>', 0),
+	'rows not matching' => pack('CCC', 1, 1, 0) . pack('q>', 5) . pack('N', 0),
+	'trailing bytes'   => pack('CCC', 1, 1, 0) . pack('q>', 0) . pack('N', 0) . 'x',
 );
 for my $case (sort keys %malformed)
 {
