@@ -238,6 +238,15 @@ SELECT n <= 55 AS exact_form, min(n), max(n),
 SELECT n, median_duration(d) = percentile_disc(0.5) WITHIN GROUP (ORDER BY d) AS median_exact,
        duration_percentile(d, 0.9) = percentile_disc(0.9) WITHIN GROUP (ORDER BY d) AS p90_exact
   FROM sized WHERE n IN (1, 2, 54, 55) GROUP BY n ORDER BY n;
+-- ties: groups of 1 to 55 durations drawn from three values; every
+-- percentile from 0 to 1 in steps of 0.05 is percentile_disc's
+SELECT count(*) AS percentiles, count(*) FILTER (WHERE t.estimate <> t.exact) AS not_exact
+  FROM (SELECT n, unnest(percentiles(duration_summary(d), ps)) AS estimate,
+               unnest(percentile_disc(ps) WITHIN GROUP (ORDER BY d)) AS exact
+          FROM (SELECT n, (ARRAY[interval '1 s', interval '2 s', interval '3 s'])[1 + floor(3 * u('tie' || n || '.' || i))::int] AS d,
+                       ARRAY(SELECT k / 20.0 FROM generate_series(0, 20) AS k)::float8[] AS ps
+                  FROM generate_series(1, 55) AS n, generate_series(1, n) AS i) AS ties
+         GROUP BY n, ps) AS t;
 
 -- the switch: 55 durations are exact, the 56th buckets them all; the same
 -- whether they arrive one by one or as merged parts, small or large

@@ -410,6 +410,47 @@ sort_durations(int64 *values, int n)
 	}
 }
 
+/*
+ * The k-th smallest of n durations (from 0), reordering them: one
+ * percentile needs no full sort (quickselect, Hoare's partition).
+ */
+static int64
+selected_duration(int64 *values, int n, int k)
+{
+	int			low = 0;
+	int			high = n - 1;
+
+	while (low < high)
+	{
+		int64		pivot = values[low + (high - low) / 2];
+		int			i = low;
+		int			j = high;
+
+		while (i <= j)
+		{
+			while (values[i] < pivot)
+				i++;
+			while (values[j] > pivot)
+				j--;
+			if (i <= j)
+			{
+				int64		swapped = values[i];
+
+				values[i++] = values[j];
+				values[j--] = swapped;
+			}
+		}
+		/* now values[low..j] <= pivot <= values[i..high], and pivot between */
+		if (k <= j)
+			high = j;
+		else if (k >= i)
+			low = i;
+		else
+			return values[k];
+	}
+	return values[k];
+}
+
 /* s's exact durations, in increasing order, in sorted[EXACT_MAX]. */
 static void
 sorted_durations(DurationSummary *s, int64 *sorted)
@@ -654,6 +695,11 @@ interval_microseconds(FunctionCallInfo fcinfo, Interval *span)
 	int64		result;
 	int64		days_us;
 
+	/* the common case, a difference of two timestamps: days and time */
+	if (likely(span->month == 0 && span->day >= 0 && span->day <= 100000000) &&
+		!pg_add_s64_overflow((int64) span->day * USECS_PER_DAY, span->time, &result) &&
+		result >= 0)
+		return result;
 	/* days can reach 2^31, whose microseconds do not fit in int64 */
 	if (pg_mul_s64_overflow((int64) (span->month / MONTHS_PER_YEAR), SECS_PER_YEAR * USECS_PER_SEC_I, &result) ||
 		pg_mul_s64_overflow((int64) (span->month % MONTHS_PER_YEAR) * DAYS_PER_MONTH + span->day,
@@ -834,10 +880,10 @@ percentile_us(DurationSummary *s, float8 p)
 		return s->max_us;
 	if (s->layout == LAYOUT_EXACT)
 	{
-		int64		sorted[EXACT_MAX];
+		int64		values[EXACT_MAX];
 
-		sorted_durations(s, sorted);
-		return sorted[rank - 1];
+		memcpy(values, exact_values(s), s->used * sizeof(int64));
+		return selected_duration(values, s->used, (int) rank - 1);
 	}
 	FOR_EACH_BUCKET(s, bucket, count,
 		{

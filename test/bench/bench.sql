@@ -267,7 +267,10 @@ INSERT INTO bench_case (name, workers, query) VALUES
     ('percentile_cont, groups of 30', 0, 'SELECT account, percentile_cont(0.5) WITHIN GROUP (ORDER BY wait) FROM waits WHERE id <= ' || :rows::bigint * 3 / 10 || ' GROUP BY account'),
     ('tdigest, groups of 30',         0, 'SELECT account, tdigest_percentile(extract(epoch FROM wait)::float8, 100, 0.5) FROM waits WHERE id <= ' || :rows::bigint * 3 / 10 || ' GROUP BY account'),
     -- the executor's own cost of the same groups: the floor under any per-group aggregate
-    ('count(wait), groups of 30',     0, 'SELECT account, count(wait) FROM waits WHERE id <= ' || :rows::bigint * 3 / 10 || ' GROUP BY account');
+    ('count(wait), groups of 30',     0, 'SELECT account, count(wait) FROM waits WHERE id <= ' || :rows::bigint * 3 / 10 || ' GROUP BY account'),
+    -- the same in percentile_cont's plan shape, a sort and a group aggregate
+    ('count(wait), groups of 30, sorted first', 0, 'SELECT account, count(wait) FROM (SELECT account, wait FROM waits WHERE id <= ' || :rows::bigint * 3 / 10 || ' ORDER BY account) AS sorted GROUP BY account'),
+    ('median_duration, groups of 30, sorted first', 0, 'SELECT account, median_duration(wait) FROM (SELECT account, wait FROM waits WHERE id <= ' || :rows::bigint * 3 / 10 || ' ORDER BY account) AS sorted GROUP BY account');
 
 -- the MRR waterfall from subscription periods against the dbt-style month
 -- spine x customers with lag() and CASE (the same numbers: sql/subscriptions.sql)
@@ -443,6 +446,8 @@ SELECT ratio, round(value::numeric, 3) AS value, target,
     ('tdigest / median_duration, groups of 30',       pg_temp.ms('tdigest, groups of 30') / pg_temp.ms('median_duration, groups of 30'), '>= 2 (faster)',
         pg_temp.ms('tdigest, groups of 30') / pg_temp.ms('median_duration, groups of 30') >= 2),
     ('percentile_cont / count(wait), groups of 30',   pg_temp.ms('percentile_cont, groups of 30') / pg_temp.ms('count(wait), groups of 30'), '(ceiling for any aggregate)', true),
+    ('percentile_cont / count(wait), groups of 30, sorted first', pg_temp.ms('percentile_cont, groups of 30') / pg_temp.ms('count(wait), groups of 30, sorted first'), '(ceiling, sort plan)', true),
+    ('percentile_cont / median_duration, groups of 30, sorted first', pg_temp.ms('percentile_cont, groups of 30') / pg_temp.ms('median_duration, groups of 30, sorted first'), '(sort plan)', true),
     ('speedup with 2 workers: clv',                   pg_temp.ms('clv(customer, amount, purchased_at)') / pg_temp.ms('clv(customer, amount, purchased_at), 2 workers'), '>= 1.2',
         pg_temp.ms('clv(customer, amount, purchased_at)') / pg_temp.ms('clv(customer, amount, purchased_at), 2 workers') >= 1.2),
     ('speedup with 1 worker: clv',                    pg_temp.ms('clv(customer, amount, purchased_at)') / pg_temp.ms('clv(customer, amount, purchased_at), 1 worker'), '>= 1',
