@@ -665,7 +665,9 @@ KPI_EQUALITY_FUNCTIONS(business_calendar)
  */
 typedef struct CalCache
 {
-	BusinessCalendar *cal;		/* the stable argument, or NULL */
+	BusinessCalendar *cal;		/* a copy of the last calendar argument */
+	bool		stable;			/* the argument is the same every row */
+	int			repeats;		/* rows since it last changed */
 	int64		open_before_day[7]; /* open time of a week before weekday w */
 	int32	   *rank;			/* for the stable calendar: holidays before */
 	int64		rank_first;		/* date rank_first + i, for i < rank_days */
@@ -680,6 +682,7 @@ typedef struct CalCache
 
 /* a table of holidays before each date when it is small: no binary search per row */
 #define RANK_MAX_DAYS	(100 * 366)
+#define RANK_AFTER_REPEATS	16
 
 static void
 build_rank(CalCache *cache, MemoryContext mcxt)
@@ -706,7 +709,10 @@ build_rank(CalCache *cache, MemoryContext mcxt)
 }
 
 /*
- * The call site's cache and the calendar of argument argno.  A call
+ * The call site's cache and the calendar of argument argno.  The calendar
+ * is copied into the cache: an argument that is the same every row (a
+ * constant or a parameter) is detoasted once, any other is compared with
+ * the copy, and one that repeats gets its holiday table too.  A call
  * without flinfo (DirectFunctionCall) gets the caller's scratch cache.
  */
 static CalCache *
@@ -714,7 +720,9 @@ calendar_args(FunctionCallInfo fcinfo, int argno, CalCache *scratch,
 			  BusinessCalendar **cal)
 {
 	FmgrInfo   *flinfo = fcinfo->flinfo;
+	MemoryContext mcxt = flinfo != NULL ? flinfo->fn_mcxt : CurrentMemoryContext;
 	CalCache   *cache;
+	BusinessCalendar *c;
 
 	if (flinfo == NULL)
 	{
@@ -723,36 +731,48 @@ calendar_args(FunctionCallInfo fcinfo, int argno, CalCache *scratch,
 	}
 	else if ((cache = flinfo->fn_extra) == NULL)
 	{
-		cache = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(CalCache));
+		cache = MemoryContextAllocZero(mcxt, sizeof(CalCache));
+		cache->stable = get_fn_expr_arg_stable(flinfo, argno);
 		flinfo->fn_extra = cache;
-		if (get_fn_expr_arg_stable(flinfo, argno))
-		{
-			BusinessCalendar *c = PG_GETARG_CALENDAR(argno);
-
-			cache->cal = MemoryContextAlloc(flinfo->fn_mcxt, VARSIZE(c));
-			memcpy(cache->cal, c, VARSIZE(c));
-			build_rank(cache, flinfo->fn_mcxt);
-		}
 	}
-	if (cache->cal != NULL && cache->tz != NULL)
+	if (cache->cal != NULL && cache->stable)
 	{
 		*cal = cache->cal;
 		return cache;
 	}
-	*cal = cache->cal != NULL ? cache->cal : PG_GETARG_CALENDAR(argno);
+	c = PG_GETARG_CALENDAR(argno);
+	if (cache->cal != NULL && VARSIZE(c) == VARSIZE(cache->cal) &&
+		memcmp(c, cache->cal, VARSIZE(c)) == 0)
+	{
+		if (cache->rank == NULL && ++cache->repeats == RANK_AFTER_REPEATS)
+			build_rank(cache, mcxt);
+		*cal = cache->cal;
+		return cache;
+	}
+	if (cache->cal != NULL)
+		pfree(cache->cal);
+	if (cache->rank != NULL)
+		pfree(cache->rank);
+	cache->rank = NULL;
+	cache->repeats = 0;
+	cache->cal = MemoryContextAlloc(mcxt, VARSIZE(c));
+	memcpy(cache->cal, c, VARSIZE(c));
+	if (cache->stable)
+		build_rank(cache, mcxt);
 	cache->open_before_day[0] = 0;
 	for (int w = 1; w < 7; w++)
-		cache->open_before_day[w] = cache->open_before_day[w - 1] + (*cal)->day_open[w - 1];
-	if (cache->tz == NULL || strcmp(cache->zone, (*cal)->zone) != 0)
+		cache->open_before_day[w] = cache->open_before_day[w - 1] + c->day_open[w - 1];
+	if (cache->tz == NULL || strcmp(cache->zone, c->zone) != 0)
 	{
-		pg_tz	   *tz = pg_tzset((*cal)->zone);
+		pg_tz	   *tz = pg_tzset(c->zone);
 
 		if (tz == NULL)
 			kpi_corrupt(CAL_TYPE, "its time zone is unknown");
-		strlcpy(cache->zone, (*cal)->zone, CAL_ZONE_MAX);
+		strlcpy(cache->zone, c->zone, CAL_ZONE_MAX);
 		cache->tz = tz;
 		cache->have_span = false;
 	}
+	*cal = cache->cal;
 	return cache;
 }
 
