@@ -33,6 +33,7 @@
 	X(mrr_summary) \
 	X(subscription_summary) \
 	X(health_score) \
+	X(business_calendar) \
 	X(btyd_summary) \
 	X(bgnbd_model) \
 	X(pareto_nbd_model) \

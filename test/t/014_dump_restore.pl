@@ -43,6 +43,12 @@ $source->safe_psql('postgres', q{
 	    ('large', 'v1 9223372036854775807/0/0 9223372036.854775807'),
 	    ('comments', (SELECT sentiment_summary(c, 'auto') FROM (VALUES ('enak banget!'), ('tidak enak'), ('great service 😍'), ('biasa')) AS v(c)));
 
+	CREATE TABLE kpis.calendars (label text PRIMARY KEY, cal business_calendar);
+	INSERT INTO kpis.calendars VALUES
+	    ('office', business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00', '{2025-03-31,2025-04-01}')),
+	    ('night', business_calendar('Europe/Berlin', 'fri 22:00-02:00; mon-thu 08:00-12:00,13:00-17:00')),
+	    ('always', business_calendar('UTC', '24/7'));
+
 	CREATE TABLE kpis.durations (label text PRIMARY KEY, d duration_summary);
 	INSERT INTO kpis.durations
 	SELECT 'first response ' || channel, duration_summary(first_response_at - opened_at) FROM crm.tickets GROUP BY channel;
@@ -169,6 +175,7 @@ my @checks = (
 	[ 'health scores', 'SELECT account, h FROM kpis.health ORDER BY account' ],
 	[ 'sentiment summaries', 'SELECT label, f, net_sentiment(f), mean_sentiment(f) FROM kpis.sentiments ORDER BY label' ],
 	[ 'btyd models', 'SELECT segment, bg, gg, converged(bg) FROM kpis.btyd ORDER BY segment' ],
+	[ 'business calendars', q{SELECT label, cal, business_duration('2025-03-28 12:00+07', '2025-04-08 12:00+07', cal) FROM kpis.calendars ORDER BY label} ],
 	[ 'binary forms', q{SELECT kind, md5(string_agg(b::text, ',' ORDER BY key)) FROM (
 		SELECT 'score' AS kind, label AS key, score_summary_send(s) AS b FROM kpis.scores
 		UNION ALL SELECT 'rate', label, rate_summary_send(r) FROM kpis.rates
@@ -177,7 +184,8 @@ my @checks = (
 		UNION ALL SELECT 'mrr', month::text, mrr_summary_send(m) FROM kpis.mrr
 		UNION ALL SELECT 'subscription', label, subscription_summary_send(u) FROM kpis.subscriptions
 		UNION ALL SELECT 'health', account, health_score_send(h) FROM kpis.health
-		UNION ALL SELECT 'sentiment', label, sentiment_summary_send(f) FROM kpis.sentiments) AS t GROUP BY kind ORDER BY kind} ],
+		UNION ALL SELECT 'sentiment', label, sentiment_summary_send(f) FROM kpis.sentiments
+		UNION ALL SELECT 'calendar', label, business_calendar_send(cal) FROM kpis.calendars) AS t GROUP BY kind ORDER BY kind} ],
 	[ 'score KPIs', 'SELECT * FROM kpis.score_kpis ORDER BY label' ],
 	[ 'rate KPIs', 'SELECT * FROM kpis.rate_kpis ORDER BY label' ],
 	[ 'duration KPIs', 'SELECT * FROM kpis.duration_kpis ORDER BY label' ],
