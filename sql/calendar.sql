@@ -128,6 +128,15 @@ JOIN minute b ON b.id = c.id AND b.m = c.f
 JOIN minute p ON p.id = c.id AND p.m = c.f - interval '1 minute'
 CROSS JOIN LATERAL business_add(c.s, make_interval(mins => (b.cum - a.cum)::int), k) r(t);
 
+-- a constant calendar is kept per call site (holidays by a table): the same
+SELECT count(*) AS cases,
+       count(*) FILTER (WHERE business_duration(c.s, c.f, 'v1 Asia/Jakarta [mon-fri 08:00-17:00; sat 23:00-01:30] {2025-03-31,2025-04-01,2025-04-18,2025-05-29}')
+                              = make_interval(mins => (b.cum - a.cum)::int)) AS equal_duration
+FROM cases c
+JOIN minute a ON a.id = c.id AND a.m = c.s
+JOIN minute b ON b.id = c.id AND b.m = c.f
+WHERE c.id = 5;
+
 -- business_add lands exactly on the end of the open time, minute by minute
 SELECT count(*) AS cases,
        count(*) FILTER (WHERE e.m = business_add(c.s, make_interval(mins => (e.cum + 1 - a.cum)::int) , k) - interval '1 minute') AS exact

@@ -12,26 +12,23 @@
  * counts twice, exactly as counting instants with AT TIME ZONE would.
  *
  * How the open time of [s, f) is computed, exactly and at a cost that does
- * not grow with the span in days:
- *  - Intervals are split at local midnight when the calendar is built, so
- *    every local date d has the intervals of its weekday, and the open UTC
- *    time of a local interval [A, B) is the sum, over the zone's offset
- *    periods (pg_next_dst_boundary), of [A - offset, B - offset) intersected
- *    with the period.  Far from an offset change that is just B - A.
- *  - The few dates at each end are measured that way, clipped to [s, f).
- *  - The dates in between are whole: whole weeks by multiplication, the
- *    remaining days by their weekday, minus the holidays in the range found
- *    by binary search (prefix sums of their weekday open time, built with
- *    the calendar), plus, for each offset change in the range, the
- *    difference between the measured and nominal open time of the dates
- *    within reach of it.  The loop is over offset changes (about two a
- *    year in a zone with DST, none in most others), never over days.
+ * not grow with the span in days: over a span of constant UTC offset o
+ * (pg_next_dst_boundary), t is open when local time t + o is, so the open
+ * time of the span is a difference of the local open time before each end
+ * shifted by o.  The local open time before a local instant is whole weeks
+ * by multiplication, the days of its week and the part of its day by the
+ * weekly hours, less the holidays before its date found by binary search
+ * (prefix sums of their weekday open time, built with the calendar).  The
+ * loop is over the offset changes in [s, f) (about two a year in a zone
+ * with DST, none in most others), never over days; a call site keeps the
+ * last span of constant offset, so rows in one pay no zone lookup.
  */
 #include "postgres.h"
 
 #include "kpi_ext.h"
 #include "catalog/pg_type.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "pgtime.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -43,12 +40,6 @@
 #define CAL_ZONE_MAX		64
 #define MINUTES_PER_DAY		1440
 #define WEEK_MINUTES		(7 * MINUTES_PER_DAY)
-
-/*
- * More than any UTC offset a zone has had (the largest are under 16 hours):
- * the instants whose local time is in [A, B) lie in [A - margin, B + margin).
- */
-#define OFFSET_MARGIN		(INT64CONST(36) * USECS_PER_HOUR)
 
 static const char *const CAL_TYPE = "business_calendar";
 static const char *const DAY_NAMES[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
@@ -667,32 +658,122 @@ business_calendar_recv(PG_FUNCTION_ARGS)
 
 KPI_EQUALITY_FUNCTIONS(business_calendar)
 
-/* The zone of a calendar, looked up once per query. */
-static pg_tz *
-calendar_tz(FunctionCallInfo fcinfo, const BusinessCalendar *cal)
+/*
+ * What a call site keeps between rows (fn_extra): the calendar when the
+ * argument is the same every row (a constant or a parameter, detoasted
+ * once), the zone's pg_tz, and the last UTC span of constant offset found.
+ */
+typedef struct CalCache
 {
-	typedef struct ZoneCache
-	{
-		char		zone[CAL_ZONE_MAX];
-		pg_tz	   *tz;
-	} ZoneCache;
-	ZoneCache  *cache = fcinfo->flinfo->fn_extra;
+	BusinessCalendar *cal;		/* a copy of the last calendar argument */
+	bool		stable;			/* the argument is the same every row */
+	int			repeats;		/* rows since it last changed */
+	int64		open_before_day[7]; /* open time of a week before weekday w */
+	int32	   *rank;			/* for the stable calendar: holidays before */
+	int64		rank_first;		/* date rank_first + i, for i < rank_days */
+	int64		rank_days;
+	char		zone[CAL_ZONE_MAX];
+	pg_tz	   *tz;
+	bool		have_span;
+	int64		span_lo;		/* instants in [span_lo, span_hi) have offset */
+	int64		span_hi;
+	int64		offset;
+} CalCache;
 
-	if (cache == NULL)
+/* a table of holidays before each date when it is small: no binary search per row */
+#define RANK_MAX_DAYS	(100 * 366)
+#define RANK_AFTER_REPEATS	16
+
+static void
+build_rank(CalCache *cache, MemoryContext mcxt)
+{
+	const BusinessCalendar *cal = cache->cal;
+	const DateADT *h = CAL_HOLIDAYS(cal);
+	int64		days;
+	int			k = 0;
+
+	if (cal->nholidays == 0)
+		return;
+	days = (int64) h[cal->nholidays - 1] - h[0] + 1;
+	if (days > RANK_MAX_DAYS)
+		return;
+	cache->rank = MemoryContextAlloc(mcxt, days * sizeof(int32));
+	cache->rank_first = h[0];
+	cache->rank_days = days;
+	for (int64 i = 0; i < days; i++)
 	{
-		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ZoneCache));
-		fcinfo->flinfo->fn_extra = cache;
+		while (k < cal->nholidays && h[k] < h[0] + i)
+			k++;
+		cache->rank[i] = k;
 	}
-	if (cache->tz == NULL || strcmp(cache->zone, cal->zone) != 0)
+}
+
+/*
+ * The call site's cache and the calendar of argument argno.  The calendar
+ * is copied into the cache: an argument that is the same every row (a
+ * constant or a parameter) is detoasted once, any other is compared with
+ * the copy, and one that repeats gets its holiday table too.  A call
+ * without flinfo (DirectFunctionCall) gets the caller's scratch cache.
+ */
+static CalCache *
+calendar_args(FunctionCallInfo fcinfo, int argno, CalCache *scratch,
+			  BusinessCalendar **cal)
+{
+	FmgrInfo   *flinfo = fcinfo->flinfo;
+	MemoryContext mcxt = flinfo != NULL ? flinfo->fn_mcxt : CurrentMemoryContext;
+	CalCache   *cache;
+	BusinessCalendar *c;
+
+	if (flinfo == NULL)
 	{
-		pg_tz	   *tz = pg_tzset(cal->zone);
+		memset(scratch, 0, sizeof(CalCache));
+		cache = scratch;
+	}
+	else if ((cache = flinfo->fn_extra) == NULL)
+	{
+		cache = MemoryContextAllocZero(mcxt, sizeof(CalCache));
+		cache->stable = get_fn_expr_arg_stable(flinfo, argno);
+		flinfo->fn_extra = cache;
+	}
+	if (cache->cal != NULL && cache->stable)
+	{
+		*cal = cache->cal;
+		return cache;
+	}
+	c = PG_GETARG_CALENDAR(argno);
+	if (cache->cal != NULL && VARSIZE(c) == VARSIZE(cache->cal) &&
+		memcmp(c, cache->cal, VARSIZE(c)) == 0)
+	{
+		if (cache->rank == NULL && ++cache->repeats == RANK_AFTER_REPEATS)
+			build_rank(cache, mcxt);
+		*cal = cache->cal;
+		return cache;
+	}
+	if (cache->cal != NULL)
+		pfree(cache->cal);
+	if (cache->rank != NULL)
+		pfree(cache->rank);
+	cache->rank = NULL;
+	cache->repeats = 0;
+	cache->cal = MemoryContextAlloc(mcxt, VARSIZE(c));
+	memcpy(cache->cal, c, VARSIZE(c));
+	if (cache->stable)
+		build_rank(cache, mcxt);
+	cache->open_before_day[0] = 0;
+	for (int w = 1; w < 7; w++)
+		cache->open_before_day[w] = cache->open_before_day[w - 1] + c->day_open[w - 1];
+	if (cache->tz == NULL || strcmp(cache->zone, c->zone) != 0)
+	{
+		pg_tz	   *tz = pg_tzset(c->zone);
 
 		if (tz == NULL)
 			kpi_corrupt(CAL_TYPE, "its time zone is unknown");
-		strlcpy(cache->zone, cal->zone, CAL_ZONE_MAX);
+		strlcpy(cache->zone, c->zone, CAL_ZONE_MAX);
 		cache->tz = tz;
+		cache->have_span = false;
 	}
-	return cache->tz;
+	*cal = cache->cal;
+	return cache;
 }
 
 #define UNIX_EPOCH_SHIFT_SECS \
@@ -700,75 +781,48 @@ calendar_tz(FunctionCallInfo fcinfo, const BusinessCalendar *cal)
 
 /*
  * The UTC offset at UTC instant t (microseconds since 2000) and the next
- * instant the zone's state changes (PG_INT64_MAX if never).
+ * instant the zone's state may change (PG_INT64_MAX if never).  The span
+ * found last is kept: in a zone without DST every later row falls in it.
  */
 static void
-zone_offset(pg_tz *tz, int64 t, int64 *offset, int64 *next)
+zone_offset(CalCache *cache, int64 t, int64 *offset, int64 *next)
 {
-	pg_time_t	secs = (pg_time_t) floor_div(t, USECS_PER_SEC) + UNIX_EPOCH_SHIFT_SECS;
+	pg_time_t	secs;
 	long int	before_gmtoff,
 				after_gmtoff;
 	int			before_isdst,
 				after_isdst;
 	pg_time_t	boundary;
-	int			r = pg_next_dst_boundary(&secs, &before_gmtoff, &before_isdst, &boundary,
-										 &after_gmtoff, &after_isdst, tz);
+	int			r;
+	int64		found;
 
+	if (cache->have_span && cache->span_lo <= t && t < cache->span_hi)
+	{
+		*offset = cache->offset;
+		*next = cache->span_hi;
+		return;
+	}
+	secs = (pg_time_t) floor_div(t, USECS_PER_SEC) + UNIX_EPOCH_SHIFT_SECS;
+	r = pg_next_dst_boundary(&secs, &before_gmtoff, &before_isdst, &boundary,
+							 &after_gmtoff, &after_isdst, cache->tz);
 	if (r < 0)
-		elog(ERROR, "could not determine the UTC offset of time zone \"%s\"",
-			 pg_get_timezone_name(tz));
+		elog(ERROR, "could not determine the UTC offset of time zone \"%s\"", cache->zone);
 	*offset = (int64) before_gmtoff * USECS_PER_SEC;
 	if (r == 0 || boundary - UNIX_EPOCH_SHIFT_SECS > PG_INT64_MAX / USECS_PER_SEC - 1)
 		*next = PG_INT64_MAX;
 	else
 		*next = (boundary - UNIX_EPOCH_SHIFT_SECS) * USECS_PER_SEC;
-}
-
-/* UTC time in [lo, hi) whose local time is in [a, b) (local microseconds since 2000). */
-static int64
-local_span_utc(pg_tz *tz, int64 a, int64 b, int64 lo, int64 hi)
-{
-	int64		total = 0;
-	int64		p;
-
-	lo = Max(lo, a - OFFSET_MARGIN);
-	hi = Min(hi, b + OFFSET_MARGIN);
-	for (p = lo; p < hi;)
+	/* the same next change: the kept span reaches back to t */
+	found = *next;
+	if (cache->have_span && found == cache->span_hi && t < cache->span_lo)
+		cache->span_lo = t;
+	else
 	{
-		int64		offset,
-					next,
-					e,
-					x,
-					y;
-
-		zone_offset(tz, p, &offset, &next);
-		e = Min(next, hi);
-		x = Max(a - offset, p);
-		y = Min(b - offset, e);
-		if (y > x)
-			total += y - x;
-		p = e;
+		cache->have_span = true;
+		cache->span_lo = t;
+		cache->span_hi = found;
+		cache->offset = *offset;
 	}
-	return total;
-}
-
-static bool
-is_holiday(const BusinessCalendar *cal, int64 d)
-{
-	const DateADT *h = CAL_HOLIDAYS(cal);
-	int			lo = 0,
-				hi = cal->nholidays;
-
-	while (lo < hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-
-		if (h[mid] < d)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < cal->nholidays && h[lo] == d;
 }
 
 /* holidays before date d */
@@ -791,86 +845,77 @@ holidays_before(const BusinessCalendar *cal, int64 d)
 	return lo;
 }
 
-/* open UTC time in [lo, hi) of local date d */
-static int64
-day_open_utc(const BusinessCalendar *cal, pg_tz *tz, int64 d, int64 lo, int64 hi)
+static bool
+is_holiday(const BusinessCalendar *cal, int64 d)
 {
-	int			w = weekday(d);
-	int64		total = 0;
+	int			i = holidays_before(cal, d);
 
-	if (cal->day_first[w] == cal->day_first[w + 1] || is_holiday(cal, d))
-		return 0;
+	return i < cal->nholidays && CAL_HOLIDAYS(cal)[i] == d;
+}
+
+/*
+ * Open time of the local wall-clock time before local instant x
+ * (microseconds since 2000-01-01 00:00 local), counted from the Monday
+ * 2000-01-03: whole weeks, the days of x's week before it, the part of
+ * x's day, less the holidays before x's date.
+ */
+static int64
+local_open_before(const BusinessCalendar *cal, const CalCache *cache, int64 x)
+{
+	int64		d = floor_div(x, USECS_PER_DAY);
+	int64		minute_usecs = x - d * USECS_PER_DAY;
+	int64		weeks = floor_div(d - 2, 7);
+	int			w = (int) (d - 2 - weeks * 7);
+	int64		total = weeks * cal->week_open + cache->open_before_day[w];
+	int			h;
+
+	if (cache->rank == NULL)
+		h = holidays_before(cal, d);
+	else if (d < cache->rank_first)
+		h = 0;
+	else if (d - cache->rank_first >= cache->rank_days)
+		h = cal->nholidays;
+	else
+		h = cache->rank[d - cache->rank_first];
+	total -= CAL_PREFIX(cal)[h];
+	if (h < cal->nholidays && CAL_HOLIDAYS(cal)[h] == d)
+		return total;
 	for (int i = cal->day_first[w]; i < cal->day_first[w + 1]; i++)
 	{
 		const CalSpan *s = CAL_SPANS(cal) + i;
+		int64		a = s->start * USECS_PER_MINUTE;
 
-		total += local_span_utc(tz, d * USECS_PER_DAY + s->start * USECS_PER_MINUTE,
-								d * USECS_PER_DAY + s->end * USECS_PER_MINUTE, lo, hi);
+		if (minute_usecs <= a)
+			break;
+		total += Min(minute_usecs, s->end * USECS_PER_MINUTE) - a;
 	}
 	return total;
 }
 
-/* open time of the whole local dates d1..d2, see the file header */
+/*
+ * Open time in [s, f), s <= f, both finite.  Over a span of constant UTC
+ * offset o, instant t is open when local time t + o is, so its open time
+ * is the local open time between its ends shifted by o; the loop is over
+ * the zone's offset changes in [s, f), never over days.
+ */
 static int128
-whole_days_open(const BusinessCalendar *cal, pg_tz *tz, int64 d1, int64 d2)
+open_between(const BusinessCalendar *cal, CalCache *cache, int64 s, int64 f)
 {
-	int64		n = d2 - d1 + 1;
-	int128		total = (int128) (n / 7) * cal->week_open;
-	int			w = weekday(d1 + (n / 7) * 7);
-	int64		p,
-				end,
-				done = d1 - 1;
+	int128		total = 0;
 
-	for (int64 i = 0; i < n % 7; i++)
-		total += cal->day_open[(w + i) % 7];
-	total -= CAL_PREFIX(cal)[holidays_before(cal, d2 + 1)] -
-		CAL_PREFIX(cal)[holidays_before(cal, d1)];
-
-	/* dates within reach of an offset change: measured, not nominal */
-	p = d1 * USECS_PER_DAY - OFFSET_MARGIN;
-	end = (d2 + 1) * USECS_PER_DAY + OFFSET_MARGIN;
-	for (;;)
+	for (int64 p = s; p < f;)
 	{
 		int64		offset,
 					next,
-					from,
-					to;
+					e;
 
-		zone_offset(tz, p, &offset, &next);
-		if (next >= end)
-			break;
-		from = Max(floor_div(next - OFFSET_MARGIN, USECS_PER_DAY) - 1, done + 1);
-		to = Min(floor_div(next + OFFSET_MARGIN, USECS_PER_DAY) + 1, d2);
-		for (int64 d = from; d <= to; d++)
-			if (!is_holiday(cal, d))
-				total += day_open_utc(cal, tz, d, PG_INT64_MIN, PG_INT64_MAX) -
-					cal->day_open[weekday(d)];
-		done = Max(done, to);
-		p = next;
+		CHECK_FOR_INTERRUPTS();
+		zone_offset(cache, p, &offset, &next);
+		e = Min(next, f);
+		total += local_open_before(cal, cache, e + offset) - local_open_before(cal, cache, p + offset);
+		p = e;
 	}
 	return total;
-}
-
-/* open time in [s, f), s <= f, both finite */
-static int128
-open_between(const BusinessCalendar *cal, pg_tz *tz, int64 s, int64 f)
-{
-	int64		a = floor_div(s, USECS_PER_DAY) - 2;
-	int64		b = floor_div(f, USECS_PER_DAY) + 2;
-	int128		total = 0;
-
-	if (b - a <= 12)
-	{
-		for (int64 d = a; d <= b; d++)
-			total += day_open_utc(cal, tz, d, s, f);
-		return total;
-	}
-	/* the middle dates lie wholly inside [s, f): offsets are under 36 hours */
-	for (int64 d = a; d <= a + 4; d++)
-		total += day_open_utc(cal, tz, d, s, f);
-	for (int64 d = b - 4; d <= b; d++)
-		total += day_open_utc(cal, tz, d, s, f);
-	return total + whole_days_open(cal, tz, a + 5, b - 5);
 }
 
 static void
@@ -901,7 +946,9 @@ business_duration(PG_FUNCTION_ARGS)
 {
 	TimestampTz s = PG_GETARG_TIMESTAMPTZ(0);
 	TimestampTz f = PG_GETARG_TIMESTAMPTZ(1);
-	BusinessCalendar *cal = PG_GETARG_CALENDAR(2);
+	CalCache	scratch;
+	BusinessCalendar *cal;
+	CalCache   *cache = calendar_args(fcinfo, 2, &scratch, &cal);
 
 	check_finite(fcinfo, s, "start");
 	check_finite(fcinfo, f, "finish");
@@ -911,7 +958,7 @@ business_duration(PG_FUNCTION_ARGS)
 				 errmsg("%s: finish %s is before start %s", kpi_caller_name(fcinfo),
 						kpi_timestamptz_text(f), kpi_timestamptz_text(s))));
 	PG_RETURN_INTERVAL_P(make_interval_usecs(fcinfo,
-											 open_between(cal, calendar_tz(fcinfo, cal), s, f)));
+											 open_between(cal, cache, s, f)));
 }
 
 /* kpi_ext.h: for time in status, which sums the open time of many spans */
@@ -931,8 +978,9 @@ business_add(PG_FUNCTION_ARGS)
 {
 	TimestampTz s = PG_GETARG_TIMESTAMPTZ(0);
 	Interval   *amount = PG_GETARG_INTERVAL_P(1);
-	BusinessCalendar *cal = PG_GETARG_CALENDAR(2);
-	pg_tz	   *tz = calendar_tz(fcinfo, cal);
+	CalCache	scratch;
+	BusinessCalendar *cal;
+	CalCache   *cache = calendar_args(fcinfo, 2, &scratch, &cal);
 	int128		target;
 	int64		lo,
 				hi,
@@ -968,7 +1016,7 @@ business_add(PG_FUNCTION_ARGS)
 	for (;;)
 	{
 		hi = (s > limit - step) ? limit : s + step;
-		if (open_between(cal, tz, s, hi) >= target)
+		if (open_between(cal, cache, s, hi) >= target)
 			break;
 		if (hi == limit)
 			ereport(ERROR,
@@ -982,7 +1030,7 @@ business_add(PG_FUNCTION_ARGS)
 	{
 		int64		mid = lo + (hi - lo) / 2;
 
-		if (open_between(cal, tz, s, mid) >= target)
+		if (open_between(cal, cache, s, mid) >= target)
 			hi = mid;
 		else
 			lo = mid;
@@ -995,7 +1043,9 @@ Datum
 business_is_open(PG_FUNCTION_ARGS)
 {
 	TimestampTz t = PG_GETARG_TIMESTAMPTZ(0);
-	BusinessCalendar *cal = PG_GETARG_CALENDAR(1);
+	CalCache	scratch;
+	BusinessCalendar *cal;
+	CalCache   *cache = calendar_args(fcinfo, 1, &scratch, &cal);
 	int64		offset,
 				next,
 				local,
@@ -1004,7 +1054,7 @@ business_is_open(PG_FUNCTION_ARGS)
 	int			w;
 
 	check_finite(fcinfo, t, "time");
-	zone_offset(calendar_tz(fcinfo, cal), t, &offset, &next);
+	zone_offset(cache, t, &offset, &next);
 	local = t + offset;
 	d = floor_div(local, USECS_PER_DAY);
 	w = weekday(d);

@@ -50,6 +50,12 @@ CREATE VIEW kpi_catalog (kpi, family, sql, unit, better, formula) AS VALUES
      'median or percentile of the length of live conversations'),
     ('Time to first value (TTV)', 'durations', 'median_duration(first_value_at - onboarded_at)', 'interval', 'lower',
      'time from onboarding to the first significant milestone'),
+    ('First response time in business hours', 'business hours', 'median_duration(business_duration(opened_at, first_response_at, cal))', 'interval', 'lower',
+     'median (or mean) open time of a business_calendar until the first answer: weekly hours in local time, holidays closed'),
+    ('Resolution time in business hours', 'business hours', 'median_duration(business_duration(opened_at, resolved_at, cal))', 'interval', 'lower',
+     'median (or mean) open time of a business_calendar until the issue is solved'),
+    ('SLA attainment in business hours', 'business hours', 'sla_rate(business_duration(opened_at, first_response_at, cal), target)', 'percent', 'higher',
+     'responses within their target in business hours (per priority and channel, by a join) / responses * 100'),
     ('Customer lifetime value (CLV)', 'revenue', 'clv(customer, amount, purchased_at) or clv(avg_purchase_value, purchase_frequency, lifespan)', 'money', 'higher',
      'average purchase value * purchase frequency (per customer per year) * average lifespan (years)'),
     ('Average order value (AOV)', 'revenue', 'avg_purchase_value(clv_summary(customer, amount, purchased_at))', 'money', 'higher',
@@ -99,7 +105,7 @@ CREATE VIEW kpi_catalog (kpi, family, sql, unit, better, formula) AS VALUES
 COMMENT ON VIEW kpi_catalog IS
     'every KPI kpi_ext computes: its family, the SQL to call, unit, which direction is better (higher, lower, or neither where it depends on the business), and formula';
 COMMENT ON COLUMN kpi_catalog.kpi IS 'the KPI''s usual name, with its abbreviation';
-COMMENT ON COLUMN kpi_catalog.family IS 'the kpi_ext family that computes it (survey scores, rates, durations, revenue, subscriptions, health), or plain SQL';
+COMMENT ON COLUMN kpi_catalog.family IS 'the kpi_ext family that computes it (survey scores, rates, durations, business hours, revenue, subscriptions, health), or plain SQL';
 COMMENT ON COLUMN kpi_catalog.sql IS 'the call that computes it; the first function named exists in kpi_ext or PostgreSQL';
 COMMENT ON COLUMN kpi_catalog.unit IS 'what the result measures: percent, NPS points, interval, money, count, ...';
 COMMENT ON COLUMN kpi_catalog.better IS

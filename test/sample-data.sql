@@ -254,6 +254,93 @@ CREATE TABLE crm.sla_targets (
 COMMENT ON TABLE crm.sla_targets IS 'first-response target per support channel (chat 15 s, phone 60 s, email 4 h)';
 INSERT INTO crm.sla_targets VALUES ('chat', '15 seconds'), ('phone', '60 seconds'), ('email', '4 hours');
 
+-- The support office works Monday to Friday 08:00-17:00 WIB (Asia/Jakarta)
+-- and is closed on Indonesia's national holidays (libur nasional) and
+-- collective leave days (cuti bersama) as the joint decrees of the
+-- ministers of religious affairs, manpower and administrative reform list
+-- them: SKB 855/2023, 3/2023, 4/2023 for 2024 and SKB 1017/2024, 2/2024,
+-- 2/2024 for 2025 (as reported by https://m.jpnn.com/news/simak-tanggal-dan-bulan-libur-nasional-serta-cuti-bersama-di-2024
+-- and https://rasikapekalongan.com/cek-libur-nasional-dan-cuti-bersama-tahun-2025,
+-- both quoting the decrees).  test/bi/views.sql builds the business_calendar
+-- crm.office_calendar from them, since this script needs no extension.
+CREATE TABLE crm.office_holidays (
+    day date PRIMARY KEY,
+    kind text NOT NULL CHECK (kind IN ('libur nasional', 'cuti bersama')),
+    name text NOT NULL
+);
+COMMENT ON TABLE crm.office_holidays IS 'the Jakarta support office''s closed days: Indonesia''s national holidays and collective leave days of 2024 and 2025 (SKB 3 Menteri)';
+INSERT INTO crm.office_holidays VALUES
+    ('2024-01-01', 'libur nasional', 'Tahun Baru 2024 Masehi'),
+    ('2024-02-08', 'libur nasional', 'Isra Mikraj Nabi Muhammad SAW'),
+    ('2024-02-09', 'cuti bersama', 'Tahun Baru Imlek'),
+    ('2024-02-10', 'libur nasional', 'Tahun Baru Imlek 2575 Kongzili'),
+    ('2024-03-11', 'libur nasional', 'Hari Suci Nyepi Tahun Baru Saka 1946'),
+    ('2024-03-12', 'cuti bersama', 'Hari Suci Nyepi'),
+    ('2024-03-29', 'libur nasional', 'Wafat Isa Almasih'),
+    ('2024-03-31', 'libur nasional', 'Hari Paskah'),
+    ('2024-04-08', 'cuti bersama', 'Idul Fitri 1445 H'),
+    ('2024-04-09', 'cuti bersama', 'Idul Fitri 1445 H'),
+    ('2024-04-10', 'libur nasional', 'Idul Fitri 1445 H'),
+    ('2024-04-11', 'libur nasional', 'Idul Fitri 1445 H'),
+    ('2024-04-12', 'cuti bersama', 'Idul Fitri 1445 H'),
+    ('2024-04-15', 'cuti bersama', 'Idul Fitri 1445 H'),
+    ('2024-05-01', 'libur nasional', 'Hari Buruh Internasional'),
+    ('2024-05-09', 'libur nasional', 'Kenaikan Isa Almasih'),
+    ('2024-05-10', 'cuti bersama', 'Kenaikan Isa Almasih'),
+    ('2024-05-23', 'libur nasional', 'Hari Raya Waisak 2568 BE'),
+    ('2024-05-24', 'cuti bersama', 'Hari Raya Waisak'),
+    ('2024-06-01', 'libur nasional', 'Hari Lahir Pancasila'),
+    ('2024-06-17', 'libur nasional', 'Idul Adha 1445 H'),
+    ('2024-06-18', 'cuti bersama', 'Idul Adha 1445 H'),
+    ('2024-07-07', 'libur nasional', 'Tahun Baru Islam 1446 H'),
+    ('2024-08-17', 'libur nasional', 'Hari Kemerdekaan RI'),
+    ('2024-09-16', 'libur nasional', 'Maulid Nabi Muhammad SAW'),
+    ('2024-12-25', 'libur nasional', 'Hari Raya Natal'),
+    ('2024-12-26', 'cuti bersama', 'Hari Raya Natal'),
+    ('2025-01-01', 'libur nasional', 'Tahun Baru 2025 Masehi'),
+    ('2025-01-27', 'libur nasional', 'Isra Mikraj Nabi Muhammad SAW'),
+    ('2025-01-28', 'cuti bersama', 'Tahun Baru Imlek'),
+    ('2025-01-29', 'libur nasional', 'Tahun Baru Imlek 2576 Kongzili'),
+    ('2025-03-28', 'cuti bersama', 'Hari Suci Nyepi'),
+    ('2025-03-29', 'libur nasional', 'Hari Suci Nyepi Tahun Baru Saka 1947'),
+    ('2025-03-31', 'libur nasional', 'Idul Fitri 1446 H'),
+    ('2025-04-01', 'libur nasional', 'Idul Fitri 1446 H'),
+    ('2025-04-02', 'cuti bersama', 'Idul Fitri 1446 H'),
+    ('2025-04-03', 'cuti bersama', 'Idul Fitri 1446 H'),
+    ('2025-04-04', 'cuti bersama', 'Idul Fitri 1446 H'),
+    ('2025-04-07', 'cuti bersama', 'Idul Fitri 1446 H'),
+    ('2025-04-18', 'libur nasional', 'Wafat Yesus Kristus'),
+    ('2025-04-20', 'libur nasional', 'Kebangkitan Yesus Kristus (Paskah)'),
+    ('2025-05-01', 'libur nasional', 'Hari Buruh Internasional'),
+    ('2025-05-12', 'libur nasional', 'Hari Raya Waisak 2569 BE'),
+    ('2025-05-13', 'cuti bersama', 'Hari Raya Waisak'),
+    ('2025-05-29', 'libur nasional', 'Kenaikan Yesus Kristus'),
+    ('2025-05-30', 'cuti bersama', 'Kenaikan Yesus Kristus'),
+    ('2025-06-01', 'libur nasional', 'Hari Lahir Pancasila'),
+    ('2025-06-06', 'libur nasional', 'Idul Adha 1446 H'),
+    ('2025-06-09', 'cuti bersama', 'Idul Adha 1446 H'),
+    ('2025-06-27', 'libur nasional', 'Tahun Baru Islam 1447 H'),
+    ('2025-08-17', 'libur nasional', 'Proklamasi Kemerdekaan'),
+    ('2025-09-05', 'libur nasional', 'Maulid Nabi Muhammad SAW'),
+    ('2025-12-25', 'libur nasional', 'Kelahiran Yesus Kristus'),
+    ('2025-12-26', 'cuti bersama', 'Kelahiran Yesus Kristus');
+
+-- SLA targets in business hours of that office, per priority and channel:
+-- the first reply and the resolution
+CREATE TABLE crm.business_sla_targets (
+    priority text NOT NULL CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
+    channel text NOT NULL,
+    first_response_target interval NOT NULL,
+    resolution_target interval NOT NULL,
+    PRIMARY KEY (priority, channel)
+);
+COMMENT ON TABLE crm.business_sla_targets IS 'first-reply and resolution targets in business hours of crm.office_calendar, per priority and channel';
+INSERT INTO crm.business_sla_targets
+SELECT p.priority, c.channel, c.first_response * p.factor, c.resolution * p.factor
+  FROM (VALUES ('low', 2.0), ('normal', 1.0), ('high', 0.5), ('urgent', 0.25)) AS p(priority, factor),
+       (VALUES ('chat', interval '30 seconds', interval '1 hour'), ('phone', interval '1 minute', interval '2 hours'),
+               ('email', interval '4 hours', interval '8 hours')) AS c(channel, first_response, resolution);
+
 CREATE TABLE crm.tickets (
     ticket_id bigint PRIMARY KEY,
     customer_id int NOT NULL,  -- crm.customers (the foreign keys come at the end)

@@ -105,6 +105,29 @@ SELECT customer, count(*) - 1 AS x, (max(day) - min(day)) / 7.0::float8 AS t_x,
   FROM (SELECT customer, day, spend, min(day) OVER (PARTITION BY customer) AS first
           FROM (SELECT customer, purchased_at::date AS day, sum(amount) AS spend FROM btyd_orders GROUP BY 1, 2) AS d) AS d
  GROUP BY customer;
+-- support tickets for business hours: a million, opened over 2024 and 2025,
+-- answered after a log-uniform wait from 1 second to 20 days; the office
+-- is open Monday to Friday 08:00-17:00 in Jakarta and closed on Indonesia's
+-- national holidays and collective leave days (test/sample-data.sql)
+CREATE TABLE tickets AS
+SELECT i AS id, opened_at,
+       opened_at + make_interval(secs => round(exp(((i * 2246822519) % 1000003) / 1000003.0 * ln(1728000)))::float8) AS replied_at
+  FROM (SELECT i, timestamptz '2024-01-01 00:00+07' + ((i * 2654435761) % 63072000) * interval '1 second' AS opened_at
+          FROM generate_series(1, 1000000) AS i) AS t;
+CREATE TABLE office_hours (isodow int PRIMARY KEY, opens time, closes time);
+INSERT INTO office_hours SELECT d, '08:00', '17:00' FROM generate_series(1, 5) AS d;
+CREATE TABLE office_holidays (day date PRIMARY KEY);
+INSERT INTO office_holidays
+SELECT unnest('{2024-01-01,2024-02-08,2024-02-09,2024-02-10,2024-03-11,2024-03-12,2024-03-29,2024-03-31,
+                2024-04-08,2024-04-09,2024-04-10,2024-04-11,2024-04-12,2024-04-15,2024-05-01,2024-05-09,
+                2024-05-10,2024-05-23,2024-05-24,2024-06-01,2024-06-17,2024-06-18,2024-07-07,2024-08-17,
+                2024-09-16,2024-12-25,2024-12-26,
+                2025-01-01,2025-01-27,2025-01-28,2025-01-29,2025-03-28,2025-03-29,2025-03-31,2025-04-01,
+                2025-04-02,2025-04-03,2025-04-04,2025-04-07,2025-04-18,2025-04-20,2025-05-01,2025-05-12,
+                2025-05-13,2025-05-29,2025-05-30,2025-06-01,2025-06-06,2025-06-09,2025-06-27,2025-08-17,
+                2025-09-05,2025-12-25,2025-12-26}'::date[]);
+CREATE TABLE office_calendar AS
+SELECT business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00', array_agg(day ORDER BY day)) AS cal FROM office_holidays;
 -- two stored clv_summary, toasted and compressed: a million customers, and
 -- one customer (a summary that small would stay inline, so its key is
 -- 300 kB, which is compressed and moved out of line like the big one)
@@ -144,10 +167,12 @@ VACUUM ANALYZE metrics;
 VACUUM ANALYZE status_changes;
 VACUUM ANALYZE btyd_orders;
 VACUUM ANALYZE btyd_customers;
+VACUUM ANALYZE tickets;
+VACUUM ANALYZE office_holidays;
 SELECT pg_prewarm('facts') >= 0 AND pg_prewarm('customers') >= 0 AND pg_prewarm('orders') >= 0
        AND pg_prewarm('btyd_orders') >= 0 AND pg_prewarm('btyd_customers') >= 0
        AND pg_prewarm('mrr') >= 0 AND pg_prewarm('metrics') >= 0
-       AND pg_prewarm('waits') >= 0 AND pg_prewarm('feedback') >= 0 AS warmed \gset
+       AND pg_prewarm('waits') >= 0 AND pg_prewarm('feedback') >= 0 AND pg_prewarm('tickets') >= 0 AS warmed \gset
 
 CREATE TEMP TABLE bench_case (id serial, name text, workers int, query text);
 INSERT INTO bench_case (name, workers, query) VALUES
@@ -323,6 +348,27 @@ INSERT INTO bench_case (name, workers, query) VALUES
                                               FROM (SELECT ticket, status, changed_at, lead(changed_at) OVER (PARTITION BY ticket ORDER BY changed_at) AS next_at
                                                       FROM status_changes) AS s GROUP BY ticket$$);
 
+-- business hours: the open time between opening and first reply against
+-- the plain difference, and against what a careful analyst writes without
+-- kpi_ext: one row per local date the ticket spans (generate_series), joined
+-- to the weekly hours, holidays excluded, each day's opening clipped to the
+-- ticket, written as a view so that the timing and the check after the
+-- ratios (the same answers) run the same SQL
+CREATE VIEW hand_business_hours AS
+SELECT t.id, b.open FROM tickets AS t CROSS JOIN LATERAL (
+        SELECT coalesce(sum(least(t.replied_at, (g.day + h.closes) AT TIME ZONE 'Asia/Jakarta')
+                            - greatest(t.opened_at, (g.day + h.opens) AT TIME ZONE 'Asia/Jakarta')), interval '0') AS open
+          FROM generate_series(date_trunc('day', t.opened_at AT TIME ZONE 'Asia/Jakarta'),
+                               t.replied_at AT TIME ZONE 'Asia/Jakarta', interval '1 day') AS g(day)
+          JOIN office_hours AS h ON h.isodow = extract(isodow FROM g.day)
+         WHERE (g.day + h.closes) AT TIME ZONE 'Asia/Jakarta' > t.opened_at
+           AND (g.day + h.opens) AT TIME ZONE 'Asia/Jakarta' < t.replied_at
+           AND NOT EXISTS (SELECT FROM office_holidays AS o WHERE o.day = g.day::date)) AS b;
+INSERT INTO bench_case (name, workers, query) VALUES
+    ('replied_at - opened_at',        0, 'SELECT sum(replied_at - opened_at) FROM tickets'),
+    ('business_duration',             0, 'SELECT sum(business_duration(t.opened_at, t.replied_at, c.cal)) FROM tickets AS t CROSS JOIN office_calendar AS c'),
+    ('hand-written business hours',   0, 'SELECT sum(open) FROM hand_business_hours');
+
 -- Parallel speedup: these cases also run with 1 and 2 workers
 INSERT INTO bench_case (name, workers, query)
 SELECT c.name || CASE w WHEN 1 THEN ', 1 worker' ELSE ', 2 workers' END, w, c.query
@@ -458,6 +504,18 @@ SELECT ratio, round(value::numeric, 3) AS value, target, CASE WHEN value >= 5 TH
   FROM (VALUES ('month-spine SQL / mrr_movements(subscription_summary)',
                 pg_temp.ms('month-spine MRR waterfall') / pg_temp.ms('mrr_movements(subscription_summary)'), '>= 5 (faster)')
        ) AS r(ratio, value, target);
+
+SELECT ratio, round(value::numeric, 3) AS value, target, CASE WHEN meets THEN 'PASS' ELSE 'MISS' END AS result
+  FROM (VALUES ('business_duration / (replied_at - opened_at)',
+                pg_temp.ms('business_duration') / pg_temp.ms('replied_at - opened_at'), '<= 3',
+                pg_temp.ms('business_duration') / pg_temp.ms('replied_at - opened_at') <= 3),
+               ('hand-written business hours / business_duration',
+                pg_temp.ms('hand-written business hours') / pg_temp.ms('business_duration'), '>= 20 (faster)',
+                pg_temp.ms('hand-written business hours') / pg_temp.ms('business_duration') >= 20)
+       ) AS r(ratio, value, target, meets);
+\echo 'Business hours: tickets where business_duration and the hand-written SQL differ (target: 0)'
+SELECT count(*) AS tickets, count(*) FILTER (WHERE business_duration(t.opened_at, t.replied_at, c.cal) IS DISTINCT FROM h.open) AS different
+  FROM tickets AS t CROSS JOIN office_calendar AS c JOIN hand_business_hours AS h USING (id);
 
 \echo
 \echo 'Time in status per ticket: the lead() SQL / time_in_status(status_summary) (target: >= 1, faster), and the answers agree'

@@ -25,6 +25,12 @@ EXPECTED_TYPES = {
         "p90_resolution": datetime.timedelta, "p90_resolution_s": decimal.Decimal,
         "fcr_pct": float, "sla_pct": float,
     },
+    "crm.support_business_hours_board": {
+        "month": datetime.date, "channel": str, "tickets": int,
+        "avg_first_response": datetime.timedelta, "avg_first_response_business": datetime.timedelta,
+        "avg_first_response_business_s": decimal.Decimal, "avg_resolution_business": datetime.timedelta,
+        "avg_resolution_business_s": decimal.Decimal, "first_response_sla_pct": float, "resolution_sla_pct": float,
+    },
     "crm.account_health_board": {
         "customer_id": int, "name": str, "segment": str, "health_score": float, "band": str,
         "nps_component": float, "usage_component": float, "support_component": float,
@@ -103,6 +109,33 @@ def main(dsn):
            if abs(r["median_first_response"].total_seconds() - float(r["median_first_response_s"])) > 0.0005
            or abs(r["p90_resolution"].total_seconds() - float(r["p90_resolution_s"])) > 0.0005]
     check(not off, "interval columns and their seconds columns agree", off)
+
+    # business hours board: SLA attainment against a generate_series count of
+    # the open time per ticket (weekdays 08:00-17:00 in Jakarta, no holiday)
+    cursor.execute("""
+        SELECT date_trunc('month', t.opened_at)::date, t.channel, count(*),
+               100.0 * count(*) FILTER (WHERE b.open <= s.first_response_target) / count(*)
+          FROM crm.tickets AS t JOIN crm.business_sla_targets AS s USING (priority, channel),
+               LATERAL (SELECT coalesce(sum(least(t.first_response_at, (g.day + time '17:00') AT TIME ZONE 'Asia/Jakarta')
+                                            - greatest(t.opened_at, (g.day + time '08:00') AT TIME ZONE 'Asia/Jakarta')),
+                                        interval '0') AS open
+                          FROM generate_series(date_trunc('day', t.opened_at AT TIME ZONE 'Asia/Jakarta'),
+                                               t.first_response_at AT TIME ZONE 'Asia/Jakarta', interval '1 day') AS g(day)
+                         WHERE extract(isodow FROM g.day) <= 5
+                           AND (g.day + time '17:00') AT TIME ZONE 'Asia/Jakarta' > t.opened_at
+                           AND (g.day + time '08:00') AT TIME ZONE 'Asia/Jakarta' < t.first_response_at
+                           AND NOT EXISTS (SELECT FROM crm.office_holidays AS h WHERE h.day = g.day::date)) AS b
+         GROUP BY 1, 2""")
+    expected = {(m, c): (n, sla) for m, c, n, sla in cursor.fetchall()}
+    business = boards["crm.support_business_hours_board"]
+    off = [(r["month"], r["channel"]) for r in business
+           if r["tickets"] != expected[(r["month"], r["channel"])][0]
+           or not math.isclose(r["first_response_sla_pct"], float(expected[(r["month"], r["channel"])][1]), rel_tol=1e-12)]
+    check(not off, "business-hour SLA attainment agrees with a generate_series count of open time", off)
+    off = [(r["month"], r["channel"]) for r in business
+           if r["avg_first_response_business"] > r["avg_first_response"]
+           or abs(r["avg_first_response_business"].total_seconds() - float(r["avg_first_response_business_s"])) > 0.0005]
+    check(not off, "business time never exceeds calendar time; seconds columns agree", off)
 
     # account health board: the score is the weighted mean of the components
     # present, the band follows the default thresholds 50 and 75, and the

@@ -3,6 +3,16 @@
 -- date, text, bigint, numeric, double precision, interval.  Durations also
 -- come as numeric seconds, because some drivers hand intervals over as text.
 
+-- The Jakarta support office's business_calendar: Monday to Friday
+-- 08:00-17:00 WIB, closed on the days of crm.office_holidays.  A table, so
+-- that queries join one stored calendar; it is made here and not in
+-- test/sample-data.sql, which needs no extension.
+CREATE TABLE crm.office_calendar (name text PRIMARY KEY, cal business_calendar NOT NULL);
+COMMENT ON TABLE crm.office_calendar IS 'the support office''s business calendar (time zone, weekly hours, holidays)';
+INSERT INTO crm.office_calendar
+SELECT 'Jakarta support', business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00', array_agg(day ORDER BY day))
+  FROM crm.office_holidays;
+
 -- One row per month: survey scores, churn, revenue and funnel.
 CREATE VIEW crm.monthly_kpi_board AS
 WITH months AS (
@@ -158,3 +168,26 @@ SELECT c.segment, count(*) AS customers,
   FROM customers JOIN crm.customers AS c USING (customer_id), models
  GROUP BY c.segment;
 COMMENT ON VIEW crm.customer_value_board IS 'one row per segment: mean P(alive), expected purchases in the next 12 weeks and mean 12-month CLV from BG/NBD and Gamma-Gamma, next to the textbook clv()';
+
+-- Support in business hours of the office: per month and channel, the
+-- mean first reply in calendar and in business time, the mean resolution
+-- in business time, and SLA attainment against the per-priority
+-- business-hour targets.  (The sample helpdesk answers around the clock, so
+-- many tickets come and go while the office is closed: no business time.)
+CREATE VIEW crm.support_business_hours_board AS
+SELECT date_trunc('month', t.opened_at)::date AS month,
+       t.channel,
+       count(*) AS tickets,
+       avg(t.first_response_at - t.opened_at) AS avg_first_response,
+       avg(business_duration(t.opened_at, t.first_response_at, o.cal)) AS avg_first_response_business,
+       round(extract(epoch FROM avg(business_duration(t.opened_at, t.first_response_at, o.cal))), 3) AS avg_first_response_business_s,
+       avg(business_duration(t.opened_at, t.resolved_at, o.cal)) AS avg_resolution_business,
+       round(extract(epoch FROM avg(business_duration(t.opened_at, t.resolved_at, o.cal))), 3) AS avg_resolution_business_s,
+       sla_rate(business_duration(t.opened_at, t.first_response_at, o.cal), s.first_response_target) AS first_response_sla_pct,
+       sla_rate(business_duration(t.opened_at, t.resolved_at, o.cal), s.resolution_target)
+           FILTER (WHERE t.resolved_at IS NOT NULL) AS resolution_sla_pct
+  FROM crm.tickets AS t
+  JOIN crm.business_sla_targets AS s USING (priority, channel)
+ CROSS JOIN crm.office_calendar AS o
+ GROUP BY 1, 2;
+COMMENT ON VIEW crm.support_business_hours_board IS 'one row per month and channel: mean first reply in calendar and business time, mean resolution in business time (interval and seconds), SLA attainment against the per-priority business-hour targets';

@@ -539,3 +539,67 @@ timestamp2tm(Timestamp dt, int *tzp, struct pg_tm *tm, fsec_t *fsec,
 	*fsec = (fsec_t) (time % USECS_PER_SEC);
 	return 0;
 }
+
+/*----------------------------------------------------------------------
+ * Dates as Julian day numbers, from the same calendar rules, and the month
+ * lengths the calendar's text input checks against.
+ *----------------------------------------------------------------------
+ */
+const int	day_tab[2][13] = {
+	{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 0},
+	{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 0}};
+
+int
+date2j(int year, int month, int day)
+{
+	return (int) (day_number(year, month, day) - day_number(2000, 1, 1) + POSTGRES_EPOCH_JDATE);
+}
+
+void
+j2date(int jd, int *year, int *month, int *day)
+{
+	int64		days = (int64) jd - POSTGRES_EPOCH_JDATE + day_number(2000, 1, 1);
+	int64		y = floor_div(days * 400, 146097) + 1;
+	int			m = 12;
+
+	while (days_before_year(y) > days)
+		y--;
+	while (days_before_year(y + 1) <= days)
+		y++;
+	days -= days_before_year(y);
+	while (days_before_month(y, m) > days)
+		m--;
+	*year = (int) y;
+	*month = m;
+	*day = (int) (days - days_before_month(y, m)) + 1;
+}
+
+/*----------------------------------------------------------------------
+ * Time zones by name only: the zones the seeds name, found in any letter
+ * case and spelled back as the server spells them, as pg_tzset does.  No
+ * parser asks a zone for its offsets.
+ *----------------------------------------------------------------------
+ */
+struct pg_tz
+{
+	const char *name;
+};
+
+static struct pg_tz known_zones[] = {
+	{"UTC"}, {"Etc/UTC"}, {"Asia/Jakarta"}, {"Asia/Kathmandu"}, {"Europe/Berlin"},
+	{"America/New_York"}, {"Australia/Lord_Howe"}};
+
+pg_tz *
+pg_tzset(const char *name)
+{
+	for (size_t i = 0; i < lengthof(known_zones); i++)
+		if (pg_strcasecmp(name, known_zones[i].name) == 0)
+			return &known_zones[i];
+	return NULL;
+}
+
+const char *
+pg_get_timezone_name(pg_tz *tz)
+{
+	return tz->name;
+}

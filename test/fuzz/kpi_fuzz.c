@@ -35,6 +35,7 @@
 	X(status_summary) \
 	X(health_score) \
 	X(sentiment_summary) \
+	X(business_calendar) \
 	X(btyd_summary) \
 	X(bgnbd_model) \
 	X(pareto_nbd_model) \

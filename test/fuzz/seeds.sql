@@ -91,6 +91,14 @@ WITH seeds(type, label, text_form, binary_form) AS (
       ('many', (SELECT status_summary('s' || x % 7, timestamptz '2024-01-01Z' + (x / 3) * interval '1 hour')
                   FROM generate_series(1, 200) AS x))) AS v(label, s)
   UNION ALL
+  SELECT 'business_calendar', label, s::text, business_calendar_send(s)
+    FROM (VALUES
+      ('office', business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00', '{2025-03-31,2025-04-01,2024-02-29}')),
+      ('night', business_calendar('Europe/Berlin', 'fri 22:00-02:00; mon-thu 08:00-12:00,13:00-17:00; sun 01:00-04:00')),
+      ('always', business_calendar('UTC', '24/7', '{0001-01-01,9999-12-31}')),
+      ('shifts', business_calendar('Australia/Lord_Howe', 'sun-sat 00:00-00:01,23:59-24:00; wed 09:00-17:00')),
+      ('kathmandu', 'v1 Asia/Kathmandu [sun-fri 10:00-17:00] {2025-02-26}'::business_calendar)) AS v(label, s)
+  UNION ALL
   SELECT 'health_score', label, s::text, health_score_send(s)
     FROM (VALUES
       ('one', 'v1 usage=80 weight=1'::health_score),

@@ -29,16 +29,12 @@ UNREACHABLE(DatumGetEOHP)
 UNREACHABLE(EOH_init_header)
 UNREACHABLE(MemoryContextAlloc)
 UNREACHABLE(MemoryContextAllocZero)
-UNREACHABLE(date2j)
 UNREACHABLE(int64_to_numeric)
-UNREACHABLE(j2date)
 UNREACHABLE(numeric_cmp)
 UNREACHABLE(numeric_eq)
 UNREACHABLE(numeric_normalize)
 UNREACHABLE(numeric_trunc)
-UNREACHABLE(pg_get_timezone_name)
 UNREACHABLE(pg_next_dst_boundary)
-UNREACHABLE(pg_tzset)
 UNREACHABLE(text_to_cstring)
 UNREACHABLE(ProcessInterrupts)
 UNREACHABLE(DefineCustomRealVariable)
@@ -57,6 +53,7 @@ UNREACHABLE(deconstruct_array)
 UNREACHABLE(end_MultiFuncCall)
 UNREACHABLE(getExtensionOfObject)
 UNREACHABLE(get_call_result_type)
+UNREACHABLE(get_fn_expr_arg_stable)
 UNREACHABLE(get_func_name)
 UNREACHABLE(get_func_signature)
 UNREACHABLE(get_typlenbyvalalign)
@@ -113,9 +110,6 @@ UNREACHABLE(MarkGUCPrefixReserved)
 #else
 UNREACHABLE(EmitWarningsOnPlaceholders)
 #endif
-
-/* what the calendar's month lengths are read from; no parser reads them */
-const int	day_tab[2][13];
 
 /* CHECK_FOR_INTERRUPTS in the fits reads it; nothing sets it here */
 volatile int InterruptPending = 0;

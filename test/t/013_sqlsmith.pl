@@ -102,6 +102,11 @@ $node->safe_psql('postgres', q{
 	        UNION ALL
 	        SELECT customer_id, 'tickets', kpi_scale(count(*), 40, 0), 1 FROM crm.tickets GROUP BY 1) AS c
 	 GROUP BY customer_id;
+	CREATE TABLE fuzz.calendars (name text, cal business_calendar);
+	INSERT INTO fuzz.calendars VALUES
+	    ('office', business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00', '{2025-03-31,2025-04-01}')),
+	    ('night', business_calendar('Europe/Berlin', 'fri 22:00-02:00; sun 01:00-04:00')),
+	    ('always', business_calendar('UTC', '24/7')), (NULL, NULL);
 });
 
 # sqlsmith runs as a plain role, so it cannot reach files or other

@@ -45,6 +45,12 @@ $source->safe_psql('postgres', q{
 	-- users' own words: a configuration table of the extension, dumped with its rows
 	INSERT INTO sentiment_words VALUES ('id', 'KopiKita', 2.5), ('id', 'mantap', 0), ('en', 'killer', 2);
 
+	CREATE TABLE kpis.calendars (label text PRIMARY KEY, cal business_calendar);
+	INSERT INTO kpis.calendars VALUES
+	    ('office', business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00', '{2025-03-31,2025-04-01}')),
+	    ('night', business_calendar('Europe/Berlin', 'fri 22:00-02:00; mon-thu 08:00-12:00,13:00-17:00')),
+	    ('always', business_calendar('UTC', '24/7'));
+
 	CREATE TABLE kpis.durations (label text PRIMARY KEY, d duration_summary);
 	INSERT INTO kpis.durations
 	SELECT 'first response ' || channel, duration_summary(first_response_at - opened_at) FROM crm.tickets GROUP BY channel;
@@ -185,6 +191,7 @@ my @checks = (
 	[ 'scores with user words', q{SELECT sentiment('kopikita mantap', 'id', true), sentiment('a killer app', 'en', true),
 		sentiment('kopikita mantap', 'id')} ],
 	[ 'btyd models', 'SELECT segment, bg, gg, converged(bg) FROM kpis.btyd ORDER BY segment' ],
+	[ 'business calendars', q{SELECT label, cal, business_duration('2025-03-28 12:00+07', '2025-04-08 12:00+07', cal) FROM kpis.calendars ORDER BY label} ],
 	[ 'binary forms', q{SELECT kind, md5(string_agg(b::text, ',' ORDER BY key)) FROM (
 		SELECT 'score' AS kind, label AS key, score_summary_send(s) AS b FROM kpis.scores
 		UNION ALL SELECT 'rate', label, rate_summary_send(r) FROM kpis.rates
@@ -194,7 +201,8 @@ my @checks = (
 		UNION ALL SELECT 'subscription', label, subscription_summary_send(u) FROM kpis.subscriptions
 		UNION ALL SELECT 'status', label, status_summary_send(h) FROM kpis.statuses
 		UNION ALL SELECT 'health', account, health_score_send(h) FROM kpis.health
-		UNION ALL SELECT 'sentiment', label, sentiment_summary_send(f) FROM kpis.sentiments) AS t GROUP BY kind ORDER BY kind} ],
+		UNION ALL SELECT 'sentiment', label, sentiment_summary_send(f) FROM kpis.sentiments
+		UNION ALL SELECT 'calendar', label, business_calendar_send(cal) FROM kpis.calendars) AS t GROUP BY kind ORDER BY kind} ],
 	[ 'score KPIs', 'SELECT * FROM kpis.score_kpis ORDER BY label' ],
 	[ 'rate KPIs', 'SELECT * FROM kpis.rate_kpis ORDER BY label' ],
 	[ 'duration KPIs', 'SELECT * FROM kpis.duration_kpis ORDER BY label' ],
