@@ -963,13 +963,14 @@ business_duration(PG_FUNCTION_ARGS)
 
 /* kpi_ext.h: for time in status, which sums the open time of many spans */
 int128
-kpi_business_open_time(FunctionCallInfo fcinfo, const struct varlena *calendar,
-					   TimestampTz start, TimestampTz finish)
+kpi_business_open_time(FunctionCallInfo fcinfo, int argno, TimestampTz start, TimestampTz finish)
 {
-	const BusinessCalendar *cal = (const BusinessCalendar *) calendar;
+	CalCache	scratch;
+	BusinessCalendar *cal;
+	CalCache   *cache = calendar_args(fcinfo, argno, &scratch, &cal);
 
 	Assert(!TIMESTAMP_NOT_FINITE(start) && !TIMESTAMP_NOT_FINITE(finish) && start <= finish);
-	return open_between(cal, calendar_tz(fcinfo, cal), start, finish);
+	return open_between(cal, cache, start, finish);
 }
 
 PG_FUNCTION_INFO_V1(business_add);

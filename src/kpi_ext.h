@@ -307,11 +307,12 @@ pg_noreturn extern void kpi_recv_error(const char *type_name, const char *detail
 /* calendar.c */
 
 /*
- * The open time of a business_calendar (detoasted) in [start, finish), both
- * finite, start <= finish, in microseconds: what business_duration returns.
- * Caches the calendar's time zone in fcinfo->flinfo->fn_extra.
+ * The open time in [start, finish), both finite, start <= finish, in
+ * microseconds, of the business_calendar that is argument argno of the
+ * call: what business_duration returns.  Keeps the calendar and its zone in
+ * fcinfo->flinfo->fn_extra, which the caller must leave alone.
  */
-extern int128 kpi_business_open_time(FunctionCallInfo fcinfo, const struct varlena *calendar,
+extern int128 kpi_business_open_time(FunctionCallInfo fcinfo, int argno,
 									 TimestampTz start, TimestampTz finish);
 
 /* money.c */

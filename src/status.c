@@ -549,7 +549,7 @@ time_in_status(PG_FUNCTION_ARGS)
 	StatusSummary *s;
 	text	   *status;
 	TimestampTz until;
-	const struct varlena *cal = NULL;
+	bool		in_business_hours = !PG_ARGISNULL(3);
 	int128		total = 0;
 	Interval   *result;
 
@@ -557,8 +557,6 @@ time_in_status(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	s = status_arg(fcinfo, 0);
 	status = PG_GETARG_TEXT_PP(1);
-	if (!PG_ARGISNULL(3))
-		cal = PG_DETOAST_DATUM(PG_GETARG_DATUM(3));
 	until = s->changes[s->count - 1].at;
 	if (!PG_ARGISNULL(2))
 	{
@@ -584,7 +582,7 @@ time_in_status(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		if (to == from || !status_is(s, i, status))
 			continue;
-		total += cal ? kpi_business_open_time(fcinfo, cal, from, to) : (int128) (to - from);
+		total += in_business_hours ? kpi_business_open_time(fcinfo, 3, from, to) : (int128) (to - from);
 	}
 	result = palloc0(sizeof(Interval));
 	/* years 1..9999 are fewer microseconds than an int64 holds */
