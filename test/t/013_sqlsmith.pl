@@ -74,8 +74,6 @@ $node->safe_psql('postgres', q{
 	SELECT ticket_id, status_summary(status, changed_at) AS history
 	  FROM crm.ticket_status_changes GROUP BY 1;
 	INSERT INTO fuzz.ticket_status VALUES (NULL, 'v1 2024-01-01T00:00:00Z "open", 2024-01-01T00:00:00Z "solved"');
-	CREATE TABLE fuzz.calendars AS
-	SELECT 'office' AS name, business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00', '{2025-03-31,2025-04-01}') AS cal;
 	CREATE TABLE fuzz.btyd_customers AS
 	SELECT customer_id, segment, count(*) - 1 AS x, (max(day) - min(day)) / 7.0::float8 AS t_x,
 	       (date '2026-01-01' - min(day)) / 7.0::float8 AS t,
