@@ -94,6 +94,8 @@ UNREACHABLE(SPI_getbinval)
 UNREACHABLE(SPI_getvalue)
 UNREACHABLE(get_func_namespace)
 UNREACHABLE(getmissingattr)
+/* heap_getattr calls it from PostgreSQL 15.20 on */
+UNREACHABLE(heap_datum_check)
 UNREACHABLE(get_namespace_name)
 UNREACHABLE(get_relname_relid)
 UNREACHABLE(heap_modify_tuple_by_cols)
