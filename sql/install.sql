@@ -62,8 +62,8 @@ SELECT p.oid::regprocedure AS aggregate
 -- Every object has a comment, so \df+, \dd, \d+ and BI metadata browsers
 -- explain it: functions, types, operators, operator classes and families,
 -- views and every column of a view.  The array types PostgreSQL makes for
--- each type and the row type of a view belong to the extension too from 17
--- on; they are described by what they were made for.
+-- each type and the row type of a view or a table belong to the extension
+-- too from 17 on; they are described by what they were made for.
 SELECT pg_describe_object(d.classid, d.objid, 0) AS undocumented
   FROM pg_depend d
   JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'kpi_ext'
@@ -72,7 +72,7 @@ SELECT pg_describe_object(d.classid, d.objid, 0) AS undocumented
    AND NOT EXISTS (SELECT FROM pg_type t
                     WHERE d.classid = 'pg_type'::regclass AND t.oid = d.objid
                       AND (EXISTS (SELECT FROM pg_type elem WHERE elem.typarray = t.oid)
-                           OR EXISTS (SELECT FROM pg_class c WHERE c.reltype = t.oid AND c.relkind = 'v')))
+                           OR EXISTS (SELECT FROM pg_class c WHERE c.reltype = t.oid AND c.relkind IN ('v', 'r'))))
 UNION ALL
 SELECT pg_describe_object('pg_class'::regclass, a.attrelid, a.attnum)
   FROM pg_depend d
