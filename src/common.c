@@ -23,6 +23,7 @@
 #include "nodes/primnodes.h"
 #include "utils/datetime.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
@@ -263,4 +264,24 @@ kpi_summary_header(Datum value, Size header_size, Size *size, const char *type_n
 	if (VARSIZE(slice) < header_size || *size < header_size)
 		kpi_corrupt(type_name, "The value is shorter than its header.");
 	return slice;
+}
+
+bool
+kpi_grown_capacity(int64 records_wanted, int64 records_used, int64 bytes_wanted, int64 bytes_used,
+				   int32 min_records, int32 max_records, Size header, Size record,
+				   int32 *records, int32 *bytes)
+{
+	int64		capacity = Max(min_records, 2 * records_used);
+	int64		byte_capacity = Max(bytes_wanted, 2 * bytes_used);
+	Size		records_size;
+
+	while (capacity < records_wanted)
+		capacity *= 2;
+	capacity = Min(capacity, max_records);
+	records_size = header + (Size) capacity * record;
+	if (records_wanted > max_records || records_size + bytes_wanted > MaxAllocSize)
+		return false;
+	*records = (int32) capacity;
+	*bytes = (int32) Min(byte_capacity, (int64) (MaxAllocSize - records_size));
+	return true;
 }

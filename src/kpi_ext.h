@@ -125,6 +125,18 @@ extern Datum kpi_send_hash_extended(PGFunction send, Datum value, uint64 seed);
 extern const void *kpi_summary_header(Datum value, Size header_size, Size *size,
 									  const char *type_name);
 
+/*
+ * The capacities a growing summary moves to: header, then records of a fixed
+ * size, then variable bytes (keys, names).  Both at least double, so that
+ * appending row by row costs amortised constant time, within max_records and
+ * 1 GB.  False when the wanted records or bytes cannot fit; the caller says
+ * why in its own words.
+ */
+extern bool kpi_grown_capacity(int64 records_wanted, int64 records_used,
+							   int64 bytes_wanted, int64 bytes_used,
+							   int32 min_records, int32 max_records, Size header,
+							   Size record, int32 *records, int32 *bytes);
+
 /* stats.c */
 
 /*

@@ -109,16 +109,13 @@ static StatusSummary *
 status_grown(FunctionCallInfo fcinfo, StatusSummary *s, int64 extra, int64 extra_text)
 {
 	int64		wanted = (int64) s->count + extra;
-	int64		text_wanted = (int64) s->text_used + extra_text;
-	int64		capacity = Max(STATUS_MIN_CAPACITY, 2 * (int64) s->count);
-	int64		text_capacity = Max(text_wanted, 2 * (int64) s->text_used);
+	int32		capacity,
+				text_capacity;
 	StatusSummary *copy;
 
-	while (capacity < wanted)
-		capacity *= 2;
-	capacity = Min(capacity, Max(wanted, STATUS_MAX_CAPACITY));
-	if (wanted > STATUS_MAX_CAPACITY ||
-		status_size((int32) capacity, 0) + text_wanted > MaxAllocSize)
+	if (!kpi_grown_capacity(wanted, s->count, (int64) s->text_used + extra_text, s->text_used,
+							STATUS_MIN_CAPACITY, STATUS_MAX_CAPACITY, STATUS_HEADER_SIZE,
+							sizeof(StatusChange), &capacity, &text_capacity))
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("%s: a status_summary cannot hold " INT64_FORMAT " changes",
@@ -126,9 +123,8 @@ status_grown(FunctionCallInfo fcinfo, StatusSummary *s, int64 extra, int64 extra
 				 errdetail("One summary holds at most %d changes in at most 1 GB, statuses included.",
 						   STATUS_MAX_CAPACITY),
 				 errhint("Build one summary per ticket (GROUP BY the ticket).")));
-	text_capacity = Min(text_capacity, (int64) (MaxAllocSize - status_size((int32) capacity, 0)));
 
-	copy = status_new(false, (int32) capacity, (int32) text_capacity);
+	copy = status_new(false, capacity, text_capacity);
 	copy->count = s->count;
 	memcpy(copy->changes, s->changes, (Size) s->count * sizeof(StatusChange));
 	copy->text_used = s->text_used;

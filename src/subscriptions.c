@@ -169,16 +169,13 @@ static SubsSummary *
 subs_grown(FunctionCallInfo fcinfo, SubsSummary *s, int64 extra_events, int64 extra_key_bytes)
 {
 	int64		wanted = (int64) s->count + extra_events;
-	int64		keys_wanted = (int64) s->keys_used + extra_key_bytes;
-	int64		capacity = Max(SUBS_MIN_CAPACITY, 2 * (int64) s->count);
-	int64		keys_capacity = Max(keys_wanted, 2 * (int64) s->keys_used);
+	int32		capacity,
+				keys_capacity;
 	SubsSummary *copy;
 
-	while (capacity < wanted)
-		capacity *= 2;
-	capacity = Min(capacity, Max(wanted, SUBS_MAX_CAPACITY));
-	if (wanted > SUBS_MAX_CAPACITY ||
-		subs_size((int32) capacity, 0) + keys_wanted > MaxAllocSize)
+	if (!kpi_grown_capacity(wanted, s->count, (int64) s->keys_used + extra_key_bytes, s->keys_used,
+							SUBS_MIN_CAPACITY, SUBS_MAX_CAPACITY, SUBS_HEADER_SIZE,
+							sizeof(SubsEvent), &capacity, &keys_capacity))
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("%s: a subscription_summary cannot hold " INT64_FORMAT " change points",
@@ -186,9 +183,8 @@ subs_grown(FunctionCallInfo fcinfo, SubsSummary *s, int64 extra_events, int64 ex
 				 errdetail("One summary holds at most %d change points in at most 1 GB, keys included.",
 						   SUBS_MAX_CAPACITY),
 				 errhint("Group the rows more finely, for example by segment.")));
-	keys_capacity = Min(keys_capacity, (int64) (MaxAllocSize - subs_size((int32) capacity, 0)));
 
-	copy = subs_new(s->key_kind, s->scale, false, (int32) capacity, (int32) keys_capacity);
+	copy = subs_new(s->key_kind, s->scale, false, capacity, keys_capacity);
 	copy->count = s->count;
 	memcpy(copy->events, s->events, (Size) s->count * sizeof(SubsEvent));
 	copy->keys_used = s->keys_used;
