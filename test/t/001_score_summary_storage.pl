@@ -6,6 +6,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use KpiCopy;
 
 my $source = PostgreSQL::Test::Cluster->new('source');
 $source->init;
@@ -54,19 +57,6 @@ is($target->safe_psql('postgres', 'SELECT nps(rollup(s)) FROM daily'),
 	$source->safe_psql('postgres', 'SELECT nps_agg(score) FROM answers'),
 	'rollup on the target equals the one-step NPS on the source');
 
-# A binary COPY file holding one score_summary field with the given bytes.
-sub copy_file_with
-{
-	my ($name, $payload) = @_;
-	my $path = $target->basedir . "/$name.copy";
-	open my $fh, '>:raw', $path or die "cannot write $path: $!";
-	print $fh "PGCOPY\n\377\r\n\0", pack('NN', 0, 0);
-	print $fh pack('n', 1), pack('N', length $payload), $payload;
-	print $fh pack('n', 0xFFFF);
-	close $fh;
-	return $path;
-}
-
 sub summary_bytes
 {
 	my ($version, $scale, @counts) = @_;
@@ -76,7 +66,7 @@ sub summary_bytes
 my @valid_counts = (1, 0, 0, 0, 0, 0, 2, 0, 3, 0, 4);
 $target->safe_psql('postgres', 'CREATE TABLE incoming (s score_summary)');
 $target->safe_psql('postgres',
-	"COPY incoming FROM '" . copy_file_with('valid', summary_bytes(1, 0, @valid_counts)) . "' (FORMAT binary)");
+	"COPY incoming FROM '" . binary_copy_file($target, 'valid', summary_bytes(1, 0, @valid_counts)) . "' (FORMAT binary)");
 is($target->safe_psql('postgres', 'SELECT s FROM incoming'), 'v1 0:1 6:2 8:3 10:4', 'hand-made binary summary reads');
 
 my %malformed = (
@@ -91,16 +81,7 @@ my %malformed = (
 		qr/more than bigint/ ],
 	trailing_bytes => [ summary_bytes(1, 0, @valid_counts) . "\0", qr/incorrect binary data format/ ],);
 
-for my $case (sort keys %malformed)
-{
-	my ($payload, $message) = @{ $malformed{$case} };
-	my ($status, $stdout, $stderr) = $target->psql('postgres',
-		"COPY incoming FROM '" . copy_file_with($case, $payload) . "' (FORMAT binary)");
-	isnt($status, 0, "$case binary input is rejected");
-	like($stderr, $message, "$case binary input names the problem");
-}
-is($target->safe_psql('postgres', 'SELECT count(*) FROM incoming'), '1', 'rejected rows were not stored');
-is($target->safe_psql('postgres', 'SELECT 1'), '1', 'the server survived every malformed input');
+rejects_each($target, 'incoming', 1, sub { shift; @_ }, %malformed);
 
 $source->stop;
 $target->stop;

@@ -5,6 +5,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use KpiCopy;
 
 my $source = PostgreSQL::Test::Cluster->new('binary_source');
 $source->init;
@@ -37,20 +40,6 @@ is($target->safe_psql('postgres', 'SELECT percentiles(rollup(d), ARRAY[0.5, 0.9]
 	$source->safe_psql('postgres', 'SELECT percentiles(rollup(d), ARRAY[0.5, 0.9]) FROM summaries'),
 	'percentiles of the copied summaries are the same');
 
-# A binary COPY file holding one row of (day, r, d) with the given field bytes.
-sub copy_file_with
-{
-	my ($name, $rate, $duration) = @_;
-	my $path = $target->basedir . "/$name.copy";
-	open my $fh, '>:raw', $path or die "cannot write $path: $!";
-	print $fh "PGCOPY\n\377\r\n\0", pack('NN', 0, 0);
-	print $fh pack('n', 3), pack('N', 4), pack('N', 99);
-	print $fh pack('N', length $rate), $rate, pack('N', length $duration), $duration;
-	print $fh pack('n', 0xFFFF);
-	close $fh;
-	return $path;
-}
-
 sub rate_bytes { my ($version, $hits, $trials) = @_; return pack('C', $version) . pack('q>q>', $hits, $trials); }
 
 # version, p, count, sum seconds, sum micros, min, max, then (bucket, count) pairs
@@ -67,7 +56,7 @@ my $good_rate = rate_bytes(1, 3, 10);
 my $good_duration = duration_bytes(1, 2, 1, 2, 1, 1, 2, 1);
 $target->safe_psql('postgres', 'CREATE TABLE incoming (LIKE summaries)');
 $target->safe_psql('postgres',
-	"COPY incoming FROM '" . copy_file_with('valid', $good_rate, $good_duration) . "' (FORMAT binary)");
+	"COPY incoming FROM '" . binary_copy_file($target, 'valid', pack('N', 99), $good_rate, $good_duration) . "' (FORMAT binary)");
 is($target->safe_psql('postgres', 'SELECT r || \' \' || d FROM incoming'),
 	'v1 3/10 v1 count=2 sum=0.000003 min=0.000001 max=0.000002 1:1 2:1',
 	'hand-made binary summaries read');
@@ -87,16 +76,7 @@ my %malformed = (
 	duration_bucket_count_lies => [ $good_rate, substr(duration_bytes(1, 2, 1, 2, 1, 1, 2, 1), 0, -10), qr/does not match its length/ ],
 	duration_trailing => [ $good_rate, $good_duration . "\0", qr/incorrect binary data format/ ],);
 
-for my $case (sort keys %malformed)
-{
-	my ($rate, $duration, $message) = @{ $malformed{$case} };
-	my ($status, $stdout, $stderr) = $target->psql('postgres',
-		"COPY incoming FROM '" . copy_file_with($case, $rate, $duration) . "' (FORMAT binary)");
-	isnt($status, 0, "$case is rejected");
-	like($stderr, $message, "$case names the problem");
-}
-is($target->safe_psql('postgres', 'SELECT count(*) FROM incoming'), '1', 'rejected rows were not stored');
-is($target->safe_psql('postgres', 'SELECT 1'), '1', 'the server survived every malformed input');
+rejects_each($target, 'incoming', 1, sub { shift; (pack('N', 99), @_) }, %malformed);
 
 $source->stop;
 $target->stop;

@@ -6,6 +6,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use KpiCopy;
 
 my $source = PostgreSQL::Test::Cluster->new('revenue_source');
 $source->init;
@@ -46,20 +49,6 @@ is($target->safe_psql('postgres', $kpis), $source->safe_psql('postgres', $kpis),
 is($source->safe_psql('postgres', 'SELECT revenue(rollup(c)) = (SELECT sum(amount) FROM orders) FROM summaries WHERE month < 100'),
 	't', 'revenue of the rolled-up summaries is sum(amount)');
 
-# A binary COPY file holding one row of (month, c, m) with the given field bytes.
-sub copy_file_with
-{
-	my ($name, $clv, $mrr) = @_;
-	my $path = $target->basedir . "/$name.copy";
-	open my $fh, '>:raw', $path or die "cannot write $path: $!";
-	print $fh "PGCOPY\n\377\r\n\0", pack('NN', 0, 0);
-	print $fh pack('n', 3), pack('N', 4), pack('N', 99);
-	print $fh pack('N', length $clv), $clv, pack('N', length $mrr), $mrr;
-	print $fh pack('n', 0xFFFF);
-	close $fh;
-	return $path;
-}
-
 sub money { my ($amount) = @_; return pack('q>q>', $amount < 0 ? -1 : 0, $amount); }
 
 # version, key type 1 (integer), scale, count, then per customer: id, purchases, first, last, revenue
@@ -89,7 +78,7 @@ my $good_clv = clv_bytes(1, 2, 2, [ 7, 2, 0, $day, 1250 ], [ 3, 1, $day, $day, -
 my $good_mrr = mrr_bytes(1, 0, 3, 2, 300, 1, 50, 1, 20, 0, 0, 1, 100);
 $target->safe_psql('postgres', 'CREATE TABLE incoming (LIKE summaries)');
 $target->safe_psql('postgres',
-	"COPY incoming FROM '" . copy_file_with('valid', $good_clv, $good_mrr) . "' (FORMAT binary)");
+	"COPY incoming FROM '" . binary_copy_file($target, 'valid', pack('N', 99), $good_clv, $good_mrr) . "' (FORMAT binary)");
 is($target->safe_psql('postgres', 'SELECT c || E\'\n\' || m FROM incoming'),
 	"v1 integer scale=2; 3 purchases=1 revenue=-0.50 first=2000-01-02T00:00:00Z last=2000-01-02T00:00:00Z; "
 	  . "7 purchases=2 revenue=12.50 first=2000-01-01T00:00:00Z last=2000-01-02T00:00:00Z\n"
@@ -116,16 +105,7 @@ my %malformed = (
 	mrr_churn_over_start => [ $good_clv, mrr_bytes(1, 0, 1, 1, 5, (0, 0) x 3, 1, 6), qr/cannot exceed the starting/ ],
 	mrr_trailing => [ $good_clv, $good_mrr . "\0", qr/incorrect binary data format/ ],);
 
-for my $case (sort keys %malformed)
-{
-	my ($clv, $mrr, $message) = @{ $malformed{$case} };
-	my ($status, $stdout, $stderr) = $target->psql('postgres',
-		"COPY incoming FROM '" . copy_file_with($case, $clv, $mrr) . "' (FORMAT binary)");
-	isnt($status, 0, "$case is rejected");
-	like($stderr, $message, "$case names the problem");
-}
-is($target->safe_psql('postgres', 'SELECT count(*) FROM incoming'), '1', 'rejected rows were not stored');
-is($target->safe_psql('postgres', 'SELECT 1'), '1', 'the server survived every malformed input');
+rejects_each($target, 'incoming', 1, sub { shift; (pack('N', 99), @_) }, %malformed);
 
 $source->stop;
 $target->stop;

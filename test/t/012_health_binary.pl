@@ -5,6 +5,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use KpiCopy;
 
 my $source = PostgreSQL::Test::Cluster->new('health_source');
 $source->init;
@@ -31,19 +34,6 @@ my $query = q{SELECT md5(string_agg(id || ' ' || h || ' ' || score(h), E'\n' ORD
 is($target->safe_psql('postgres', $query), $source->safe_psql('postgres', $query),
 	'binary COPY carries health scores between clusters unchanged');
 
-# A binary COPY file holding one row of (id, h) with the given bytes for h.
-sub copy_file_with
-{
-	my ($name, $bytes) = @_;
-	my $path = $target->basedir . "/$name.copy";
-	open my $fh, '>:raw', $path or die "cannot write $path: $!";
-	print $fh "PGCOPY\n\377\r\n\0", pack('NN', 0, 0);
-	print $fh pack('n', 2), pack('N', 4), pack('N', 99), pack('N', length $bytes), $bytes;
-	print $fh pack('n', 0xFFFF);
-	close $fh;
-	return $path;
-}
-
 # version, count, then (name, value, weight) per component
 sub health_bytes
 {
@@ -58,7 +48,7 @@ sub health_bytes
 
 $target->safe_psql('postgres', 'CREATE TABLE incoming (LIKE accounts)');
 $target->safe_psql('postgres',
-	"COPY incoming FROM '" . copy_file_with('valid', health_bytes(1, 2, 'usage', 80, 2, 'nps', 65.5, 1)) . "' (FORMAT binary)");
+	"COPY incoming FROM '" . binary_copy_file($target, 'valid', pack('N', 99), health_bytes(1, 2, 'usage', 80, 2, 'nps', 65.5, 1)) . "' (FORMAT binary)");
 is($target->safe_psql('postgres', 'SELECT h FROM incoming'), 'v1 nps=65.5 weight=1, usage=80 weight=2',
 	'hand-made binary health score read, components sorted');
 
@@ -79,16 +69,7 @@ my %malformed = (
 	bad_encoding => [ health_bytes(1, 1, "\xff\xfe", 1, 1), qr/invalid byte sequence/ ],
 	trailing => [ $good . "\0", qr/incorrect binary data format/ ],);
 
-for my $case (sort keys %malformed)
-{
-	my ($bytes, $message) = @{ $malformed{$case} };
-	my ($status, $stdout, $stderr) = $target->psql('postgres',
-		"COPY incoming FROM '" . copy_file_with($case, $bytes) . "' (FORMAT binary)");
-	isnt($status, 0, "$case is rejected");
-	like($stderr, $message, "$case names the problem");
-}
-is($target->safe_psql('postgres', 'SELECT count(*) FROM incoming'), '1', 'rejected rows were not stored');
-is($target->safe_psql('postgres', 'SELECT 1'), '1', 'the server survived every malformed input');
+rejects_each($target, 'incoming', 1, sub { shift; (pack('N', 99), @_) }, %malformed);
 
 $source->stop;
 $target->stop;

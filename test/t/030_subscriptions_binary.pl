@@ -6,6 +6,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use KpiCopy;
 
 my $source = PostgreSQL::Test::Cluster->new('subscriptions_source');
 $source->init;
@@ -42,20 +45,6 @@ my $kpis = q{SELECT label, nrr(u, '2024-06-01', '2025-06-01'), logo_churn_rate(u
 is($target->safe_psql('postgres', $kpis), $source->safe_psql('postgres', $kpis),
 	'KPIs of the copied summaries are the same');
 
-# A binary COPY file holding one row of (label, u) with the given bytes.
-sub copy_file_with
-{
-	my ($name, $bytes) = @_;
-	my $path = $target->basedir . "/$name.copy";
-	open my $fh, '>:raw', $path or die "cannot write $path: $!";
-	print $fh "PGCOPY\n\377\r\n\0", pack('NN', 0, 0);
-	print $fh pack('n', 2), pack('N', length $name), $name;
-	print $fh pack('N', length $bytes), $bytes;
-	print $fh pack('n', 0xFFFF);
-	close $fh;
-	return $path;
-}
-
 sub money { my ($amount) = @_; return pack('q>q>', $amount < 0 ? -1 : 0, $amount); }
 
 # version, key type 1 (integer), scale, customers, then per customer: id,
@@ -76,14 +65,14 @@ sub subs_bytes
 my $day = 86400 * 1000000;
 my $good = subs_bytes(1, 2, 2, [ 3, 0, 1250, $day, 0 ], [ 7, 0, 50, 2 * $day, 75 ]);
 $target->safe_psql('postgres', 'CREATE TABLE incoming (LIKE timelines)');
-$target->safe_psql('postgres', "COPY incoming FROM '" . copy_file_with('valid', $good) . "' (FORMAT binary)");
+$target->safe_psql('postgres', "COPY incoming FROM '" . binary_copy_file($target, 'valid', 'valid', $good) . "' (FORMAT binary)");
 is($target->safe_psql('postgres', 'SELECT u FROM incoming'),
 	'v1 integer scale=2; 3 2000-01-01T00:00:00Z=12.50 2000-01-02T00:00:00Z=0.00; '
 	  . '7 2000-01-01T00:00:00Z=0.50 2000-01-03T00:00:00Z=0.75',
 	'a hand-made binary summary reads');
 # customers in any order (byte order differs between encodings), stored sorted
 $target->safe_psql('postgres', "COPY incoming FROM '"
-	  . copy_file_with('unsorted', subs_bytes(1, 2, 2, [ 7, 0, 50, 2 * $day, 75 ], [ 3, 0, 1250, $day, 0 ])) . "' (FORMAT binary)");
+	  . binary_copy_file($target, 'unsorted', 'unsorted', subs_bytes(1, 2, 2, [ 7, 0, 50, 2 * $day, 75 ], [ 3, 0, 1250, $day, 0 ])) . "' (FORMAT binary)");
 is($target->safe_psql('postgres', "SELECT count(*) FROM (SELECT u FROM incoming GROUP BY u) AS t"), '1', 'customers in any order read as the same summary');
 
 my %malformed = (
@@ -103,16 +92,7 @@ my %malformed = (
 	duplicate_apart => [ subs_bytes(1, 2, 3, [ 7, 0, 5 ], [ 3, 0, 5 ], [ 7, $day, 5 ]), qr/Customer 7 appears more than once/ ],
 	trailing => [ $good . "\0", qr/incorrect binary data format/ ],);
 
-for my $case (sort keys %malformed)
-{
-	my ($bytes, $message) = @{ $malformed{$case} };
-	my ($status, $stdout, $stderr) = $target->psql('postgres',
-		"COPY incoming FROM '" . copy_file_with($case, $bytes) . "' (FORMAT binary)");
-	isnt($status, 0, "$case is rejected");
-	like($stderr, $message, "$case names the problem");
-}
-is($target->safe_psql('postgres', 'SELECT count(*) FROM incoming'), '2', 'rejected rows were not stored');
-is($target->safe_psql('postgres', 'SELECT 1'), '1', 'the server survived every malformed input');
+rejects_each($target, 'incoming', 2, sub { @_ }, %malformed);
 
 $source->stop;
 $target->stop;

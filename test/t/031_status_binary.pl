@@ -6,6 +6,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::RealBin;
+use KpiCopy;
 
 my $source = PostgreSQL::Test::Cluster->new('status_source');
 $source->init;
@@ -39,20 +42,6 @@ my $kpis = q{SELECT sum(extract(epoch FROM time_in_status(h, 'pending', '9999-12
 is($target->safe_psql('postgres', $kpis), $source->safe_psql('postgres', $kpis),
 	'time in status of the copied summaries is the same');
 
-# A binary COPY file holding one row of (label, h) with the given bytes.
-sub copy_file_with
-{
-	my ($name, $bytes) = @_;
-	my $path = $target->basedir . "/$name.copy";
-	open my $fh, '>:raw', $path or die "cannot write $path: $!";
-	print $fh "PGCOPY\n\377\r\n\0", pack('NN', 0, 0);
-	print $fh pack('n', 2), pack('N', length $name), $name;
-	print $fh pack('N', length $bytes), $bytes;
-	print $fh pack('n', 0xFFFF);
-	close $fh;
-	return $path;
-}
-
 # version, count, then each change as time and status
 sub status_bytes
 {
@@ -65,13 +54,13 @@ sub status_bytes
 my $hour = 3600 * 1000000;
 my $good = status_bytes(1, 3, 0, 'new', $hour, 'open', 2 * $hour, 'solved');
 $target->safe_psql('postgres', 'CREATE TABLE incoming (LIKE histories)');
-$target->safe_psql('postgres', "COPY incoming FROM '" . copy_file_with('valid', $good) . "' (FORMAT binary)");
+$target->safe_psql('postgres', "COPY incoming FROM '" . binary_copy_file($target, 'valid', 'valid', $good) . "' (FORMAT binary)");
 is($target->safe_psql('postgres', 'SELECT h FROM incoming'),
 	'v1 2000-01-01T00:00:00Z "new", 2000-01-01T01:00:00Z "open", 2000-01-01T02:00:00Z "solved"',
 	'a hand-made binary summary reads');
 # changes at one instant in any order (byte order differs between encodings), stored sorted
 $target->safe_psql('postgres', "COPY incoming FROM '"
-	  . copy_file_with('ties', status_bytes(1, 2, 0, 'b', 0, 'a')) . "' (FORMAT binary)");
+	  . binary_copy_file($target, 'ties', 'ties', status_bytes(1, 2, 0, 'b', 0, 'a')) . "' (FORMAT binary)");
 is($target->safe_psql('postgres', "SELECT h FROM incoming WHERE label = 'ties'"),
 	'v1 2000-01-01T00:00:00Z "a", 2000-01-01T00:00:00Z "b"', 'changes at one instant in any order are stored in byte order');
 
@@ -88,16 +77,7 @@ my %malformed = (
 	bad_encoding => [ status_bytes(1, 1, 0, "\xff\xfe"), qr/invalid byte sequence/ ],
 	trailing => [ $good . "\0", qr/bytes after the last change/ ],);
 
-for my $case (sort keys %malformed)
-{
-	my ($bytes, $message) = @{ $malformed{$case} };
-	my ($status, $stdout, $stderr) = $target->psql('postgres',
-		"COPY incoming FROM '" . copy_file_with($case, $bytes) . "' (FORMAT binary)");
-	isnt($status, 0, "$case is rejected");
-	like($stderr, $message, "$case names the problem");
-}
-is($target->safe_psql('postgres', 'SELECT count(*) FROM incoming'), '2', 'rejected rows were not stored');
-is($target->safe_psql('postgres', 'SELECT 1'), '1', 'the server survived every malformed input');
+rejects_each($target, 'incoming', 2, sub { @_ }, %malformed);
 
 $source->stop;
 $target->stop;
