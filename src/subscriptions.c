@@ -212,20 +212,46 @@ subs_rescale(FunctionCallInfo fcinfo, SubsSummary *s, int scale)
 	s->scale = scale;
 }
 
-static int
-compare_events(const void *a, const void *b, void *arg)
+/* by customer, then time; integer keys, the common case, without building keys */
+static inline int
+compare_events(const SubsEvent *a, const SubsEvent *b, SubsSummary *s)
 {
-	SubsSummary *s = (SubsSummary *) arg;
-	const SubsEvent *ea = (const SubsEvent *) a;
-	const SubsEvent *eb = (const SubsEvent *) b;
-	KpiKey		ka = event_key(s, ea);
-	KpiKey		kb = event_key(s, eb);
-	int			cmp = kpi_key_compare(s->key_kind, &ka, &kb);
+	int			cmp;
 
+	if (s->key_kind == KPI_KEY_INTEGER)
+	{
+		int64		ka,
+					kb;
+
+		memcpy(&ka, a->key, sizeof(int64));
+		memcpy(&kb, b->key, sizeof(int64));
+		cmp = (ka > kb) - (ka < kb);
+	}
+	else
+	{
+		KpiKey		ka = event_key(s, a);
+		KpiKey		kb = event_key(s, b);
+
+		cmp = kpi_key_compare(s->key_kind, &ka, &kb);
+	}
 	if (cmp != 0)
 		return cmp;
-	return (ea->at > eb->at) - (ea->at < eb->at);
+	return (a->at > b->at) - (a->at < b->at);
 }
+
+/*
+ * The final function's sort of every change point is most of an MRR
+ * query's time, and the one part parallel workers cannot share: a sort
+ * with the comparison inlined costs a fraction of qsort_arg's.
+ */
+#define ST_SORT sort_events
+#define ST_ELEMENT_TYPE SubsEvent
+#define ST_COMPARE(a, b, arg) compare_events(a, b, arg)
+#define ST_COMPARE_ARG_TYPE SubsSummary
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /*
  * The canonical form of s: events sorted by customer and time, one per
@@ -245,7 +271,7 @@ subs_sorted(FunctionCallInfo fcinfo, SubsSummary *s)
 
 	events = palloc_extended(Max(s->count, 1) * sizeof(SubsEvent), MCXT_ALLOC_HUGE);
 	memcpy(events, s->events, (Size) s->count * sizeof(SubsEvent));
-	qsort_arg(events, s->count, sizeof(SubsEvent), compare_events, s);
+	sort_events(events, s->count, s);
 
 	result = subs_new(s->key_kind, s->scale, true, s->count, s->keys_used);
 	while (i < s->count)

@@ -261,6 +261,7 @@ INSERT INTO bench_case (name, workers, query) VALUES
     ('count(*) on facts',             0, 'SELECT count(*) FROM facts'),
     ('count(*) on orders',            0, 'SELECT count(*) FROM orders'),
     ('count(*) on mrr',               0, 'SELECT count(*) FROM mrr'),
+    ('count(*) on subscriptions',     0, 'SELECT count(*) FROM subscriptions'),
     ('mrr_summary',                   0, 'SELECT mrr_summary(prev_mrr, curr_mrr) FROM mrr'),
     ('count(*) by account',           0, 'SELECT account, count(*) FROM metrics GROUP BY account'),
     ('health_score_agg by account',   0, 'SELECT account, health_score_agg(name, value, weight) FROM metrics GROUP BY account'),
@@ -376,7 +377,8 @@ SELECT c.name || CASE w WHEN 1 THEN ', 1 worker' ELSE ', 2 workers' END, w, c.qu
  WHERE c.name IN ('count(score)', 'nps_agg(score)', 'count(score) by month', 'nps_agg(score) by month',
                   'count(*) on facts', 'churn_rate(churned)', 'median_duration',
                   'count(*) on orders', 'clv(customer, amount, purchased_at)', 'two-stage CLV',
-                  'count(*) on mrr', 'mrr_summary', 'count(*) by account', 'health_score_agg by account')
+                  'count(*) on mrr', 'mrr_summary', 'count(*) on subscriptions', 'mrr_movements(subscription_summary)',
+                  'count(*) by account', 'health_score_agg by account')
  ORDER BY c.id, w;
 
 -- The cases with workers get a parallel plan whatever the planner thinks of
@@ -497,7 +499,9 @@ SELECT ratio, round(value::numeric, 3) AS value, target,
     ('speedup with 2 workers: clv',                   pg_temp.ms('clv(customer, amount, purchased_at)') / pg_temp.ms('clv(customer, amount, purchased_at), 2 workers'), '>= 1.2',
         pg_temp.ms('clv(customer, amount, purchased_at)') / pg_temp.ms('clv(customer, amount, purchased_at), 2 workers') >= 1.2),
     ('speedup with 1 worker: clv',                    pg_temp.ms('clv(customer, amount, purchased_at)') / pg_temp.ms('clv(customer, amount, purchased_at), 1 worker'), '>= 1',
-        pg_temp.ms('clv(customer, amount, purchased_at)') >= pg_temp.ms('clv(customer, amount, purchased_at), 1 worker'))
+        pg_temp.ms('clv(customer, amount, purchased_at)') >= pg_temp.ms('clv(customer, amount, purchased_at), 1 worker')),
+    ('speedup with 2 workers: subscription_summary',  pg_temp.ms('mrr_movements(subscription_summary)') / pg_temp.ms('mrr_movements(subscription_summary), 2 workers'), '>= 1',
+        pg_temp.ms('mrr_movements(subscription_summary)') >= pg_temp.ms('mrr_movements(subscription_summary), 2 workers'))
   ) AS r(ratio, value, target, meets);
 
 SELECT ratio, round(value::numeric, 3) AS value, target, CASE WHEN value >= 5 THEN 'PASS' ELSE 'MISS' END AS result
@@ -547,6 +551,8 @@ SELECT family, aggregate, round((pg_temp.ms(serial) / pg_temp.ms(serial || ', 1 
                ('revenue', 'clv(customer, amount, purchased_at)', 'clv(customer, amount, purchased_at)', 'count(*) on orders'),
                ('revenue', 'two-stage CLV SQL (GROUP BY customer, then aggregate)', 'two-stage CLV', 'count(*) on orders'),
                ('revenue', 'mrr_summary(prev_mrr, curr_mrr)', 'mrr_summary', 'count(*) on mrr'),
+               ('subscriptions', 'mrr_movements(subscription_summary(customer, mrr, valid_from, valid_to))',
+                'mrr_movements(subscription_summary)', 'count(*) on subscriptions'),
                ('health', 'health_score_agg(name, value, weight) by account', 'health_score_agg by account', 'count(*) by account'))
        AS f(family, aggregate, serial, reference);
 
