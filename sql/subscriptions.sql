@@ -80,6 +80,23 @@ SELECT rollup(part) = (SELECT s FROM summary) AS rollup_by_subscription
 SELECT count(*) AS distinct_summaries
   FROM (SELECT s FROM summary UNION SELECT s::text::subscription_summary FROM summary) AS t;
 SELECT rollup(s) IS NULL AS empty_rollup FROM summary WHERE false;
+-- Running aggregates call the final function after each row and then go
+-- on adding rows (or merging summaries) into the same state: every prefix
+-- equals the aggregate of that prefix alone.
+CREATE TEMP TABLE running_rows AS
+SELECT k, 'c' || (k * 7 % 11) AS customer, (k % 4 * 12.5)::numeric AS mrr,
+       timestamptz '2024-01-01' + k * interval '5 days' AS valid_from,
+       CASE WHEN k % 3 > 0 THEN timestamptz '2024-01-01' + k * interval '9 days' END AS valid_to
+  FROM generate_series(1, 40) AS k;
+SELECT bool_and(w.running = (SELECT subscription_summary(p.customer, p.mrr, p.valid_from, p.valid_to)
+                               FROM running_rows AS p WHERE p.k <= w.k)) AS running_equals_prefixes
+  FROM (SELECT k, subscription_summary(customer, mrr, valid_from, valid_to) OVER (ORDER BY k) AS running
+          FROM running_rows) AS w;
+SELECT bool_and(w.running = (SELECT subscription_summary(p.customer, p.mrr, p.valid_from, p.valid_to)
+                               FROM running_rows AS p WHERE p.k % 5 <= w.g)) AS running_rollup_equals_prefixes
+  FROM (SELECT g, rollup(part) OVER (ORDER BY g) AS running
+          FROM (SELECT k % 5 AS g, subscription_summary(customer, mrr, valid_from, valid_to) AS part
+                  FROM running_rows GROUP BY k % 5) AS parts) AS w;
 SELECT subscription_summary(customer, mrr, valid_from, valid_to) IS NULL AS no_rows FROM subs WHERE false;
 SELECT 'v1 integer scale=2'::subscription_summary;
 SELECT 'v1 uuid scale=0; a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11 2024-01-01T00:00:00Z=5 2024-02-01T00:00:00Z=0'::subscription_summary;

@@ -149,11 +149,16 @@ kpi_aggregate(const Aggref *aggref, Oid function)
 const char *
 kpi_caller_name(FunctionCallInfo fcinfo)
 {
-	Aggref	   *aggref = AggGetAggref(fcinfo);
-	Oid			function = fcinfo->flinfo != NULL ? fcinfo->flinfo->fn_oid : InvalidOid;
+	Aggref	   *aggref;
+	Oid			function;
 	Oid			named;
 	char	   *name;
 
+	/* an expanded state flattened by the executor has no call to name */
+	if (fcinfo == NULL)
+		return "kpi_ext";
+	aggref = AggGetAggref(fcinfo);
+	function = fcinfo->flinfo != NULL ? fcinfo->flinfo->fn_oid : InvalidOid;
 	if (aggref != NULL)
 		named = OidIsValid(function) ? kpi_aggregate(aggref, function) : aggref->aggfnoid;
 	else if (OidIsValid(function))

@@ -28,6 +28,8 @@
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/expandeddatum.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
@@ -192,12 +194,10 @@ subs_grown(FunctionCallInfo fcinfo, SubsSummary *s, int64 extra_events, int64 ex
 	return copy;
 }
 
-/* The summary to change: in place inside an aggregate, else a copy. */
+/* A checked copy of s to change, outside an aggregate. */
 static SubsSummary *
 subs_mutable(FunctionCallInfo fcinfo, SubsSummary *s)
 {
-	if (kpi_in_aggregate(fcinfo) && !s->sorted)
-		return s;
 	subs_check(s);
 	return subs_grown(fcinfo, s, 0, 0);
 }
@@ -254,24 +254,17 @@ compare_events(const SubsEvent *a, const SubsEvent *b, SubsSummary *s)
 #include "lib/sort_template.h"
 
 /*
- * The canonical form of s: events sorted by customer and time, one per
- * customer and time, none that changes nothing, each text key stored once.
- * Checks that every customer's MRR stays within 38 digits.
+ * The canonical form of s from its events in sorted order (keys in s's key
+ * area): one per customer and time, none that changes nothing, each text
+ * key stored once.  Checks that every customer's MRR stays within 38
+ * digits; fcinfo names the caller in that error, or is NULL.
  */
 static SubsSummary *
-subs_sorted(FunctionCallInfo fcinfo, SubsSummary *s)
+subs_canonical(FunctionCallInfo fcinfo, SubsSummary *s, const SubsEvent *events)
 {
-	SubsEvent  *events;
 	SubsSummary *result;
 	int32		n = 0;
 	int32		i = 0;
-
-	if (s->sorted)
-		return s;
-
-	events = palloc_extended(Max(s->count, 1) * sizeof(SubsEvent), MCXT_ALLOC_HUGE);
-	memcpy(events, s->events, (Size) s->count * sizeof(SubsEvent));
-	sort_events(events, s->count, s);
 
 	result = subs_new(s->key_kind, s->scale, true, s->count, s->keys_used);
 	while (i < s->count)
@@ -312,28 +305,259 @@ subs_sorted(FunctionCallInfo fcinfo, SubsSummary *s)
 			n++;
 		}
 	}
-	pfree(events);
-	/* the merged points fit in fewer slots: keep only those */
+	/* the merged points fit in fewer slots: shrink in place, keys moved down */
 	if (n < result->capacity || result->keys_used < result->keys_capacity)
 	{
-		SubsSummary *tight = subs_new(result->key_kind, result->scale, true, n, result->keys_used);
-
-		memcpy(tight->events, result->events, (Size) n * sizeof(SubsEvent));
-		tight->count = n;
-		tight->keys_used = result->keys_used;
-		memcpy(subs_keys(tight), subs_keys(result), result->keys_used);
-		pfree(result);
-		result = tight;
+		memmove(&result->events[n], subs_keys(result), result->keys_used);
+		result->capacity = n;
+		result->keys_capacity = result->keys_used;
+		result = repalloc(result, subs_size(n, result->keys_used));
+		SET_VARSIZE(result, subs_size(n, result->keys_used));
 	}
-	else
-		result->count = n;
+	result->count = n;
 	return result;
 }
 
-static Datum
-subs_result(FunctionCallInfo fcinfo, SubsSummary *s)
+/* The canonical form of s, s itself if it is. */
+static SubsSummary *
+subs_sorted(FunctionCallInfo fcinfo, SubsSummary *s)
 {
-	PG_RETURN_POINTER(kpi_in_aggregate(fcinfo) ? s : subs_sorted(fcinfo, s));
+	SubsEvent  *events;
+	SubsSummary *result;
+
+	if (s->sorted)
+		return s;
+	events = palloc_extended(Max(s->count, 1) * sizeof(SubsEvent), MCXT_ALLOC_HUGE);
+	memcpy(events, s->events, (Size) s->count * sizeof(SubsEvent));
+	sort_events(events, s->count, s);
+	result = subs_canonical(fcinfo, s, events);
+	pfree(events);
+	return result;
+}
+
+/*
+ * Inside an aggregate the state is an expanded object: the change points in
+ * one buffer, in runs that are each sorted (a canonical summary merged in)
+ * or not (rows).  Its flat form, what a parallel worker sends the leader,
+ * is the canonical summary, so each worker sorts its own rows and the
+ * leader, whose final sort used to be most of the time, only merges sorted
+ * runs.  The buffer grows inside the object, so the executor never copies
+ * the state.
+ */
+typedef struct SubsExpanded
+{
+	ExpandedObjectHeader hdr;
+	SubsSummary *s;				/* the points, unsorted as a whole, in hdr.eoh_context */
+	int32	   *run_start;		/* run i is [run_start[i], run_start[i + 1]), the last to s->count */
+	bool	   *run_sorted;
+	int32		nruns;
+	int32		runs_capacity;
+	SubsSummary *flat;			/* the canonical form once asked for, until the next change */
+} SubsExpanded;
+
+static SubsSummary *subs_expanded_sorted(FunctionCallInfo fcinfo, SubsExpanded *e);
+
+static Size
+subs_flat_size(ExpandedObjectHeader *eohptr)
+{
+	SubsExpanded *e = (SubsExpanded *) eohptr;
+
+	if (e->flat == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(e->hdr.eoh_context);
+
+		e->flat = subs_expanded_sorted(NULL, e);
+		MemoryContextSwitchTo(old);
+	}
+	return VARSIZE(e->flat);
+}
+
+static void
+subs_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	SubsExpanded *e = (SubsExpanded *) eohptr;
+
+	Assert(e->flat != NULL && allocated_size == VARSIZE(e->flat));
+	memcpy(result, e->flat, allocated_size);
+}
+
+static const ExpandedObjectMethods subs_expanded_methods = {
+	subs_flat_size,
+	subs_flatten_into
+};
+
+/* Our expanded object behind value (only a read-write pointer if read_write), or NULL. */
+static SubsExpanded *
+subs_expanded(Datum value, bool read_write)
+{
+	ExpandedObjectHeader *eoh;
+
+	if (!(read_write ? VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(value)) :
+		  VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(value))))
+		return NULL;
+	eoh = DatumGetEOHP(value);
+	return eoh->eoh_methods == &subs_expanded_methods ? (SubsExpanded *) eoh : NULL;
+}
+
+/* Marks [start, s->count) as a run; rows extend an unsorted last run. */
+static void
+subs_add_run(SubsExpanded *e, int32 start, bool sorted)
+{
+	if (e->nruns > 0 && !sorted && !e->run_sorted[e->nruns - 1])
+		return;
+	if (e->nruns == e->runs_capacity)
+	{
+		e->runs_capacity *= 2;
+		e->run_start = repalloc(e->run_start, e->runs_capacity * sizeof(int32));
+		e->run_sorted = repalloc(e->run_sorted, e->runs_capacity * sizeof(bool));
+	}
+	e->run_start[e->nruns] = start;
+	e->run_sorted[e->nruns] = sorted;
+	e->nruns++;
+}
+
+/*
+ * A new expanded state in the aggregate's memory holding a copy of s (NULL:
+ * an empty summary keyed by kind) as one run, with room for what the
+ * caller adds next, so the copy is the only one.
+ */
+static SubsExpanded *
+subs_expanded_new(FunctionCallInfo fcinfo, MemoryContext aggcontext, SubsSummary *s, KpiKeyKind kind,
+				  int64 extra_events, int64 extra_key_bytes)
+{
+	MemoryContext context = AllocSetContextCreate(aggcontext, "subscription_summary state",
+												  ALLOCSET_START_SMALL_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(context);
+	SubsExpanded *e = palloc0(sizeof(SubsExpanded));
+
+	EOH_init_header(&e->hdr, &subs_expanded_methods, context);
+	e->runs_capacity = 4;
+	e->run_start = palloc(e->runs_capacity * sizeof(int32));
+	e->run_sorted = palloc(e->runs_capacity * sizeof(bool));
+	if (s == NULL)
+		e->s = subs_new(kind, 0, false, SUBS_MIN_CAPACITY, kind == KPI_KEY_TEXT ? 256 : 0);
+	else
+	{
+		subs_check(s);
+		e->s = subs_grown(fcinfo, s, extra_events, extra_key_bytes);
+		if (s->count > 0)
+			subs_add_run(e, 0, s->sorted);
+	}
+	MemoryContextSwitchTo(old);
+	return e;
+}
+
+/* Room in e for extra_events more events and extra_key_bytes more key bytes. */
+static void
+subs_expanded_reserve(FunctionCallInfo fcinfo, SubsExpanded *e, int64 extra_events, int64 extra_key_bytes)
+{
+	if (e->flat != NULL)
+	{
+		pfree(e->flat);
+		e->flat = NULL;
+	}
+	if ((int64) e->s->count + extra_events > e->s->capacity ||
+		(int64) e->s->keys_used + extra_key_bytes > e->s->keys_capacity)
+	{
+		MemoryContext old = MemoryContextSwitchTo(e->hdr.eoh_context);
+		SubsSummary *grown = subs_grown(fcinfo, e->s, extra_events, extra_key_bytes);
+
+		pfree(e->s);
+		e->s = grown;
+		MemoryContextSwitchTo(old);
+	}
+}
+
+/* Merges the sorted runs a and b, of na and nb events, into out. */
+static void
+merge_runs(SubsSummary *s, const SubsEvent *a, int32 na, const SubsEvent *b, int32 nb, SubsEvent *out)
+{
+	int32		i = 0,
+				j = 0;
+
+	while (i < na && j < nb)
+		*out++ = compare_events(&b[j], &a[i], s) < 0 ? b[j++] : a[i++];
+	memcpy(out, a + i, (Size) (na - i) * sizeof(SubsEvent));
+	memcpy(out + (na - i), b + j, (Size) (nb - j) * sizeof(SubsEvent));
+}
+
+/*
+ * The canonical form of an expanded state.  Sorts its unsorted runs and
+ * merges the runs pairwise, O(n log runs), leaving one sorted run behind,
+ * so that a window aggregate's next final call starts from there.
+ */
+static SubsSummary *
+subs_expanded_sorted(FunctionCallInfo fcinfo, SubsExpanded *e)
+{
+	SubsSummary *s = e->s;
+	SubsEvent  *buffer = NULL;
+	SubsEvent  *from = s->events;
+
+	for (int32 r = 0; r < e->nruns; r++)
+	{
+		int32		end = r + 1 < e->nruns ? e->run_start[r + 1] : s->count;
+
+		if (!e->run_sorted[r])
+			sort_events(s->events + e->run_start[r], end - e->run_start[r], s);
+		e->run_sorted[r] = true;
+	}
+	if (e->nruns > 1)
+		buffer = MemoryContextAllocExtended(e->hdr.eoh_context,
+											(Size) s->count * sizeof(SubsEvent), MCXT_ALLOC_HUGE);
+	while (e->nruns > 1)
+	{
+		SubsEvent  *to = from == s->events ? buffer : s->events;
+		int32		merged = 0;
+
+		for (int32 r = 0; r < e->nruns; r += 2)
+		{
+			int32		start = e->run_start[r];
+			int32		middle = r + 1 < e->nruns ? e->run_start[r + 1] : s->count;
+			int32		end = r + 2 < e->nruns ? e->run_start[r + 2] : s->count;
+
+			CHECK_FOR_INTERRUPTS();
+			merge_runs(s, from + start, middle - start, from + middle, end - middle, to + start);
+			e->run_start[merged++] = start;
+		}
+		e->nruns = merged;
+		from = to;
+	}
+	if (from != s->events)
+		memcpy(s->events, from, (Size) s->count * sizeof(SubsEvent));
+	if (buffer != NULL)
+		pfree(buffer);
+	return subs_canonical(fcinfo, s, s->events);
+}
+
+/*
+ * What a transition or combine step changes: in an aggregate our expanded
+ * object, made on the first call (from value, a flat state, unless NULL)
+ * with room for the extra events and key bytes about to be added; outside
+ * one, NULL, and the caller works on a flat copy.
+ */
+static SubsExpanded *
+subs_state(FunctionCallInfo fcinfo, Datum value, bool isnull, KpiKeyKind kind,
+		   int64 extra_events, int64 extra_key_bytes)
+{
+	MemoryContext aggcontext;
+	SubsExpanded *e;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		return NULL;
+	e = isnull ? NULL : subs_expanded(value, true);
+	if (e == NULL)
+		e = subs_expanded_new(fcinfo, aggcontext,
+							  isnull ? NULL : (SubsSummary *) PG_DETOAST_DATUM(value), kind,
+							  extra_events, extra_key_bytes);
+	return e;
+}
+
+static Datum
+subs_result(FunctionCallInfo fcinfo, SubsExpanded *e, SubsSummary *s)
+{
+	if (e != NULL)
+		return EOHPGetRWDatum(&e->hdr);
+	PG_RETURN_POINTER(subs_sorted(fcinfo, s));
 }
 
 /* Times within years 1..9999 in UTC, which the text form spells. */
@@ -363,7 +587,9 @@ check_time(FunctionCallInfo fcinfo, const char *name, TimestampTz at)
 static Datum
 subs_transition(FunctionCallInfo fcinfo, KpiKeyKind kind, const KpiKey *key)
 {
+	SubsExpanded *e;
 	SubsSummary *s;
+	int32		start;
 	TimestampTz from;
 	TimestampTz to;
 	bool		open;
@@ -399,29 +625,38 @@ subs_transition(FunctionCallInfo fcinfo, KpiKeyKind kind, const KpiKey *key)
 						DatumGetCString(DirectFunctionCall1(numeric_out, PG_GETARG_DATUM(2))),
 						KPI_MONEY_MAX_SCALE)));
 
-	if (PG_ARGISNULL(0))
+	e = subs_state(fcinfo, PG_GETARG_DATUM(0), PG_ARGISNULL(0), kind, 2,
+				   kind == KPI_KEY_TEXT ? key->len : 0);
+	if (e != NULL)
+		s = e->s;
+	else if (PG_ARGISNULL(0))
 		s = subs_new(kind, 0, false, SUBS_MIN_CAPACITY, kind == KPI_KEY_TEXT ? 256 : 0);
 	else
-	{
 		s = subs_mutable(fcinfo, PG_GETARG_SUBS(0));
-		if (s->key_kind != kind)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s: this subscription_summary is keyed by %s, not %s",
-							kpi_caller_name(fcinfo), kpi_key_kind_words[s->key_kind],
-							kpi_key_kind_words[kind])));
-	}
+	if (s->key_kind != kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s: this subscription_summary is keyed by %s, not %s",
+						kpi_caller_name(fcinfo), kpi_key_kind_words[s->key_kind],
+						kpi_key_kind_words[kind])));
 	/* a free subscription changes no customer's MRR */
 	if (units == 0)
-		return subs_result(fcinfo, s);
+		return subs_result(fcinfo, e, s);
+
+	key_bytes = kind == KPI_KEY_TEXT ? key->len : 0;
+	if (e != NULL)
+	{
+		subs_expanded_reserve(fcinfo, e, 2, key_bytes);
+		s = e->s;
+	}
+	else if (s->count + 2 > s->capacity || s->keys_used + key_bytes > s->keys_capacity)
+		s = subs_grown(fcinfo, s, 2, key_bytes);
 	if (scale > s->scale)
 		subs_rescale(fcinfo, s, scale);
 	else if (!kpi_money_rescale(&units, scale, s->scale))
 		kpi_money_overflow(fcinfo, "an MRR");
 
-	key_bytes = kind == KPI_KEY_TEXT ? key->len : 0;
-	if (s->count + 2 > s->capacity || s->keys_used + key_bytes > s->keys_capacity)
-		s = subs_grown(fcinfo, s, 2, key_bytes);
+	start = s->count;
 	set_key(s, &s->events[s->count], key);
 	s->events[s->count].at = from;
 	s->events[s->count].delta = units;
@@ -433,7 +668,9 @@ subs_transition(FunctionCallInfo fcinfo, KpiKeyKind kind, const KpiKey *key)
 		s->events[s->count].delta = -units;
 		s->count++;
 	}
-	return subs_result(fcinfo, s);
+	if (e != NULL)
+		subs_add_run(e, start, false);
+	return subs_result(fcinfo, e, s);
 }
 
 KPI_KEYED_TRANSITIONS(subscription_summary_add, subs_transition)
@@ -446,11 +683,15 @@ PG_FUNCTION_INFO_V1(subscription_summary_merge);
 Datum
 subscription_summary_merge(PG_FUNCTION_ARGS)
 {
-	SubsSummary *s = subs_mutable(fcinfo, PG_GETARG_SUBS(0));
 	SubsSummary *other = PG_GETARG_SUBS(1);
+	SubsExpanded *e;
+	SubsSummary *s;
 	int32		base;
+	int32		start;
 
 	subs_check(other);
+	e = subs_state(fcinfo, PG_GETARG_DATUM(0), false, KPI_KEY_INTEGER, other->count, other->keys_used);
+	s = e != NULL ? e->s : subs_mutable(fcinfo, PG_GETARG_SUBS(0));
 	if (s->key_kind != other->key_kind)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -458,43 +699,58 @@ subscription_summary_merge(PG_FUNCTION_ARGS)
 						kpi_caller_name(fcinfo), kpi_key_kind_words[s->key_kind],
 						kpi_key_kind_words[other->key_kind]),
 				 errdetail("Customer ids of different types never name the same customer.")));
+	if (other->count == 0)
+		return subs_result(fcinfo, e, s);
+	if (e != NULL)
+	{
+		subs_expanded_reserve(fcinfo, e, other->count, other->keys_used);
+		s = e->s;
+	}
+	else if ((int64) s->count + other->count > s->capacity ||
+			 (int64) s->keys_used + other->keys_used > s->keys_capacity)
+		s = subs_grown(fcinfo, s, other->count, other->keys_used);
 	if (other->scale > s->scale)
 		subs_rescale(fcinfo, s, other->scale);
-	if ((int64) s->count + other->count > s->capacity ||
-		(int64) s->keys_used + other->keys_used > s->keys_capacity)
-		s = subs_grown(fcinfo, s, other->count, other->keys_used);
 
 	base = s->keys_used;
 	memcpy(subs_keys(s) + base, subs_keys(other), other->keys_used);
 	s->keys_used += other->keys_used;
+	start = s->count;
 	for (int32 i = 0; i < other->count; i++)
 	{
-		SubsEvent  *e = &s->events[s->count + i];
+		SubsEvent  *ev = &s->events[s->count + i];
 
-		*e = other->events[i];
-		if (!kpi_money_rescale(&e->delta, other->scale, s->scale))
+		*ev = other->events[i];
+		if (!kpi_money_rescale(&ev->delta, other->scale, s->scale))
 			kpi_money_overflow(fcinfo, "a customer's MRR");
 		if (s->key_kind == KPI_KEY_TEXT)
 		{
 			uint32		offset;
 			uint32		len;
 
-			memcpy(&offset, e->key, sizeof(uint32));
-			memcpy(&len, e->key + sizeof(uint32), sizeof(uint32));
+			memcpy(&offset, ev->key, sizeof(uint32));
+			memcpy(&len, ev->key + sizeof(uint32), sizeof(uint32));
 			if ((uint64) offset + len > (uint64) other->keys_used)
 				kpi_corrupt(SUBS_TYPE, "A customer key lies outside the summary.");
 			offset += (uint32) base;
-			memcpy(e->key, &offset, sizeof(uint32));
+			memcpy(ev->key, &offset, sizeof(uint32));
 		}
 	}
 	s->count += other->count;
-	return subs_result(fcinfo, s);
+	if (e != NULL)
+		subs_add_run(e, start, other->sorted);
+	return subs_result(fcinfo, e, s);
 }
 
 PG_FUNCTION_INFO_V1(subscription_summary_final);
 Datum
 subscription_summary_final(PG_FUNCTION_ARGS)
 {
+	/* the executor hands a final function a read-only pointer */
+	SubsExpanded *e = subs_expanded(PG_GETARG_DATUM(0), false);
+
+	if (e != NULL)
+		PG_RETURN_POINTER(subs_expanded_sorted(fcinfo, e));
 	PG_RETURN_POINTER(subs_sorted(fcinfo, PG_GETARG_SUBS(0)));
 }
 

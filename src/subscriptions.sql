@@ -52,8 +52,9 @@ CREATE FUNCTION subscription_summary_final(subscription_summary) RETURNS subscri
 COMMENT ON FUNCTION subscription_summary_final(subscription_summary) IS
     'final function of subscription_summary(...) and rollup: each customer''s change points in key and time order';
 
--- The state is subscription_summary itself: change points appended in
--- place with spare room; the final function sorts and merges them.
+-- The state is subscription_summary: inside the aggregate an expanded
+-- object that rows are appended to; its flat form, what a parallel worker
+-- sends, is the sorted summary, so the leader only merges sorted runs.
 --@ since 1.1
 --@ each key
 --@      integer
