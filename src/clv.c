@@ -24,7 +24,6 @@
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
-#include "utils/expandeddatum.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
@@ -143,13 +142,7 @@ static const ExpandedObjectMethods clv_expanded_methods = {
 static ClvExpanded *
 clv_expanded(Datum value, bool read_write)
 {
-	ExpandedObjectHeader *eoh;
-
-	if (!(read_write ? VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(value)) :
-		  VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(value))))
-		return NULL;
-	eoh = DatumGetEOHP(value);
-	return eoh->eoh_methods == &clv_expanded_methods ? (ClvExpanded *) eoh : NULL;
+	return (ClvExpanded *) kpi_expanded_object(value, read_write, &clv_expanded_methods);
 }
 
 /* A summary argument: an expanded state's table read in place, else detoasted. */

@@ -271,6 +271,18 @@ kpi_summary_header(Datum value, Size header_size, Size *size, const char *type_n
 	return slice;
 }
 
+ExpandedObjectHeader *
+kpi_expanded_object(Datum value, bool read_write, const ExpandedObjectMethods *methods)
+{
+	ExpandedObjectHeader *eoh;
+
+	if (!(read_write ? VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(value)) :
+		  VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(value))))
+		return NULL;
+	eoh = DatumGetEOHP(value);
+	return eoh->eoh_methods == methods ? eoh : NULL;
+}
+
 bool
 kpi_grown_capacity(int64 records_wanted, int64 records_used, int64 bytes_wanted, int64 bytes_used,
 				   int32 min_records, int32 max_records, Size header, Size record,

@@ -17,6 +17,7 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "nodes/nodes.h"
+#include "utils/expandeddatum.h"
 #if PG_VERSION_NUM >= 160000
 #include "varatt.h"				/* VARDATA_ANY and friends moved here in 16 */
 #endif
@@ -136,6 +137,14 @@ extern bool kpi_grown_capacity(int64 records_wanted, int64 records_used,
 							   int64 bytes_wanted, int64 bytes_used,
 							   int32 min_records, int32 max_records, Size header,
 							   Size record, int32 *records, int32 *bytes);
+
+/*
+ * The expanded object behind value if it has these methods (and, when
+ * read_write, the pointer is a read-write one), else NULL: how a family
+ * finds its own aggregate state among the datums the executor passes.
+ */
+extern ExpandedObjectHeader *kpi_expanded_object(Datum value, bool read_write,
+												 const ExpandedObjectMethods *methods);
 
 /* stats.c */
 

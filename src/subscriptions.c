@@ -28,7 +28,6 @@
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
-#include "utils/expandeddatum.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
@@ -390,13 +389,7 @@ static const ExpandedObjectMethods subs_expanded_methods = {
 static SubsExpanded *
 subs_expanded(Datum value, bool read_write)
 {
-	ExpandedObjectHeader *eoh;
-
-	if (!(read_write ? VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(value)) :
-		  VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(value))))
-		return NULL;
-	eoh = DatumGetEOHP(value);
-	return eoh->eoh_methods == &subs_expanded_methods ? (SubsExpanded *) eoh : NULL;
+	return (SubsExpanded *) kpi_expanded_object(value, read_write, &subs_expanded_methods);
 }
 
 /* Marks [start, s->count) as a run; rows extend an unsorted last run. */
