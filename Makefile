@@ -11,7 +11,7 @@ PREVIOUS_VERSION = 1.0
 # keys, binin, money and common are what the families share (common.sql: the SQL
 # templates they all use, such as equality); catalog.sql is the kpi_catalog
 # view over all of them.
-FAMILIES = scores rates durations clv mrr btyd subscriptions calendar status sentiment health
+FAMILIES = scores rates durations clv mrr btyd purchases subscriptions calendar status sentiment health
 MODULE_big = kpi_ext
 OBJS = src/common.o src/stats.o src/textin.o src/keys.o src/binin.o src/money.o $(FAMILIES:%=src/%.o)
 FAMILY_SQL = src/common.sql $(FAMILIES:%=src/%.sql) src/catalog.sql
@@ -28,7 +28,7 @@ DOCS = README.md doc/kpi_ext.md doc/cookbook.md doc/operations.md doc/developmen
 EXTRA_CLEAN = $(DATA_built:%=%.tmp)
 
 # pg_regress suite: one file per KPI family, in sql/ and expected/.
-REGRESS = install scores rates durations clv mrr btyd subscriptions calendar status sentiment health searchpath statefuncs extremes scaleout
+REGRESS = install scores rates durations clv mrr btyd purchases subscriptions calendar status sentiment health searchpath statefuncs extremes scaleout
 
 # TAP tests (PostgreSQL::Test::Cluster) live under test/t.
 TAP_TESTS = 1

@@ -43,6 +43,12 @@ SELECT count(*) AS csv_rows,
        count(*) FILTER (WHERE v.x = c.x AND v.t_x = round(c.t_x, 2) AND v.t = round(c.t, 2)
                         AND v.zbar = round(c.mean_value, 2)) AS matching
   FROM cdnow_csv v LEFT JOIN cdnow_customers c ON c.customer = v.id;
+-- and btyd_customer gives the same rows straight from the orders
+SELECT count(*) AS customers,
+       count(*) FILTER (WHERE (b).x = c.x AND abs((b).t_x - c.t_x) < 1e-12 AND abs((b).t - c.t) < 1e-12
+                        AND abs((b).mean_value - c.mean_value) < 1e-12) AS same_as_sql
+  FROM (SELECT customer, btyd_customer(day, dollars, '1997-09-30') AS b FROM cdnow_orders GROUP BY customer) AS f
+  FULL JOIN cdnow_customers AS c USING (customer);
 
 CREATE TABLE cdnow_models AS
 SELECT bgnbd_fit(x, t_x::float8, t::float8) AS bg,

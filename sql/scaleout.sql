@@ -154,6 +154,8 @@ INSERT INTO scaleout_cases VALUES
      'subscription_summary(md5(customer::text)::uuid, prev_mrr, active_from, churned_at)', 'events', 'bucket', true),
     ('rollup(subscription_summary)', 'rollup(u)', 'subscription_summaries', 'bucket', true),
     ('status_summary(text,timestamp with time zone)', 'status_summary(metric, purchased_at)', 'events', 'bucket', true),
+    ('btyd_customer(date,numeric,date)', $$btyd_customer((purchased_at AT TIME ZONE 'UTC')::date, abs(amount), '2025-06-30')$$, 'events', 'bucket', true),
+    ('btyd_customer(date,numeric,date,interval)', $$btyd_customer((purchased_at AT TIME ZONE 'UTC')::date, abs(amount), '2025-06-30', '1 day')$$, 'events', 'bucket', true),
     ('health_score_agg(text,double precision,double precision)', 'health_score_agg(metric, value, weight)', 'events', 'account', false),
     -- the fits run once per group: a few large groups, one cohort each for sBG
     ('bgnbd_fit(bigint,double precision,double precision)', 'bgnbd_fit((id / 4) % 5, (id / 4) % 5 * 1.5, 10 + id % 7)', 'events', 'bucket', true),
@@ -383,7 +385,7 @@ CREATE TABLE partial_states (aggregate text, source text, grp text, part text,
                              score_summary score_summary, rate_summary rate_summary, duration_summary duration_summary,
                              clv_summary clv_summary, mrr_summary mrr_summary, health_score health_score,
                              sentiment_summary sentiment_summary, subscription_summary subscription_summary,
-                             btyd_summary btyd_summary, status_summary status_summary);
+                             btyd_summary btyd_summary, status_summary status_summary, btyd_purchases btyd_purchases);
 CREATE TABLE serial_states (aggregate text, source text, grp text, state text, answer text);
 DO $$
 DECLARE

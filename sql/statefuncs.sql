@@ -81,6 +81,12 @@ INSERT INTO sf_pool VALUES
     ('btyd_summary', 0, 5, 'empty_bgnbd', $$'v1 bgnbd rows=0'$$),
     ('btyd_summary', 0, 6, 'max_count', $$'v1 bgnbd rows=9223372036854775807; x=1 t_x=1 t=2 n=9223372036854775807'$$),
     ('btyd_summary', 0, 7, 'null', 'NULL'),
+    ('btyd_purchases', 0, 1, 'weeks', $$'v1 end=2024-03-31 unit=604800000000 scale=2; 2024-01-01=12.50 2024-01-15=7.25'$$),
+    ('btyd_purchases', 0, 2, 'empty', $$'v1 end=2024-03-31 unit=604800000000 scale=0'$$),
+    ('btyd_purchases', 0, 3, 'days', $$'v1 end=2024-03-31 unit=86400000000 scale=0; 2024-02-01=5'$$),
+    ('btyd_purchases', 0, 4, 'max_money', $$'v1 end=2024-03-31 unit=604800000000 scale=0; 2024-03-31=99999999999999999999999999999999999999'$$),
+    ('btyd_purchases', 0, 5, 'scale_38', $$'v1 end=2024-03-31 unit=604800000000 scale=38; 0001-01-01=0.00000000000000000000000000000000000001'$$),
+    ('btyd_purchases', 0, 6, 'null', 'NULL'),
     -- arguments; baselines first
     ('smallint', 0, 1, '5', '5'),
     ('smallint', 0, 2, '0', '0'), ('smallint', 0, 3, '10', '10'), ('smallint', 0, 4, '11', '11'),
@@ -125,6 +131,11 @@ INSERT INTO sf_pool VALUES
     ('text', 0, 2, 'empty', $$''$$), ('text', 0, 3, 'usage', $$'usage'$$), ('text', 0, 4, '64_bytes', $$repeat('n', 64)$$),
     ('text', 0, 5, 'quote', $$'a"b'$$), ('text', 0, 6, 'null', 'NULL'),
     ('text', 3, 1, 'id', $$'id'$$),
+    ('date', 0, 1, '2024-01-15', $$'2024-01-15'$$), ('date', 4, 1, '2024-03-31', $$'2024-03-31'$$),
+    ('date', 0, 2, 'year_1', $$'0001-01-01'$$), ('date', 0, 3, 'year_9999', $$'9999-12-31'$$),
+    ('date', 0, 4, 'bc', $$'4713-01-01 BC'$$), ('date', 0, 5, 'infinity', $$'infinity'$$),
+    ('date', 0, 6, '-infinity', $$'-infinity'$$), ('date', 0, 7, 'null', 'NULL'),
+    ('interval', 5, 1, '7d', $$'7 days'$$),
     ('uuid', 0, 1, 'uuid', $$'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'$$),
     ('uuid', 0, 2, 'nil', $$'00000000-0000-0000-0000-000000000000'$$), ('uuid', 0, 3, 'null', 'NULL');
 

@@ -2,7 +2,7 @@
  * keys.c
  *		Customer keys of the per-customer summaries (clv_summary,
  *		subscription_summary): their order and text form, and times in UTC
- *		as those text forms spell them.
+ *		and dates as those text forms spell them.
  */
 #include "postgres.h"
 
@@ -140,6 +140,43 @@ kpi_text_utc_time(KpiTextCursor *cur)
 									   (int) (start - cur->input) + 1));
 	}
 	return result;
+}
+
+void
+kpi_date_append(StringInfo buf, DateADT day)
+{
+	int			y,
+				m,
+				d;
+
+	j2date(day + POSTGRES_EPOCH_JDATE, &y, &m, &d);
+	appendStringInfo(buf, "%04d-%02d-%02d", y, m, d);
+}
+
+/* YYYY-MM-DD, a real date */
+DateADT
+kpi_text_date(KpiTextCursor *cur)
+{
+	const char *expected = "a date such as 2024-01-31";
+	const char *start = cur->pos;
+	int			y,
+				m,
+				d;
+
+	y = read_digits(cur, 4, expected);
+	if (!kpi_text_accept(cur, "-"))
+		kpi_text_error(cur, expected);
+	m = read_digits(cur, 2, expected);
+	if (!kpi_text_accept(cur, "-"))
+		kpi_text_error(cur, expected);
+	d = read_digits(cur, 2, expected);
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > day_tab[isleap(y)][m - 1])
+	{
+		cur->pos = start;
+		kpi_text_invalid(cur, psprintf("The date at character %d is not a valid date.",
+									   (int) (start - cur->input) + 1));
+	}
+	return date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
 }
 
 static int64

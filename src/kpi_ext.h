@@ -17,6 +17,7 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "nodes/nodes.h"
+#include "utils/date.h"
 #include "utils/expandeddatum.h"
 #if PG_VERSION_NUM >= 160000
 #include "varatt.h"				/* VARDATA_ANY and friends moved here in 16 */
@@ -310,6 +311,12 @@ extern void kpi_text_quoted(KpiTextCursor *cur, StringInfo out, const char *what
 /* YYYY-MM-DDTHH:MM:SS[.ffffff]Z, a time in UTC, and its reader */
 extern void kpi_utc_time_append(StringInfo buf, TimestampTz at, const char *type_name);
 extern TimestampTz kpi_text_utc_time(KpiTextCursor *cur);
+
+/* YYYY-MM-DD, a date in the years 1..9999, and its reader */
+#define KPI_DATE_MIN	(-730119)	/* 0001-01-01 */
+#define KPI_DATE_MAX	2921939		/* 9999-12-31 */
+extern void kpi_date_append(StringInfo buf, DateADT day);
+extern DateADT kpi_text_date(KpiTextCursor *cur);
 
 /* binin.c */
 

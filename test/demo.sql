@@ -190,15 +190,9 @@ SELECT c.segment,
 \echo '== Churn-aware CLV per segment: BG/NBD and Gamma-Gamma next to the textbook CLV =='
 \echo 'p_alive = mean probability that a customer is still active; purchases in the next 12 weeks;'
 \echo 'clv_52_weeks = expected spend over the next 52 weeks, discounted ~10 % a year (refunds left out)'
-WITH days AS (
-    SELECT customer_id, ordered_at::date AS day, sum(amount) AS spend
-      FROM crm.orders WHERE amount > 0 AND ordered_at < '2026-01-01' GROUP BY customer_id, ordered_at::date
-), customers AS (
-    SELECT customer_id, count(*) - 1 AS x,
-           (max(day) - min(day)) / 7.0 AS t_x, (date '2026-01-01' - min(day)) / 7.0 AS t,
-           coalesce((sum(spend) - min(spend) FILTER (WHERE day = first)) / nullif(count(*) - 1, 0), 0) AS mean_value
-      FROM (SELECT *, min(day) OVER (PARTITION BY customer_id) AS first FROM days) AS d
-     GROUP BY customer_id
+WITH customers AS (
+    SELECT customer_id, (btyd_customer(ordered_at::date, amount, '2026-01-01')).*
+      FROM crm.orders WHERE amount > 0 AND ordered_at < '2026-01-01' GROUP BY customer_id
 ), models AS (
     SELECT bgnbd_fit(x, t_x, t) AS bg, gamma_gamma_fit(x, mean_value) AS gg FROM customers
 )

@@ -105,6 +105,12 @@ SELECT customer, count(*) - 1 AS x, (max(day) - min(day)) / 7.0::float8 AS t_x,
   FROM (SELECT customer, day, spend, min(day) OVER (PARTITION BY customer) AS first
           FROM (SELECT customer, purchased_at::date AS day, sum(amount) AS spend FROM btyd_orders GROUP BY 1, 2) AS d) AS d
  GROUP BY customer;
+-- btyd_customer derives the same rows from the orders
+SELECT count(*) AS customers,
+       count(*) FILTER (WHERE (b).x = c.x AND abs((b).t_x - c.t_x) < 1e-9 AND abs((b).t - c.t) < 1e-9
+                        AND abs((b).mean_value - c.mean_value) <= 1e-9 * c.mean_value) AS btyd_customer_same_rows
+  FROM (SELECT customer, btyd_customer(purchased_at::date, amount, '2026-01-01') AS b FROM btyd_orders GROUP BY customer) AS o
+  JOIN btyd_customers AS c USING (customer);
 -- support tickets for business hours: a million, opened over 2024 and 2025,
 -- answered after a log-uniform wait from 1 second to 20 days; the office
 -- is open Monday to Friday 08:00-17:00 in Jakarta and closed on Indonesia's
@@ -223,6 +229,16 @@ INSERT INTO bench_case (name, workers, query) VALUES
     ('bgnbd_fit + gamma_gamma_fit, rows / 10 customers', 0, 'SELECT bgnbd_fit(x, t_x, t), gamma_gamma_fit(x, mean_value) FROM btyd_customers'),
     ('bgnbd_fit + gamma_gamma_fit, 2 workers', 2, 'SELECT bgnbd_fit(x, t_x, t), gamma_gamma_fit(x, mean_value) FROM btyd_customers'),
     ('pareto_nbd_fit, rows / 10 customers', 0, 'SELECT pareto_nbd_fit(x, t_x, t) FROM btyd_customers'),
+    ('btyd_customer per customer', 0, $$SELECT sum((b).x), sum((b).t_x), sum((b).t), sum((b).mean_value)
+                                            FROM (SELECT btyd_customer(purchased_at::date, amount, '2026-01-01') AS b FROM btyd_orders GROUP BY customer) AS o$$),
+    ('hand-written customer rows',    0, $$SELECT sum(x), sum(t_x), sum(t), sum(mean_value)
+                                            FROM (SELECT count(*) - 1 AS x, (max(day) - min(day)) / 7.0::float8 AS t_x,
+                                                         (date '2026-01-01' - min(day)) / 7.0::float8 AS t,
+                                                         coalesce((sum(spend) - min(spend) FILTER (WHERE day = first)) / nullif(count(*) - 1, 0), 0)::float8 AS mean_value
+                                                    FROM (SELECT customer, day, spend, min(day) OVER (PARTITION BY customer) AS first
+                                                            FROM (SELECT customer, purchased_at::date AS day, sum(amount) AS spend
+                                                                    FROM btyd_orders GROUP BY 1, 2) AS d) AS d
+                                                   GROUP BY customer) AS o$$),
     ('two-stage CLV by segment',      0, $$SELECT segment, avg(revenue) / avg(purchases)
                                                   * (sum(purchases) * 31557600.0 / count(*) / greatest(extract(epoch FROM max(last_at) - min(first_at)), 86400))
                                                   * avg(extract(epoch FROM last_at - first_at) / 31557600)
@@ -378,7 +394,7 @@ SELECT c.name || CASE w WHEN 1 THEN ', 1 worker' ELSE ', 2 workers' END, w, c.qu
                   'count(*) on facts', 'churn_rate(churned)', 'median_duration',
                   'count(*) on orders', 'clv(customer, amount, purchased_at)', 'two-stage CLV',
                   'count(*) on mrr', 'mrr_summary', 'count(*) on subscriptions', 'mrr_movements(subscription_summary)',
-                  'count(*) by account', 'health_score_agg by account')
+                  'count(*) by account', 'health_score_agg by account', 'btyd_customer per customer')
  ORDER BY c.id, w;
 
 -- The cases with workers get a parallel plan whatever the planner thinks of
@@ -459,6 +475,8 @@ SELECT ratio, round(value::numeric, 3) AS value, target,
     ('bgnbd_fit + gamma_gamma_fit (rows / 10 customers) / clv over their orders',
         pg_temp.ms('bgnbd_fit + gamma_gamma_fit, rows / 10 customers') / pg_temp.ms('clv over btyd_orders'), '< 1',
         pg_temp.ms('bgnbd_fit + gamma_gamma_fit, rows / 10 customers') < pg_temp.ms('clv over btyd_orders')),
+    ('btyd_customer / hand-written customer rows',   pg_temp.ms('btyd_customer per customer') / pg_temp.ms('hand-written customer rows'), '<= 1.0',
+        pg_temp.ms('btyd_customer per customer') <= pg_temp.ms('hand-written customer rows')),
     ('clv / two-stage CLV SQL',                       pg_temp.ms('clv(customer, amount, purchased_at)') / pg_temp.ms('two-stage CLV'), '<= 1.0',
         pg_temp.ms('clv(customer, amount, purchased_at)') <= pg_temp.ms('two-stage CLV')),
     ('clv / two-stage CLV SQL, by segment',           pg_temp.ms('clv by segment') / pg_temp.ms('two-stage CLV by segment'), '<= 1.0',
@@ -501,7 +519,9 @@ SELECT ratio, round(value::numeric, 3) AS value, target,
     ('speedup with 1 worker: clv',                    pg_temp.ms('clv(customer, amount, purchased_at)') / pg_temp.ms('clv(customer, amount, purchased_at), 1 worker'), '>= 1',
         pg_temp.ms('clv(customer, amount, purchased_at)') >= pg_temp.ms('clv(customer, amount, purchased_at), 1 worker')),
     ('speedup with 2 workers: subscription_summary',  pg_temp.ms('mrr_movements(subscription_summary)') / pg_temp.ms('mrr_movements(subscription_summary), 2 workers'), '>= 1',
-        pg_temp.ms('mrr_movements(subscription_summary)') >= pg_temp.ms('mrr_movements(subscription_summary), 2 workers'))
+        pg_temp.ms('mrr_movements(subscription_summary)') >= pg_temp.ms('mrr_movements(subscription_summary), 2 workers')),
+    ('speedup with 2 workers: btyd_customer per customer', pg_temp.ms('btyd_customer per customer') / pg_temp.ms('btyd_customer per customer, 2 workers'), '>= 1.2',
+        pg_temp.ms('btyd_customer per customer') / pg_temp.ms('btyd_customer per customer, 2 workers') >= 1.2)
   ) AS r(ratio, value, target, meets);
 
 SELECT ratio, round(value::numeric, 3) AS value, target, CASE WHEN value >= 5 THEN 'PASS' ELSE 'MISS' END AS result

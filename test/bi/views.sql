@@ -142,20 +142,14 @@ COMMENT ON VIEW crm.mrr_waterfall IS 'one row per month: starting, new, expansio
 
 -- One row per segment: the customer-base models next to the textbook CLV.
 -- BG/NBD and Gamma-Gamma are fitted once over all customers (one row each,
--- derived from the orders as doc/cookbook.md does: purchase days, weeks,
--- refunds left out); then per segment the mean P(alive), the expected
+-- derived from the orders by btyd_customer: purchase days, weeks, refunds
+-- left out); then per segment the mean P(alive), the expected
 -- purchases of the next 12 weeks, the mean 12-month (52-week) model CLV
 -- discounted about 10 % a year, and clv() over the segment's orders.
 CREATE VIEW crm.customer_value_board AS
-WITH days AS (
-    SELECT customer_id, ordered_at::date AS day, sum(amount) AS spend
-      FROM crm.orders WHERE amount > 0 AND ordered_at < '2026-01-01' GROUP BY customer_id, ordered_at::date
-), customers AS (
-    SELECT customer_id, count(*) - 1 AS x,
-           (max(day) - min(day)) / 7.0::float8 AS t_x, (date '2026-01-01' - min(day)) / 7.0::float8 AS t,
-           coalesce((sum(spend) - min(spend) FILTER (WHERE day = first)) / nullif(count(*) - 1, 0), 0)::float8 AS mean_value
-      FROM (SELECT *, min(day) OVER (PARTITION BY customer_id) AS first FROM days) AS d
-     GROUP BY customer_id
+WITH customers AS (
+    SELECT customer_id, (btyd_customer(ordered_at::date, amount, '2026-01-01')).*
+      FROM crm.orders WHERE amount > 0 AND ordered_at < '2026-01-01' GROUP BY customer_id
 ), models AS (
     SELECT bgnbd_fit(x, t_x, t) AS bg, gamma_gamma_fit(x, mean_value) AS gg FROM customers
 )

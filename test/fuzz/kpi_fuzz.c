@@ -37,6 +37,7 @@
 	X(sentiment_summary) \
 	X(business_calendar) \
 	X(btyd_summary) \
+	X(btyd_purchases) \
 	X(bgnbd_model) \
 	X(pareto_nbd_model) \
 	X(gamma_gamma_model) \

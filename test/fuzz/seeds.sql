@@ -114,6 +114,13 @@ WITH seeds(type, label, text_form, binary_form) AS (
       ('sbg', 'v1 sbg rows=18; period=0 alive=10; period=1 alive=8; period=2147483647 alive=0'::btyd_summary),
       ('gridded', 'v1 bgnbd rows=4 gridded; x=0 t_x=0 t=10.0625 n=1 t_x_offset=0 t_offset=4; x=2 t_x=4.03125 t=9.5625 n=3 t_x_offset=65539 t_offset=0'::btyd_summary)) AS v(label, s)
   UNION ALL
+  SELECT 'btyd_purchases', label, s::text, btyd_purchases_send(s)
+    FROM (VALUES
+      ('empty', 'v1 end=2024-03-31 unit=604800000000 scale=0'::btyd_purchases),
+      ('days', 'v1 end=2024-03-31 unit=86400000000 scale=2; 2024-01-01=12.50 2024-01-15=0.00 2024-03-31=7.25'::btyd_purchases),
+      ('range', 'v1 end=9999-12-31 unit=1 scale=38; 0001-01-01=1.00000000000000000000000000000000000001'::btyd_purchases),
+      ('wide', 'v1 end=2024-03-31 unit=9223372036854775807 scale=0; 2024-01-01=170141183460469231731687303715884105727'::btyd_purchases)) AS v(label, s)
+  UNION ALL
   SELECT 'bgnbd_model', label, s::text, bgnbd_model_send(s)
     FROM (VALUES
       ('cdnow', 'v1 r=0.2425945402882408 alpha=4.413602067523222 a=0.7929219816037266 b=2.425906855078291 log_likelihood=-9582.429206673916 customers=2357 iterations=332 converged=true'::bgnbd_model),

@@ -23,6 +23,7 @@
 	}
 
 UNREACHABLE(BlessTupleDesc)
+UNREACHABLE(CreateTupleDescCopy)
 UNREACHABLE(AggCheckCallContext)
 UNREACHABLE(AllocSetContextCreateInternal)
 UNREACHABLE(DatumGetEOHP)
@@ -69,6 +70,7 @@ UNREACHABLE(lappend_oid)
 UNREACHABLE(makeArrayResult)
 UNREACHABLE(numeric_add)
 UNREACHABLE(numeric_div)
+UNREACHABLE(numeric_float8)
 UNREACHABLE(numeric_in)
 UNREACHABLE(numeric_int8)
 UNREACHABLE(numeric_is_inf)

@@ -89,6 +89,12 @@ my @pushed = (
 	[ 'pareto_nbd_fit(bigint,double precision,double precision)', 'pareto_nbd_fit(contacts, contacts * 1.5, 10 + score)' ],
 	[ 'gamma_gamma_fit(bigint,double precision)', 'gamma_gamma_fit(contacts, 5 + score)' ],
 	[ 'sbg_fit(integer,bigint)', 'sbg_fit(contacts - 1, 10 - contacts)' ],
+	# customer rows from orders, a composite that comes back as text (the
+	# day from an integer: a function of a text constant, such as AT TIME
+	# ZONE 'UTC', has a collation postgres_fdw will not ship)
+	[ 'btyd_customer(date,numeric,date)', "btyd_customer(date '2024-01-01' + customer % 700, abs(amount), '2025-06-30')" ],
+	[ 'btyd_customer(date,numeric,date,interval)',
+		"btyd_customer(date '2024-01-01' + customer % 700, abs(amount), '2025-06-30', '1 day')" ],
 );
 
 my $columns = 'shard int, account int, score int, csat int, ces int, churned boolean, contacts int, '

@@ -49,6 +49,8 @@ my %seeds = (
 	                  UNION ALL SELECT 'v1 pareto_nbd rows=1; x=1 t_x=1e-3 t=0.5 n=1'
 	                  UNION ALL SELECT 'v1 gamma_gamma rows=2; x=3 mean_value=25.5 n=2'
 	                  UNION ALL SELECT 'v1 sbg rows=18; period=0 alive=10; period=1 alive=8' UNION ALL SELECT 'v1 bgnbd rows=0'},
+	btyd_purchases => q{SELECT 'v1 end=2024-03-31 unit=604800000000 scale=2; 2024-01-01=12.50 2024-01-15=7.25'
+	                    UNION ALL SELECT 'v1 end=0001-01-01 unit=1 scale=0' UNION ALL SELECT 'v1 end=9999-12-31 unit=86400000000 scale=0; 9999-12-31=0'},
 	bgnbd_model => q{SELECT 'v1 r=0.2425945402882408 alpha=4.413602067523222 a=0.7929219816037266 b=2.425906855078291 log_likelihood=-9582.429206673916 customers=2357 iterations=332 converged=true'
 	                 UNION ALL SELECT bgnbd_fit(x, x * 2.5, 20)::text FROM generate_series(0, 5) x},
 	pareto_nbd_model => q{SELECT 'v1 r=0.55 alpha=10.58 s=0.61 beta=11.67 log_likelihood=-9595 customers=2357 iterations=0 converged=false'},

@@ -75,20 +75,17 @@ $node->safe_psql('postgres', q{
 	  FROM crm.ticket_status_changes GROUP BY 1;
 	INSERT INTO fuzz.ticket_status VALUES (NULL, 'v1 2024-01-01T00:00:00Z "open", 2024-01-01T00:00:00Z "solved"');
 	CREATE TABLE fuzz.btyd_customers AS
-	SELECT customer_id, segment, count(*) - 1 AS x, (max(day) - min(day)) / 7.0::float8 AS t_x,
-	       (date '2026-01-01' - min(day)) / 7.0::float8 AS t,
-	       coalesce((sum(spend) - min(spend) FILTER (WHERE day = first)) / nullif(count(*) - 1, 0), 0)::float8 AS mean_value
-	  FROM (SELECT *, min(day) OVER (PARTITION BY customer_id) AS first
-	          FROM (SELECT customer_id, ordered_at::date AS day, sum(amount) AS spend FROM crm.orders
-	                 WHERE amount > 0 AND ordered_at < '2026-01-01' GROUP BY 1, 2) AS d) AS d
-	  JOIN crm.customers USING (customer_id)
-	 GROUP BY customer_id, segment;
+	SELECT customer_id, segment, (c).*
+	  FROM (SELECT customer_id, btyd_customer(ordered_at::date, amount, '2026-01-01') AS c
+	          FROM crm.orders WHERE amount > 0 AND ordered_at < '2026-01-01' GROUP BY 1) AS o
+	  JOIN crm.customers USING (customer_id);
 	CREATE TABLE fuzz.btyd AS
 	SELECT segment, bgnbd_fit(x, t_x, t) AS bg, gamma_gamma_fit(x, mean_value) AS gg,
 	       'v1 r=0.55 alpha=10.58 s=0.61 beta=11.67 log_likelihood=-9595 customers=2357 iterations=0 converged=false'::pareto_nbd_model AS pn,
-	       'v1 bgnbd rows=3; x=0 t_x=0 t=10 n=1; x=2 t_x=4 t=9.5 n=2'::btyd_summary AS state
+	       'v1 bgnbd rows=3; x=0 t_x=0 t=10 n=1; x=2 t_x=4 t=9.5 n=2'::btyd_summary AS state,
+	       'v1 end=2026-01-01 unit=604800000000 scale=2; 2025-01-01=10.00 2025-02-01=5.25'::btyd_purchases AS purchases
 	  FROM fuzz.btyd_customers GROUP BY segment;
-	INSERT INTO fuzz.btyd VALUES (NULL, NULL, NULL, NULL, 'v1 gamma_gamma rows=0');
+	INSERT INTO fuzz.btyd VALUES (NULL, NULL, NULL, NULL, 'v1 gamma_gamma rows=0', 'v1 end=2026-01-01 unit=1 scale=0');
 	CREATE TABLE fuzz.cohorts AS
 	SELECT sbg_fit(p, (1000 * 0.8 ^ p)::bigint) AS m FROM generate_series(0, 7) AS p;
 	CREATE TABLE fuzz.health AS
