@@ -52,6 +52,12 @@ FROM business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00', '{2025-12-25}', '2
 SELECT business_duration('2025-03-28 00:00+07', '2025-03-29 00:00+07', c) AS friday,
        business_add('2025-03-28 12:00+07', '2 hours', c) AT TIME ZONE 'Asia/Jakarta' AS due
 FROM business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00', '{}', '2025-03-28 13:00-17:00; 2025-03-28 08:00-09:00') c;
+-- time in status counts business time the same way: pending Wed 10:00 to
+-- Fri 10:00 over the half day and the holiday is 2 h + 2 h
+SELECT time_in_status(h, 'pending', cal => c) AS pending_business, time_in_status(h, 'pending') AS pending
+FROM (SELECT status_summary(s, t) AS h
+      FROM (VALUES ('pending', timestamptz '2025-12-24 10:00+07'), ('open', '2025-12-26 10:00+07')) v(s, t)) x,
+     business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00', '{2025-12-25}', '2025-12-24 12:00-24:00') c;
 -- Berlin DST days, open all Sunday, closed 01:00-04:00 local: spring 23 h - 2 h,
 -- autumn 25 h - 4 h (the repeated 02:00-03:00 is closed twice)
 SELECT business_duration('2025-03-29 23:00+01', '2025-03-30 22:00+00', c) AS spring_day,
