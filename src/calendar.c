@@ -802,31 +802,17 @@ business_calendar_in(PG_FUNCTION_ARGS)
 	{
 		for (;;)
 		{
-			const char *p = cur.pos;
-			int			y,
-						m,
-						d;
-
-			if (!(kpi_ascii_isdigit(p[0]) && kpi_ascii_isdigit(p[1]) &&
-				  kpi_ascii_isdigit(p[2]) && kpi_ascii_isdigit(p[3]) && p[4] == '-' &&
-				  kpi_ascii_isdigit(p[5]) && kpi_ascii_isdigit(p[6]) && p[7] == '-' &&
-				  kpi_ascii_isdigit(p[8]) && kpi_ascii_isdigit(p[9])))
-				kpi_text_error(&cur, "a date YYYY-MM-DD");
-			y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
-			m = (p[5] - '0') * 10 + (p[6] - '0');
-			d = (p[8] - '0') * 10 + (p[9] - '0');
-			if (y < 1 || m < 1 || m > 12 || d < 1 || d > day_tab[isleap(y)][m - 1])
-				kpi_text_error(&cur, "a valid date in the years 1 to 9999");
 			if (n == cap)
 			{
 				cap *= 2;
 				holidays = repalloc(holidays, cap * sizeof(DateADT));
 			}
-			holidays[n] = date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
+			hc.pos = cur.pos;
+			holidays[n] = hours_date(&hc);
 			if (n > 0 && holidays[n] <= holidays[n - 1])
 				kpi_text_error(&cur, "holidays in increasing order");
 			n++;
-			cur.pos += 10;
+			cur.pos = hc.pos;
 			if (kpi_text_accept(&cur, "}"))
 				break;
 			kpi_text_expect(&cur, ",");
