@@ -1,15 +1,17 @@
 /*
  * calendar.c
  *		Business calendars: a time zone, weekly opening hours in local
- *		wall-clock time and closed local dates; the open time between two
- *		moments, the moment a given open time after another, and whether
- *		a moment is open.
+ *		wall-clock time, closed local dates and closed local time ranges
+ *		of dates; the open time between two moments, the moment a given
+ *		open time after another, and whether a moment is open.
  *
  * An instant t is open when its local wall-clock time in the calendar's
  * zone (what t AT TIME ZONE zone shows) falls in an opening interval of its
- * weekday and its local date is not a holiday.  So across a spring-forward
- * gap the skipped local hour holds no open time, and a repeated autumn hour
- * counts twice, exactly as counting instants with AT TIME ZONE would.
+ * weekday, its local date is not a holiday and its local time is in no
+ * closed range of its local date.  So across a spring-forward gap the
+ * skipped local hour holds no open time, and a repeated autumn hour counts
+ * twice, exactly as counting instants with AT TIME ZONE would; a closed
+ * range over a repeated hour closes it twice.
  *
  * How the open time of [s, f) is computed, exactly and at a cost that does
  * not grow with the span in days: over a span of constant UTC offset o
@@ -17,8 +19,9 @@
  * time of the span is a difference of the local open time before each end
  * shifted by o.  The local open time before a local instant is whole weeks
  * by multiplication, the days of its week and the part of its day by the
- * weekly hours, less the holidays before its date found by binary search
- * (prefix sums of their weekday open time, built with the calendar).  The
+ * weekly hours, less the holidays and the closed ranges before its date
+ * found by binary search (prefix sums of the weekday open time they
+ * remove, built with the calendar).  The
  * loop is over the offset changes in [s, f) (about two a year in a zone
  * with DST, none in most others), never over days; a call site keeps the
  * last span of constant offset, so rows in one pay no zone lookup.
@@ -36,7 +39,9 @@
 #include "utils/datetime.h"
 #include "utils/timestamp.h"
 
-#define CALENDAR_VERSION	1
+/* version 1: hours and holidays; 2: also closed ranges (only when there are some) */
+#define CALENDAR_VERSION_HOURS	1
+#define CALENDAR_VERSION_CLOSED	2
 #define CAL_ZONE_MAX		64
 #define MINUTES_PER_DAY		1440
 #define WEEK_MINUTES		(7 * MINUTES_PER_DAY)
@@ -62,11 +67,40 @@ typedef struct BusinessCalendar
 	int64		week_open;
 	char		zone[CAL_ZONE_MAX];
 	/* CalSpan spans[nspans]; int64 prefix[nholidays + 1]; DateADT holidays[nholidays] */
+	/* version 2 only, at the next MAXALIGN: CalClosed and its arrays */
 } BusinessCalendar;
+
+/*
+ * The dates with closed ranges (none of them a holiday), in increasing
+ * order, each with its ranges in increasing order, neither overlapping nor
+ * touching.  prefix[k] is the weekday open time the ranges of the first k
+ * dates remove.
+ */
+typedef struct CalClosed
+{
+	int32		ndays;
+	int32		nranges;
+	/* int64 prefix[ndays + 1]; DateADT dates[ndays]; int32 first[ndays + 1]; CalSpan ranges[nranges] */
+} CalClosed;
 
 #define CAL_SPANS(c)	((CalSpan *) ((char *) (c) + sizeof(BusinessCalendar)))
 #define CAL_PREFIX(c)	((int64 *) (CAL_SPANS(c) + (c)->nspans))
 #define CAL_HOLIDAYS(c) ((DateADT *) (CAL_PREFIX(c) + (c)->nholidays + 1))
+#define CAL_HOURS_SIZE(c) ((Size) ((char *) (CAL_HOLIDAYS(c) + (c)->nholidays) - (char *) (c)))
+#define CAL_CLOSED(c)	((CalClosed *) ((char *) (c) + MAXALIGN(CAL_HOURS_SIZE(c))))
+#define CAL_NCLOSED(c)	((c)->version == CALENDAR_VERSION_CLOSED ? CAL_CLOSED(c)->ndays : 0)
+#define CLOSED_PREFIX(k) ((int64 *) ((k) + 1))
+#define CLOSED_DATES(k) ((DateADT *) (CLOSED_PREFIX(k) + (k)->ndays + 1))
+#define CLOSED_FIRST(k) ((int32 *) (CLOSED_DATES(k) + (k)->ndays))
+#define CLOSED_RANGES(k) ((CalSpan *) (CLOSED_FIRST(k) + (k)->ndays + 1))
+
+/* a closed range as given: local date, minutes since its midnight */
+typedef struct CalClosedRange
+{
+	DateADT		date;
+	int32		start;
+	int32		end;			/* start < end <= 1440 */
+} CalClosedRange;
 
 #define PG_GETARG_CALENDAR(n) ((BusinessCalendar *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
 
@@ -89,12 +123,16 @@ weekday(int64 d)
 	return (int) (((d % 7) + 7 + 5) % 7);
 }
 
-/* Where errors in an hours text go: the constructor (22023) or text input (22P02). */
+/*
+ * Where errors in an hours or closed-ranges text go: text input (22P02), or
+ * the constructor (22023) naming the argument (closed: the closed ranges).
+ */
 typedef struct HoursCursor
 {
 	const char *input;
 	const char *pos;
 	bool		text_input;
+	bool		closed;
 } HoursCursor;
 
 pg_noreturn static void
@@ -105,6 +143,12 @@ hours_error(const HoursCursor *cur, const char *what)
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type %s: \"%s\"", CAL_TYPE, cur->input),
 				 errdetail("%s at character %d.", what, (int) (cur->pos - cur->input) + 1)));
+	if (cur->closed)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid closed ranges for business_calendar: \"%s\"", cur->input),
+				 errdetail("%s at character %d.", what, (int) (cur->pos - cur->input) + 1),
+				 errhint("Write closed ranges like '2025-12-24 12:00-24:00; 2025-03-28 08:00-09:00,13:00-17:00'.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("invalid opening hours for business_calendar: \"%s\"", cur->input),
@@ -256,6 +300,139 @@ hours_parse(HoursCursor *cur, bool *week, char stop)
 	}
 }
 
+/* YYYY-MM-DD in the years 1 to 9999 */
+static DateADT
+hours_date(HoursCursor *cur)
+{
+	const char *p = cur->pos;
+	int			y,
+				m,
+				d;
+
+	if (!(kpi_ascii_isdigit(p[0]) && kpi_ascii_isdigit(p[1]) &&
+		  kpi_ascii_isdigit(p[2]) && kpi_ascii_isdigit(p[3]) && p[4] == '-' &&
+		  kpi_ascii_isdigit(p[5]) && kpi_ascii_isdigit(p[6]) && p[7] == '-' &&
+		  kpi_ascii_isdigit(p[8]) && kpi_ascii_isdigit(p[9])))
+		hours_error(cur, "Expected a date YYYY-MM-DD");
+	y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+	m = (p[5] - '0') * 10 + (p[6] - '0');
+	d = (p[8] - '0') * 10 + (p[9] - '0');
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > day_tab[isleap(y)][m - 1])
+		hours_error(cur, "Expected a valid date in the years 1 to 9999");
+	cur->pos += 10;
+	return date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
+}
+
+/*
+ * Reads closed ranges up to the end of the input or to stop: entries
+ * "2025-03-28 08:00-09:00,13:00-17:00" separated by ";", in any order, a
+ * date in several entries allowed.  A range lies within its local date
+ * (24:00 ends it) and must end after it starts.
+ */
+static CalClosedRange *
+closed_parse(HoursCursor *cur, char stop, int *count)
+{
+	int			cap = 8,
+				n = 0;
+	CalClosedRange *ranges = palloc(cap * sizeof(CalClosedRange));
+
+	hours_skip_space(cur);
+	if (*cur->pos == stop)
+	{
+		*count = 0;
+		return ranges;
+	}
+	for (;;)
+	{
+		DateADT		date = hours_date(cur);
+
+		if (*cur->pos != ' ' && *cur->pos != '\t')
+			hours_error(cur, "Expected a space and closed ranges after the date");
+		hours_skip_space(cur);
+		for (;;)
+		{
+			const char *at = cur->pos;
+			int			from = hours_time(cur);
+			int			to;
+
+			if (*cur->pos != '-')
+				hours_error(cur, "Expected \"-\" and an end time");
+			cur->pos++;
+			to = hours_time(cur);
+			if (to <= from)
+			{
+				cur->pos = at;
+				hours_error(cur, "Closed range does not end after it starts (a range lies within its date; 24:00 ends the date)");
+			}
+			if (n == cap)
+			{
+				cap *= 2;
+				ranges = repalloc(ranges, cap * sizeof(CalClosedRange));
+			}
+			ranges[n].date = date;
+			ranges[n].start = from;
+			ranges[n].end = to;
+			n++;
+			if (*cur->pos != ',')
+				break;
+			cur->pos++;
+		}
+		hours_skip_space(cur);
+		if (*cur->pos == stop)
+			break;
+		if (*cur->pos != ';')
+			hours_error(cur, "Expected \";\" and more closed ranges, or the end of the closed ranges");
+		cur->pos++;
+		hours_skip_space(cur);
+	}
+	*count = n;
+	return ranges;
+}
+
+static int
+closed_range_cmp(const void *a, const void *b)
+{
+	const CalClosedRange *x = a;
+	const CalClosedRange *y = b;
+
+	if (x->date != y->date)
+		return (x->date > y->date) - (x->date < y->date);
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/*
+ * Open time of weekday w's intervals in [0, until) of a day (microseconds
+ * since its local midnight), less what closed ranges (in order, disjoint)
+ * cover of it.
+ */
+static int64
+day_open_before(const BusinessCalendar *cal, int w, const CalSpan *closed, int nclosed,
+				int64 until)
+{
+	int64		total = 0;
+
+	for (int i = cal->day_first[w]; i < cal->day_first[w + 1]; i++)
+	{
+		const CalSpan *s = CAL_SPANS(cal) + i;
+		int64		a = s->start * USECS_PER_MINUTE;
+		int64		b;
+
+		if (until <= a)
+			break;
+		b = Min(until, s->end * USECS_PER_MINUTE);
+		total += b - a;
+		for (int j = 0; j < nclosed; j++)
+		{
+			int64		lo = Max(a, closed[j].start * USECS_PER_MINUTE);
+			int64		hi = Min(b, closed[j].end * USECS_PER_MINUTE);
+
+			if (lo < hi)
+				total -= hi - lo;
+		}
+	}
+	return total;
+}
+
 static int
 holiday_cmp(const void *a, const void *b)
 {
@@ -266,13 +443,16 @@ holiday_cmp(const void *a, const void *b)
 }
 
 /*
- * The calendar of a zone, a minute map of the week and holidays (any order,
- * duplicates allowed, already range-checked).  Fails with code on a week
- * without open time.
+ * The calendar of a zone, a minute map of the week, holidays (any order,
+ * duplicates allowed, already range-checked) and closed ranges (any order,
+ * dates range-checked).  Ranges on one date that overlap or touch merge;
+ * ranges on a holiday are dropped, as the holiday closes the whole date.
+ * Without ranges left the calendar is version 1, as before there were
+ * ranges.  Fails with code on a week without open time.
  */
 static BusinessCalendar *
 calendar_build(const char *zone, const bool *week, DateADT *holidays, int nholidays,
-			   int code)
+			   CalClosedRange *closed, int nclosed, int code)
 {
 	CalSpan		spans[WEEK_MINUTES / 2 + 7];
 	int			nspans = 0;
@@ -280,6 +460,8 @@ calendar_build(const char *zone, const bool *week, DateADT *holidays, int nholid
 	int64		day_open[7] = {0};
 	int64		week_open = 0;
 	int			unique = 0;
+	int			nranges = 0;
+	int			ndays = 0;
 	BusinessCalendar *cal;
 	Size		size;
 
@@ -323,11 +505,32 @@ calendar_build(const char *zone, const bool *week, DateADT *holidays, int nholid
 				holidays[unique++] = holidays[i];
 	}
 
+	/* closed ranges in order, merged per date, none on a holiday */
+	if (nclosed > 0)
+		qsort(closed, nclosed, sizeof(CalClosedRange), closed_range_cmp);
+	for (int i = 0; i < nclosed; i++)
+	{
+		if (bsearch(&closed[i].date, holidays, unique, sizeof(DateADT), holiday_cmp) != NULL)
+			continue;
+		if (nranges > 0 && closed[nranges - 1].date == closed[i].date &&
+			closed[i].start <= closed[nranges - 1].end)
+		{
+			closed[nranges - 1].end = Max(closed[nranges - 1].end, closed[i].end);
+			continue;
+		}
+		if (nranges == 0 || closed[nranges - 1].date != closed[i].date)
+			ndays++;
+		closed[nranges++] = closed[i];
+	}
+
 	size = sizeof(BusinessCalendar) + nspans * sizeof(CalSpan) +
 		(unique + 1) * sizeof(int64) + unique * sizeof(DateADT);
+	if (nranges > 0)
+		size = MAXALIGN(size) + sizeof(CalClosed) + (ndays + 1) * sizeof(int64) +
+			ndays * sizeof(DateADT) + (ndays + 1) * sizeof(int32) + nranges * sizeof(CalSpan);
 	cal = palloc0(size);
 	SET_VARSIZE(cal, size);
-	cal->version = CALENDAR_VERSION;
+	cal->version = nranges > 0 ? CALENDAR_VERSION_CLOSED : CALENDAR_VERSION_HOURS;
 	cal->nspans = nspans;
 	cal->nholidays = unique;
 	memcpy(cal->day_first, day_first, sizeof(day_first));
@@ -340,6 +543,36 @@ calendar_build(const char *zone, const bool *week, DateADT *holidays, int nholid
 	{
 		CAL_HOLIDAYS(cal)[i] = holidays[i];
 		CAL_PREFIX(cal)[i + 1] = CAL_PREFIX(cal)[i] + day_open[weekday(holidays[i])];
+	}
+	if (nranges > 0)
+	{
+		CalClosed  *k = CAL_CLOSED(cal);
+		int			day = 0;
+
+		k->ndays = ndays;
+		k->nranges = nranges;
+		CLOSED_PREFIX(k)[0] = 0;
+		for (int i = 0; i < nranges; i++)
+		{
+			if (i == 0 || closed[i].date != closed[i - 1].date)
+			{
+				CLOSED_DATES(k)[day] = closed[i].date;
+				CLOSED_FIRST(k)[day] = i;
+				day++;
+			}
+			CLOSED_RANGES(k)[i].start = closed[i].start;
+			CLOSED_RANGES(k)[i].end = closed[i].end;
+		}
+		CLOSED_FIRST(k)[ndays] = nranges;
+		for (int d = 0; d < ndays; d++)
+		{
+			int			w = weekday(CLOSED_DATES(k)[d]);
+			int			first = CLOSED_FIRST(k)[d];
+			int64		left = day_open_before(cal, w, CLOSED_RANGES(k) + first,
+											   CLOSED_FIRST(k)[d + 1] - first, USECS_PER_DAY);
+
+			CLOSED_PREFIX(k)[d + 1] = CLOSED_PREFIX(k)[d] + day_open[w] - left;
+		}
 	}
 	return cal;
 }
@@ -395,13 +628,17 @@ business_calendar_make(PG_FUNCTION_ARGS)
 	char	   *zone = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	char	   *hours = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(2);
+	char	   *closed_text = text_to_cstring(PG_GETARG_TEXT_PP(3));
 	const char *canonical = zone_lookup(zone);
 	bool	   *week = palloc(WEEK_MINUTES * sizeof(bool));
-	HoursCursor cur = {hours, hours, false};
+	HoursCursor cur = {hours, hours, false, false};
+	HoursCursor closed_cur = {closed_text, closed_text, false, true};
 	Datum	   *elems;
 	bool	   *nulls;
 	int			n;
 	DateADT    *holidays;
+	CalClosedRange *closed;
+	int			nclosed;
 
 	if (canonical == NULL)
 		ereport(ERROR,
@@ -424,7 +661,8 @@ business_calendar_make(PG_FUNCTION_ARGS)
 		holidays[i] = DatumGetDateADT(elems[i]);
 		check_holiday(holidays[i]);
 	}
-	PG_RETURN_POINTER(calendar_build(canonical, week, holidays, n,
+	closed = closed_parse(&closed_cur, '\0', &nclosed);
+	PG_RETURN_POINTER(calendar_build(canonical, week, holidays, n, closed, nclosed,
 									 ERRCODE_INVALID_PARAMETER_VALUE));
 }
 
@@ -472,7 +710,10 @@ append_hours(StringInfo buf, const BusinessCalendar *cal)
 	}
 }
 
-/* text form: v1 Europe/Berlin [mon-fri 08:00-17:00] {2024-12-25,2024-12-26} */
+/*
+ * text form: v1 Europe/Berlin [mon-fri 08:00-17:00] {2024-12-25,2024-12-26}
+ * and with closed ranges, v2 ... {2024-12-25} (2024-12-24 12:00-24:00; ...)
+ */
 PG_FUNCTION_INFO_V1(business_calendar_out);
 Datum
 business_calendar_out(PG_FUNCTION_ARGS)
@@ -481,7 +722,7 @@ business_calendar_out(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "v%d %s [", CALENDAR_VERSION, cal->zone);
+	appendStringInfo(&buf, "v%d %s [", cal->version, cal->zone);
 	append_hours(&buf, cal);
 	appendStringInfoString(&buf, "] {");
 	for (int i = 0; i < cal->nholidays; i++)
@@ -491,6 +732,26 @@ business_calendar_out(PG_FUNCTION_ARGS)
 		append_date(&buf, CAL_HOLIDAYS(cal)[i]);
 	}
 	appendStringInfoChar(&buf, '}');
+	if (CAL_NCLOSED(cal) > 0)
+	{
+		const CalClosed *k = CAL_CLOSED(cal);
+
+		appendStringInfoString(&buf, " (");
+		for (int d = 0; d < k->ndays; d++)
+		{
+			if (d > 0)
+				appendStringInfoString(&buf, "; ");
+			append_date(&buf, CLOSED_DATES(k)[d]);
+			for (int i = CLOSED_FIRST(k)[d]; i < CLOSED_FIRST(k)[d + 1]; i++)
+			{
+				const CalSpan *r = CLOSED_RANGES(k) + i;
+
+				appendStringInfo(&buf, "%c%02d:%02d-%02d:%02d", i == CLOSED_FIRST(k)[d] ? ' ' : ',',
+								 r->start / 60, r->start % 60, r->end / 60, r->end % 60);
+			}
+		}
+		appendStringInfoChar(&buf, ')');
+	}
 	PG_RETURN_CSTRING(buf.data);
 }
 
@@ -508,9 +769,12 @@ business_calendar_in(PG_FUNCTION_ARGS)
 	DateADT    *holidays;
 	int			n = 0,
 				cap = 16;
+	int			version;
+	CalClosedRange *closed = NULL;
+	int			nclosed = 0;
 
 	kpi_text_init(&cur, CAL_TYPE, input);
-	kpi_text_version(&cur, CALENDAR_VERSION);
+	version = kpi_text_versions(&cur, CALENDAR_VERSION_HOURS, CALENDAR_VERSION_CLOSED);
 	if (!kpi_text_skip_space(&cur))
 		kpi_text_error(&cur, "a space and a time zone name");
 	zone_start = cur.pos;
@@ -528,6 +792,7 @@ business_calendar_in(PG_FUNCTION_ARGS)
 	hc.input = input;
 	hc.pos = cur.pos;
 	hc.text_input = true;
+	hc.closed = false;
 	hours_parse(&hc, week, ']');
 	cur.pos = hc.pos + 1;
 	kpi_text_skip_space(&cur);
@@ -537,42 +802,39 @@ business_calendar_in(PG_FUNCTION_ARGS)
 	{
 		for (;;)
 		{
-			const char *p = cur.pos;
-			int			y,
-						m,
-						d;
-
-			if (!(kpi_ascii_isdigit(p[0]) && kpi_ascii_isdigit(p[1]) &&
-				  kpi_ascii_isdigit(p[2]) && kpi_ascii_isdigit(p[3]) && p[4] == '-' &&
-				  kpi_ascii_isdigit(p[5]) && kpi_ascii_isdigit(p[6]) && p[7] == '-' &&
-				  kpi_ascii_isdigit(p[8]) && kpi_ascii_isdigit(p[9])))
-				kpi_text_error(&cur, "a date YYYY-MM-DD");
-			y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
-			m = (p[5] - '0') * 10 + (p[6] - '0');
-			d = (p[8] - '0') * 10 + (p[9] - '0');
-			if (y < 1 || m < 1 || m > 12 || d < 1 || d > day_tab[isleap(y)][m - 1])
-				kpi_text_error(&cur, "a valid date in the years 1 to 9999");
 			if (n == cap)
 			{
 				cap *= 2;
 				holidays = repalloc(holidays, cap * sizeof(DateADT));
 			}
-			holidays[n] = date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
+			hc.pos = cur.pos;
+			holidays[n] = hours_date(&hc);
 			if (n > 0 && holidays[n] <= holidays[n - 1])
 				kpi_text_error(&cur, "holidays in increasing order");
 			n++;
-			cur.pos += 10;
+			cur.pos = hc.pos;
 			if (kpi_text_accept(&cur, "}"))
 				break;
 			kpi_text_expect(&cur, ",");
 		}
 	}
+	if (version == CALENDAR_VERSION_CLOSED)
+	{
+		kpi_text_skip_space(&cur);
+		kpi_text_expect(&cur, "(");
+		hc.pos = cur.pos;
+		closed = closed_parse(&hc, ')', &nclosed);
+		cur.pos = hc.pos + 1;
+	}
 	kpi_text_end(&cur);
-	PG_RETURN_POINTER(calendar_build(canonical, week, holidays, n,
+	PG_RETURN_POINTER(calendar_build(canonical, week, holidays, n, closed, nclosed,
 									 ERRCODE_INVALID_TEXT_REPRESENTATION));
 }
 
-/* binary form: version, zone, per weekday its intervals, holidays */
+/*
+ * binary form: version, zone, per weekday its intervals, holidays; version
+ * 2 then the closed ranges as (date, start, end) in order
+ */
 PG_FUNCTION_INFO_V1(business_calendar_send);
 Datum
 business_calendar_send(PG_FUNCTION_ARGS)
@@ -582,7 +844,7 @@ business_calendar_send(PG_FUNCTION_ARGS)
 	int			len = (int) strlen(cal->zone);
 
 	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, CALENDAR_VERSION);
+	pq_sendbyte(&buf, (uint8) cal->version);
 	pq_sendint32(&buf, len);
 	pq_sendbytes(&buf, cal->zone, len);
 	for (int w = 0; w < 7; w++)
@@ -597,6 +859,19 @@ business_calendar_send(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, cal->nholidays);
 	for (int i = 0; i < cal->nholidays; i++)
 		pq_sendint32(&buf, CAL_HOLIDAYS(cal)[i]);
+	if (CAL_NCLOSED(cal) > 0)
+	{
+		const CalClosed *k = CAL_CLOSED(cal);
+
+		pq_sendint32(&buf, k->nranges);
+		for (int d = 0; d < k->ndays; d++)
+			for (int i = CLOSED_FIRST(k)[d]; i < CLOSED_FIRST(k)[d + 1]; i++)
+			{
+				pq_sendint32(&buf, CLOSED_DATES(k)[d]);
+				pq_sendint32(&buf, CLOSED_RANGES(k)[i].start);
+				pq_sendint32(&buf, CLOSED_RANGES(k)[i].end);
+			}
+	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -612,8 +887,10 @@ business_calendar_recv(PG_FUNCTION_ARGS)
 	bool	   *week = palloc0(WEEK_MINUTES * sizeof(bool));
 	int32		n;
 	DateADT    *holidays;
+	int32		nclosed = 0;
+	CalClosedRange *closed = NULL;
 
-	if (version != CALENDAR_VERSION)
+	if (version != CALENDAR_VERSION_HOURS && version != CALENDAR_VERSION_CLOSED)
 		kpi_recv_error(CAL_TYPE, psprintf("Unsupported version %d.", version));
 	len = kpi_recv_int32(buf, CAL_TYPE);
 	if (len <= 0 || len >= CAL_ZONE_MAX)
@@ -652,7 +929,29 @@ business_calendar_recv(PG_FUNCTION_ARGS)
 			(i > 0 && holidays[i] <= holidays[i - 1]))
 			kpi_recv_error(CAL_TYPE, "Holidays are out of order or outside the years 1 to 9999.");
 	}
-	PG_RETURN_POINTER(calendar_build(canonical, week, holidays, n,
+	if (version == CALENDAR_VERSION_CLOSED)
+	{
+		/* as send writes them: some, in order, apart, none on a holiday */
+		nclosed = kpi_recv_int32(buf, CAL_TYPE);
+		if (nclosed <= 0 || nclosed > (buf->len - buf->cursor) / 12)
+			kpi_recv_error(CAL_TYPE, "The closed range count is invalid.");
+		closed = palloc(nclosed * sizeof(CalClosedRange));
+		for (int i = 0; i < nclosed; i++)
+		{
+			CalClosedRange *r = closed + i;
+
+			r->date = kpi_recv_int32(buf, CAL_TYPE);
+			r->start = kpi_recv_int32(buf, CAL_TYPE);
+			r->end = kpi_recv_int32(buf, CAL_TYPE);
+			if (r->date < HOLIDAY_MIN || r->date > HOLIDAY_MAX ||
+				r->start < 0 || r->end <= r->start || r->end > MINUTES_PER_DAY ||
+				(i > 0 && (r->date < r[-1].date ||
+						   (r->date == r[-1].date && r->start <= r[-1].end))) ||
+				bsearch(&r->date, holidays, n, sizeof(DateADT), holiday_cmp) != NULL)
+				kpi_recv_error(CAL_TYPE, "Closed ranges are out of order, out of range or on a holiday.");
+		}
+	}
+	PG_RETURN_POINTER(calendar_build(canonical, week, holidays, n, closed, nclosed,
 									 ERRCODE_INVALID_BINARY_REPRESENTATION));
 }
 
@@ -845,6 +1144,26 @@ holidays_before(const BusinessCalendar *cal, int64 d)
 	return lo;
 }
 
+/* dates with closed ranges before date d */
+static int
+closed_days_before(const CalClosed *k, int64 d)
+{
+	const DateADT *dates = CLOSED_DATES(k);
+	int			lo = 0,
+				hi = k->ndays;
+
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (dates[mid] < d)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static bool
 is_holiday(const BusinessCalendar *cal, int64 d)
 {
@@ -857,7 +1176,8 @@ is_holiday(const BusinessCalendar *cal, int64 d)
  * Open time of the local wall-clock time before local instant x
  * (microseconds since 2000-01-01 00:00 local), counted from the Monday
  * 2000-01-03: whole weeks, the days of x's week before it, the part of
- * x's day, less the holidays before x's date.
+ * x's day, less the holidays and the closed ranges before x's date (the
+ * ranges of x's own date from the part of its day).
  */
 static int64
 local_open_before(const BusinessCalendar *cal, const CalCache *cache, int64 x)
@@ -868,6 +1188,8 @@ local_open_before(const BusinessCalendar *cal, const CalCache *cache, int64 x)
 	int			w = (int) (d - 2 - weeks * 7);
 	int64		total = weeks * cal->week_open + cache->open_before_day[w];
 	int			h;
+	const CalSpan *closed = NULL;
+	int			nclosed = 0;
 
 	if (cache->rank == NULL)
 		h = holidays_before(cal, d);
@@ -878,18 +1200,21 @@ local_open_before(const BusinessCalendar *cal, const CalCache *cache, int64 x)
 	else
 		h = cache->rank[d - cache->rank_first];
 	total -= CAL_PREFIX(cal)[h];
+	if (CAL_NCLOSED(cal) > 0)
+	{
+		const CalClosed *k = CAL_CLOSED(cal);
+		int			c = closed_days_before(k, d);
+
+		total -= CLOSED_PREFIX(k)[c];
+		if (c < k->ndays && CLOSED_DATES(k)[c] == d)
+		{
+			closed = CLOSED_RANGES(k) + CLOSED_FIRST(k)[c];
+			nclosed = CLOSED_FIRST(k)[c + 1] - CLOSED_FIRST(k)[c];
+		}
+	}
 	if (h < cal->nholidays && CAL_HOLIDAYS(cal)[h] == d)
 		return total;
-	for (int i = cal->day_first[w]; i < cal->day_first[w + 1]; i++)
-	{
-		const CalSpan *s = CAL_SPANS(cal) + i;
-		int64		a = s->start * USECS_PER_MINUTE;
-
-		if (minute_usecs <= a)
-			break;
-		total += Min(minute_usecs, s->end * USECS_PER_MINUTE) - a;
-	}
-	return total;
+	return total + day_open_before(cal, w, closed, nclosed, minute_usecs);
 }
 
 /*
@@ -1062,6 +1387,16 @@ business_is_open(PG_FUNCTION_ARGS)
 	if (is_holiday(cal, d))
 		PG_RETURN_BOOL(false);
 	minute = (local - d * USECS_PER_DAY) / USECS_PER_MINUTE;
+	if (CAL_NCLOSED(cal) > 0)
+	{
+		const CalClosed *k = CAL_CLOSED(cal);
+		int			c = closed_days_before(k, d);
+
+		if (c < k->ndays && CLOSED_DATES(k)[c] == d)
+			for (int i = CLOSED_FIRST(k)[c]; i < CLOSED_FIRST(k)[c + 1]; i++)
+				if (CLOSED_RANGES(k)[i].start <= minute && minute < CLOSED_RANGES(k)[i].end)
+					PG_RETURN_BOOL(false);
+	}
 	for (int i = cal->day_first[w]; i < cal->day_first[w + 1]; i++)
 		if (CAL_SPANS(cal)[i].start <= minute && minute < CAL_SPANS(cal)[i].end)
 			PG_RETURN_BOOL(true);

@@ -30,18 +30,18 @@ CREATE TYPE business_calendar (
     STORAGE = main
 );
 COMMENT ON TYPE business_calendar IS
-    'a time zone, weekly opening hours in local time and closed local dates; text form "v1 Asia/Jakarta [mon-fri 08:00-17:00] {2025-03-31,2025-04-01}"';
+    'a time zone, weekly opening hours in local time, closed local dates and closed local time ranges; text form "v1 Asia/Jakarta [mon-fri 08:00-17:00] {2025-03-31,2025-04-01}", with ranges "v2 ... {2025-03-31} (2025-12-24 12:00-24:00)"';
 
 --@ since 1.1
 --@ each type | meaning
---@      business_calendar | the same time zone, opening hours and holidays
+--@      business_calendar | the same time zone, opening hours, holidays and closed ranges
 --@ use equality
 
 --@ since 1.1
-CREATE FUNCTION business_calendar(time_zone text, hours text, holidays date[] DEFAULT '{}') RETURNS business_calendar
+CREATE FUNCTION business_calendar(time_zone text, hours text, holidays date[] DEFAULT '{}', closed text DEFAULT '') RETURNS business_calendar
     AS 'MODULE_PATHNAME', 'business_calendar_make' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION business_calendar(text, text, date[]) IS
-    'builds a business calendar from a time zone name, weekly hours such as ''mon-fri 08:00-17:00; sat 08:00-12:00'' or ''24/7'' (an interval ending before it starts runs past midnight) and closed local dates';
+COMMENT ON FUNCTION business_calendar(text, text, date[], text) IS
+    'builds a business calendar from a time zone name, weekly hours such as ''mon-fri 08:00-17:00; sat 08:00-12:00'' or ''24/7'' (an interval ending before it starts runs past midnight), closed local dates and closed local time ranges of dates such as ''2025-12-24 12:00-24:00; 2025-03-28 13:00-17:00''';
 CREATE FUNCTION business_duration(start timestamptz, finish timestamptz, cal business_calendar) RETURNS interval
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION business_duration(timestamptz, timestamptz, business_calendar) IS

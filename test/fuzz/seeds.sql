@@ -97,7 +97,9 @@ WITH seeds(type, label, text_form, binary_form) AS (
       ('night', business_calendar('Europe/Berlin', 'fri 22:00-02:00; mon-thu 08:00-12:00,13:00-17:00; sun 01:00-04:00')),
       ('always', business_calendar('UTC', '24/7', '{0001-01-01,9999-12-31}')),
       ('shifts', business_calendar('Australia/Lord_Howe', 'sun-sat 00:00-00:01,23:59-24:00; wed 09:00-17:00')),
-      ('kathmandu', 'v1 Asia/Kathmandu [sun-fri 10:00-17:00] {2025-02-26}'::business_calendar)) AS v(label, s)
+      ('kathmandu', 'v1 Asia/Kathmandu [sun-fri 10:00-17:00] {2025-02-26}'::business_calendar),
+      ('half_days', business_calendar('Europe/Berlin', 'mon-fri 08:00-17:00; sun 00:00-24:00', '{2025-12-25}',
+                                      '2025-12-24 12:00-24:00; 2025-03-28 08:00-09:00,13:00-17:00; 2025-10-26 01:00-04:00; 0001-01-01 00:00-00:01; 9999-12-31 23:59-24:00'))) AS v(label, s)
   UNION ALL
   SELECT 'health_score', label, s::text, health_score_send(s)
     FROM (VALUES

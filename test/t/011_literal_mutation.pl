@@ -30,7 +30,8 @@ my %seeds = (
 	                  UNION ALL SELECT 'v1 a=0 weight=1' UNION ALL SELECT 'v1 z=33.333333333333336 weight=0.1'},
 	business_calendar => q{SELECT business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00', '{2025-03-31,2025-04-01}')::text
 	                       UNION ALL SELECT business_calendar('Europe/Berlin', 'fri 22:00-02:00; mon-thu 08:00-12:00,13:00-17:00')::text
-	                       UNION ALL SELECT 'v1 UTC [24/7] {}' UNION ALL SELECT 'v1 Australia/Lord_Howe [sun 01:00-03:00] {0001-01-01,9999-12-31}'},
+	                       UNION ALL SELECT 'v1 UTC [24/7] {}' UNION ALL SELECT 'v1 Australia/Lord_Howe [sun 01:00-03:00] {0001-01-01,9999-12-31}'
+	                       UNION ALL SELECT 'v2 Europe/Berlin [mon-fri 08:00-17:00] {2025-12-25} (2025-03-28 08:00-09:00,13:00-17:00; 2025-12-24 12:00-24:00)'},
 	mrr_summary => q{SELECT mrr_summary(p, c)::text FROM (VALUES (100.00, 120.00), (100, 80), (50, 0), (0, 30.5)) v(p, c)
 	                 UNION ALL SELECT 'v1 scale=0 rows=0 starting=0/0 new=0/0 expansion=0/0 contraction=0/0 churned=0/0'},
 	subscription_summary => q{SELECT subscription_summary(c, c * 1.25, timestamptz '2024-02-29 12:00:00.25+00' + c * interval '1 day',

@@ -49,7 +49,8 @@ $source->safe_psql('postgres', q{
 	INSERT INTO kpis.calendars VALUES
 	    ('office', business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00', '{2025-03-31,2025-04-01}')),
 	    ('night', business_calendar('Europe/Berlin', 'fri 22:00-02:00; mon-thu 08:00-12:00,13:00-17:00')),
-	    ('always', business_calendar('UTC', '24/7'));
+	    ('always', business_calendar('UTC', '24/7')),
+	    ('half days', business_calendar('Asia/Jakarta', 'mon-fri 08:00-17:00', '{2025-03-31}', '2025-03-28 13:00-17:00; 2025-04-07 08:00-09:00,12:00-24:00'));
 
 	CREATE TABLE kpis.durations (label text PRIMARY KEY, d duration_summary);
 	INSERT INTO kpis.durations
