@@ -680,6 +680,8 @@ btyd_summary_merge(PG_FUNCTION_ARGS)
 	BtydSummary  *s;
 
 	state_check(other);
+	/* a worker's state may hold twice the budget unmerged: merge it first */
+	other = state_canonical(other);
 	s = state_mutable(fcinfo, PG_GETARG_BTYD_STATE(0), other->kind);
 	if (other->gridded > s->gridded)
 		state_regrid(s, other->gridded);
