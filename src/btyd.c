@@ -79,8 +79,9 @@ static const char *const PARAM_NAMES[][BTYD_MAX_PARAMS] = {
  * 0) with weight the customers alive, so rows of one period add up.  In a
  * gridded state a and b are the middles of grid cells and offset_a and
  * offset_b the sums over the cell's customers of where their values lay in
- * it, in 1/2^BTYD_OFFSET_BITS of the cell: integers, so they add up
- * exactly in any order, and the fit uses each cell's mean, not its middle.
+ * it, in 1/2^BTYD_OFFSET_BITS of a level-0 cell whatever the state's
+ * level: integers, so they add up exactly in any order and on any level,
+ * and the fit uses each cell's mean, not its middle.
  */
 typedef struct BtydTuple
 {
