@@ -17,11 +17,15 @@
  * so beyond BTYD_EXACT_TUPLES distinct tuples a state is gridded: t_x, t
  * and mean values are rounded to the middle of a fixed cell of
  * BTYD_GRID_BITS significant bits (relative error below 2^-(BITS+1)), and
- * x is kept exact.  The cells depend on the value alone, not on the data,
- * and a state is gridded exactly when the distinct tuples of all its rows
- * exceed the limit, so any split of the rows gives the same tuples and the
- * same fit.  The number of cells, and so memory, is bounded by the range
- * of the values, not by the customers.
+ * x is kept exact; each cell keeps where its values lay, so the fit uses
+ * their mean.  Beyond BTYD_MAX_TUPLES cells the grid coarsens one bit at
+ * a time (nested grids: a cell is two cells of the finer grid) down to
+ * BTYD_MIN_GRID_BITS, so the state stays within a fixed budget whatever
+ * the customers; only on that coarsest grid, with many distinct x, may it
+ * grow beyond, bounded by the range of the values.  The cells depend on
+ * the value alone, and a state's grid is the finest at which all its rows
+ * fit, so any split of the rows gives the same tuples and the same fit
+ * (state_compact).
  *
  * The final functions fit by maximum likelihood over log parameters:
  * Nelder-Mead with restarts, then Newton steps on a finite-difference
@@ -41,7 +45,9 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
+/* version 2 is written only for grids coarser than level 0 */
 #define BTYD_STATE_VERSION	1
+#define BTYD_COARSE_VERSION	2
 #define BTYD_MODEL_VERSION	1
 
 typedef enum BtydKind
@@ -73,8 +79,9 @@ static const char *const PARAM_NAMES[][BTYD_MAX_PARAMS] = {
  * 0) with weight the customers alive, so rows of one period add up.  In a
  * gridded state a and b are the middles of grid cells and offset_a and
  * offset_b the sums over the cell's customers of where their values lay in
- * it, in 1/2^BTYD_OFFSET_BITS of the cell: integers, so they add up
- * exactly in any order, and the fit uses each cell's mean, not its middle.
+ * it, in 1/2^BTYD_OFFSET_BITS of a level-0 cell whatever the state's
+ * level: integers, so they add up exactly in any order and on any level,
+ * and the fit uses each cell's mean, not its middle.
  */
 typedef struct BtydTuple
 {
@@ -92,7 +99,7 @@ typedef struct BtydSummary
 	uint8		version;
 	uint8		kind;
 	uint8		sorted;			/* tuples sorted and distinct */
-	uint8		gridded;		/* values rounded to the grid */
+	uint8		gridded;		/* 0: exact; else 1 + the grid's level */
 	int32		capacity;
 	int32		used;
 	int64		rows;			/* sum of the weights */
@@ -103,11 +110,20 @@ typedef struct BtydSummary
 #define BTYD_MIN_CAPACITY	16
 #define BTYD_MAX_CAPACITY	((int32) ((MaxAllocSize - BTYD_HEADER_SIZE) / sizeof(BtydTuple)))
 
-/* distinct tuples kept exact (CDNOW has 1,016) and the grid beyond them */
+/*
+ * Distinct tuples kept exact (CDNOW has 1,016); beyond them a state is on
+ * the finest grid that holds BTYD_MAX_TUPLES tuples at most (1.5 MB).  The
+ * grid of level 0 has BTYD_GRID_BITS bits, level k BTYD_GRID_BITS - k,
+ * down to BTYD_MIN_GRID_BITS.  Offsets count 1/2^BTYD_OFFSET_BITS of a
+ * level-0 cell at every level.
+ */
 #define BTYD_EXACT_TUPLES	16384
+#define BTYD_MAX_TUPLES		32768
 #define BTYD_GRID_BITS		6
+#define BTYD_MIN_GRID_BITS	3
+#define BTYD_MAX_LEVEL		(BTYD_GRID_BITS - BTYD_MIN_GRID_BITS)
 #define BTYD_OFFSET_BITS	16
-#define BTYD_LOW_BITS		(52 - BTYD_GRID_BITS)
+#define BTYD_OFFSET_SHIFT	(52 - BTYD_GRID_BITS - BTYD_OFFSET_BITS)
 /*
  * Fits of more tuples than BTYD_COARSE_FROM start on coarser grids:
  * Nelder-Mead on 3 bits, Newton on 4, then Newton on all the data.
@@ -161,8 +177,8 @@ state_check(const BtydSummary *s)
 {
 	if (s->version != BTYD_STATE_VERSION)
 		kpi_corrupt(STATE_TYPE, psprintf("Format version %d is not supported.", s->version));
-	if (s->kind < 1 || s->kind > BTYD_MAX_KIND || s->sorted > 1 || s->gridded > 1 ||
-		(s->gridded && s->kind == BTYD_SBG) ||
+	if (s->kind < 1 || s->kind > BTYD_MAX_KIND || s->sorted > 1 ||
+		s->gridded > 1 + BTYD_MAX_LEVEL || (s->gridded && s->kind == BTYD_SBG) ||
 		s->capacity < 0 || s->used < 0 || s->used > s->capacity || s->rows < 0 ||
 		VARSIZE(s) != state_size(s->capacity))
 		kpi_corrupt(STATE_TYPE, "The header does not match the data.");
@@ -188,11 +204,14 @@ compare_tuples(const void *pa, const void *pb)
 }
 
 /*
- * The grid: v's cell keeps the top BTYD_GRID_BITS bits of the mantissa;
- * its key is the cell's middle (the next bit set, the rest cleared) and
- * v's offset in it the next BTYD_OFFSET_BITS bits.  Exact bit operations,
- * so the same everywhere; monotonic, so t_x <= t stays true; 0 is its own
- * cell.
+ * The grid: at grid_bits bits v's cell keeps the top grid_bits bits of the
+ * mantissa; its key is the cell's middle (the next bit set, the rest
+ * cleared) and v's offset in it the bits below the cell's, down to
+ * 1/2^BTYD_OFFSET_BITS of a level-0 cell, so BTYD_OFFSET_BITS + level bits.
+ * Exact bit operations, so the same everywhere; monotonic, so t_x <= t
+ * stays true; 0 is its own cell.  The grids are nested: a cell of level
+ * k + 1 is two cells of level k, so rounding a key of level k again at
+ * level k + 1 gives the cell of the value it came from.
  */
 static float8
 grid_key(float8 v, int grid_bits, int64 *offset)
@@ -204,18 +223,31 @@ grid_key(float8 v, int grid_bits, int64 *offset)
 	if (v == 0)
 		return v;
 	memcpy(&bits, &v, sizeof(bits));
-	*offset = (int64) ((bits & low) >> (52 - grid_bits - BTYD_OFFSET_BITS));
+	*offset = (int64) ((bits & low) >> BTYD_OFFSET_SHIFT);
 	bits = (bits & ~low) | ((low + 1) >> 1);
 	memcpy(&v, &bits, sizeof(v));
 	return v;
 }
 
-/* A cell's mean from its key, customers and summed offsets. */
+static int
+level_bits(int level)
+{
+	return BTYD_GRID_BITS - level;
+}
+
+/* The largest offset one value can have in a cell of the level. */
+static int64
+level_max_offset(int level)
+{
+	return (INT64CONST(1) << (BTYD_OFFSET_BITS + level)) - 1;
+}
+
+/* A cell's mean from its key, level, customers and summed offsets. */
 static double
-grid_mean(float8 key, int64 weight, int64 offset)
+grid_mean(float8 key, int level, int64 weight, int64 offset)
 {
 	uint64		bits;
-	const uint64 low = (UINT64CONST(1) << BTYD_LOW_BITS) - 1;
+	const uint64 low = (UINT64CONST(1) << (52 - level_bits(level))) - 1;
 	float8		start,
 				scale;
 
@@ -231,30 +263,78 @@ grid_mean(float8 key, int64 weight, int64 offset)
 }
 
 pg_noreturn static void
-offset_overflow(void)
+offset_overflow(int level)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 			 errmsg("%s offset overflows bigint", STATE_TYPE),
-			 errdetail("A grid cell holds at most 140737488355328 customers.")));
+			 errdetail("A grid cell of %d bits holds at most " INT64_FORMAT " customers.",
+					   level_bits(level), PG_INT64_MAX / (level_max_offset(level) + 1) + 1)));
 }
 
+/* Rounds an exact tuple to the grid of the level. */
 static void
-grid_tuple(BtydTuple *t)
+grid_tuple(BtydTuple *t, int level)
 {
 	int64		offset;
 
-	t->a = grid_key(t->a, BTYD_GRID_BITS, &offset);
+	t->a = grid_key(t->a, level_bits(level), &offset);
 	if (pg_mul_s64_overflow(offset, t->weight, &t->offset_a))
-		offset_overflow();
-	t->b = grid_key(t->b, BTYD_GRID_BITS, &offset);
+		offset_overflow(level);
+	t->b = grid_key(t->b, level_bits(level), &offset);
 	if (pg_mul_s64_overflow(offset, t->weight, &t->offset_b))
-		offset_overflow();
+		offset_overflow(level);
 }
 
-/* Why a gridded tuple is impossible, or NULL. */
+/*
+ * A key of level one level coarser; its customers' offsets gain a cell of
+ * the level each if the key lay in the upper half, as the value's would.
+ */
+static float8
+coarser_key(float8 key, int level, int64 weight, int64 *offset)
+{
+	uint64		bits;
+	int64		unused;
+
+	if (key == 0)
+		return key;
+	memcpy(&bits, &key, sizeof(bits));
+	if (bits & (UINT64CONST(1) << (52 - level_bits(level))))
+	{
+		int64		upper;
+
+		if (pg_mul_s64_overflow(weight, level_max_offset(level) + 1, &upper) ||
+			pg_add_s64_overflow(*offset, upper, offset))
+			offset_overflow(level + 1);
+	}
+	return grid_key(key, level_bits(level + 1), &unused);
+}
+
+/*
+ * Brings a tuple from its grid (gridded as in BtydSummary) to the state's
+ * coarser or equal one.
+ */
+static void
+tuple_to_grid(BtydTuple *t, uint8 from, uint8 to)
+{
+	if (from == to)
+		return;
+	Assert(from < to);
+	if (from == 0)
+	{
+		grid_tuple(t, to - 1);
+		return;
+	}
+	for (int level = from - 1; level < to - 1; level++)
+	{
+		t->a = coarser_key(t->a, level, t->weight, &t->offset_a);
+		t->b = coarser_key(t->b, level, t->weight, &t->offset_b);
+	}
+}
+
+/* Why a tuple of a grid of the level is impossible, or NULL. */
 static char *
-grid_problem(const BtydTuple *t)
+grid_problem(const BtydTuple *t, int level)
 {
 	float8		v[2] = {t->a, t->b};
 	int64		offset[2] = {t->offset_a, t->offset_b};
@@ -263,12 +343,12 @@ grid_problem(const BtydTuple *t)
 	{
 		int64		unused;
 
-		if (grid_key(v[i], BTYD_GRID_BITS, &unused) != v[i])
+		if (grid_key(v[i], level_bits(level), &unused) != v[i])
 			return psprintf("%s is not the middle of a grid cell", kpi_float8_text(v[i]));
 		if (offset[i] < 0 || (v[i] == 0 && offset[i] != 0) ||
-			(double) offset[i] > (double) t->weight * ((1 << BTYD_OFFSET_BITS) - 1))
+			(double) offset[i] > (double) t->weight * (double) level_max_offset(level))
 			return psprintf("offset " INT64_FORMAT " is outside 0..%s", offset[i],
-							v[i] == 0 ? "0" : "n * 65535");
+							v[i] == 0 ? "0" : psprintf("n * " INT64_FORMAT, level_max_offset(level)));
 	}
 	return NULL;
 }
@@ -289,7 +369,7 @@ state_merge_equal(BtydSummary *s)
 			into->weight = kpi_add_count(into->weight, s->tuples[i].weight, STATE_TYPE);
 			if (pg_add_s64_overflow(into->offset_a, s->tuples[i].offset_a, &into->offset_a) ||
 				pg_add_s64_overflow(into->offset_b, s->tuples[i].offset_b, &into->offset_b))
-				offset_overflow();
+				offset_overflow(Max(s->gridded, 1) - 1);
 		}
 		else
 			s->tuples[out++] = s->tuples[i];
@@ -298,26 +378,62 @@ state_merge_equal(BtydSummary *s)
 	s->sorted = true;
 }
 
-/* Rounds the tuples to the grid and merges those sharing a cell. */
+/*
+ * Moves the tuples to a grid coarser than the state's (from exact to
+ * level 0, or one level up) and merges those sharing a cell.
+ */
 static void
-state_grid(BtydSummary *s)
+state_regrid(BtydSummary *s, uint8 gridded)
 {
-	if (s->gridded)
-		return;
+	Assert(gridded > s->gridded && gridded <= 1 + BTYD_MAX_LEVEL);
 	for (int32 i = 0; i < s->used; i++)
-		grid_tuple(&s->tuples[i]);
-	s->gridded = true;
+		tuple_to_grid(&s->tuples[i], s->gridded, gridded);
+	s->gridded = gridded;
 	state_merge_equal(s);
 }
 
-/* Sorted and distinct, and gridded if beyond the exact limit. */
+/*
+ * Sorted and distinct, exact up to BTYD_EXACT_TUPLES tuples, else on the
+ * finest grid that holds BTYD_MAX_TUPLES at most.  On the coarsest grid x
+ * stays exact, so there the state may grow beyond that, with the distinct
+ * x values: an error would refuse data the models fit well, and the grid
+ * still bounds the tuples of each x (8 cells an octave of each value).
+ *
+ * Every row's cell at every level depends on the row alone, and a cell of
+ * a level holds whole cells of the finer levels (and of exact tuples), so
+ * a set of rows never has more cells at a level than a set holding it.  The states of a part
+ * of the rows therefore are never coarser than the grid of all of them;
+ * combining brings both to the coarser of the two, and the compaction
+ * here coarsens only while the rows present do not fit, which all rows
+ * would not either.  So the final state is the finest level at which all
+ * rows' cells fit the budget, with those cells: a function of the multiset
+ * of rows, whatever split (workers, partitions, shards) and order they
+ * came in.
+ */
 static void
 state_compact(BtydSummary *s)
 {
 	if (!s->sorted)
 		state_merge_equal(s);
-	if (s->used > BTYD_EXACT_TUPLES && s->kind != BTYD_SBG)
-		state_grid(s);
+	if (s->kind == BTYD_SBG)
+		return;
+	if (!s->gridded && s->used > BTYD_EXACT_TUPLES)
+		state_regrid(s, 1);
+	while (s->gridded && s->gridded <= BTYD_MAX_LEVEL && s->used > BTYD_MAX_TUPLES)
+		state_regrid(s, s->gridded + 1);
+}
+
+/* True if state_compact would leave s as it is. */
+static bool
+state_compacted(const BtydSummary *s)
+{
+	if (!s->sorted)
+		return false;
+	if (s->kind == BTYD_SBG)
+		return true;
+	if (!s->gridded)
+		return s->used <= BTYD_EXACT_TUPLES;
+	return s->used <= BTYD_MAX_TUPLES || s->gridded == 1 + BTYD_MAX_LEVEL;
 }
 
 /* A copy of s with room for at least extra more tuples. */
@@ -350,11 +466,11 @@ state_grown(BtydSummary *s, int64 extra)
 }
 
 /*
- * Appends a tuple, making room first by merging, else by growing; on_grid
- * says the tuple comes from a gridded state.
+ * Appends a tuple, making room first by merging, else by growing; from
+ * says which grid the tuple is on (gridded as in BtydSummary).
  */
 static BtydSummary *
-state_append(BtydSummary *s, const BtydTuple *tuple, bool on_grid)
+state_append(BtydSummary *s, const BtydTuple *tuple, uint8 from)
 {
 	BtydTuple	t = *tuple;
 
@@ -365,8 +481,8 @@ state_append(BtydSummary *s, const BtydTuple *tuple, bool on_grid)
 		if (s->used >= s->capacity / 2)
 			s = state_grown(s, Max(s->used, 1));
 	}
-	if (s->gridded && !on_grid)
-		grid_tuple(&t);
+	if (from < s->gridded)
+		tuple_to_grid(&t, from, s->gridded);
 	if (s->used > 0 && s->sorted &&
 		compare_tuples(&s->tuples[s->used - 1], &t) >= 0)
 		s->sorted = false;
@@ -381,8 +497,7 @@ state_canonical(BtydSummary *s)
 {
 	BtydSummary  *copy;
 
-	if (s->sorted && s->used == s->capacity &&
-		(s->gridded || s->used <= BTYD_EXACT_TUPLES || s->kind == BTYD_SBG))
+	if (s->used == s->capacity && state_compacted(s))
 		return s;
 	copy = state_new(s->kind, s->used);
 	copy->sorted = s->sorted;
@@ -554,7 +669,10 @@ btyd_summary_add_sbg(PG_FUNCTION_ARGS)
 	return state_add(fcinfo, BTYD_SBG, &t);
 }
 
-/* Combine function of the four fits: the tuples of both. */
+/*
+ * Combine function of the four fits: the tuples of both, on the coarser
+ * grid of the two (state_compact says why any split gives one state).
+ */
 PG_FUNCTION_INFO_V1(btyd_summary_merge);
 Datum
 btyd_summary_merge(PG_FUNCTION_ARGS)
@@ -563,9 +681,11 @@ btyd_summary_merge(PG_FUNCTION_ARGS)
 	BtydSummary  *s;
 
 	state_check(other);
+	/* a worker's state may hold twice the budget unmerged: merge it first */
+	other = state_canonical(other);
 	s = state_mutable(fcinfo, PG_GETARG_BTYD_STATE(0), other->kind);
-	if (other->gridded)
-		state_grid(s);
+	if (other->gridded > s->gridded)
+		state_regrid(s, other->gridded);
 	if (s->used + (int64) other->used > s->capacity)
 	{
 		state_compact(s);
@@ -581,8 +701,32 @@ btyd_summary_merge(PG_FUNCTION_ARGS)
  * Text form: "v1 bgnbd rows=3; x=0 t_x=0 t=10 n=2; x=2 t_x=4 t=9 n=1",
  * with "gridded" after the rows when the values are grid cells, and then
  * each tuple's offsets after its count: "t_x_offset=0 t_offset=1234" or
- * "mean_value_offset=1234".
+ * "mean_value_offset=1234".  A grid coarser than level 0 is version 2 and
+ * says its bits: "v2 bgnbd rows=9 gridded bits=4; ...".
  */
+
+/* The version the text and binary forms of a state are written in. */
+static int
+state_version(const BtydSummary *s)
+{
+	return s->gridded > 1 ? BTYD_COARSE_VERSION : BTYD_STATE_VERSION;
+}
+
+/* A coarse grid's gridded from its bits, or 0 if no version-2 grid has them. */
+static uint8
+coarse_gridded(int64 bits)
+{
+	if (bits < BTYD_MIN_GRID_BITS || bits >= BTYD_GRID_BITS)
+		return 0;
+	return (uint8) (1 + BTYD_GRID_BITS - bits);
+}
+
+static char *
+coarse_bits_problem(int64 bits)
+{
+	return psprintf("A version %d grid has %d to %d bits, not " INT64_FORMAT ".",
+					BTYD_COARSE_VERSION, BTYD_MIN_GRID_BITS, BTYD_GRID_BITS - 1, bits);
+}
 
 static void
 append_tuple(StringInfo buf, BtydKind kind, bool gridded, const BtydTuple *t)
@@ -619,8 +763,10 @@ btyd_summary_out(PG_FUNCTION_ARGS)
 	state_check(s);
 	s = state_canonical(s);
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "v%d %s rows=" INT64_FORMAT "%s", BTYD_STATE_VERSION, KIND_WORDS[s->kind], s->rows,
+	appendStringInfo(&buf, "v%d %s rows=" INT64_FORMAT "%s", state_version(s), KIND_WORDS[s->kind], s->rows,
 					 s->gridded ? " gridded" : "");
+	if (s->gridded > 1)
+		appendStringInfo(&buf, " bits=%d", level_bits(s->gridded - 1));
 	for (int32 i = 0; i < s->used; i++)
 		append_tuple(&buf, s->kind, s->gridded, &s->tuples[i]);
 	PG_RETURN_CSTRING(buf.data);
@@ -628,7 +774,7 @@ btyd_summary_out(PG_FUNCTION_ARGS)
 
 /* A state read from outside: tuples checked, merged, and rows matching them. */
 static BtydSummary *
-state_from_tuples(BtydKind kind, bool gridded, BtydTuple *tuples, int32 n, int64 rows,
+state_from_tuples(BtydKind kind, uint8 gridded, BtydTuple *tuples, int32 n, int64 rows,
 				  void (*fail) (void *arg, const char *problem), void *arg)
 {
 	BtydSummary  *s = state_new(kind, Max(n, 1));
@@ -643,7 +789,7 @@ state_from_tuples(BtydKind kind, bool gridded, BtydTuple *tuples, int32 n, int64
 		char	   *problem = tuple_problem(kind, &tuples[i]);
 
 		if (problem == NULL && gridded)
-			problem = grid_problem(&tuples[i]);
+			problem = grid_problem(&tuples[i], gridded - 1);
 		if (problem != NULL)
 			fail(arg, psprintf("Tuple %d is impossible: %s.", i + 1, problem));
 		if (pg_add_s64_overflow(sum, tuples[i].weight, &sum))
@@ -678,10 +824,11 @@ btyd_summary_in(PG_FUNCTION_ARGS)
 	BtydTuple  *tuples;
 	int32		n = 0;
 	int32		room = 16;
-	bool		gridded;
+	int			version;
+	uint8		gridded;
 
 	kpi_text_init(&cur, STATE_TYPE, PG_GETARG_CSTRING(0));
-	kpi_text_version(&cur, BTYD_STATE_VERSION);
+	version = kpi_text_versions(&cur, BTYD_STATE_VERSION, BTYD_COARSE_VERSION);
 	kpi_text_skip_space(&cur);
 	for (int k = BTYD_MAX_KIND; k >= 1; k--)
 	{
@@ -697,7 +844,20 @@ btyd_summary_in(PG_FUNCTION_ARGS)
 	kpi_text_expect(&cur, "rows=");
 	rows = kpi_text_count(&cur);
 	kpi_text_skip_space(&cur);
-	gridded = kpi_text_accept(&cur, "gridded");
+	if (version == BTYD_COARSE_VERSION)
+	{
+		int64		bits;
+
+		kpi_text_expect(&cur, "gridded");
+		kpi_text_skip_space(&cur);
+		kpi_text_expect(&cur, "bits=");
+		bits = kpi_text_count(&cur);
+		gridded = coarse_gridded(bits);
+		if (gridded == 0)
+			kpi_text_invalid(&cur, coarse_bits_problem(bits));
+	}
+	else
+		gridded = kpi_text_accept(&cur, "gridded") ? 1 : 0;
 	tuples = palloc(room * sizeof(BtydTuple));
 	for (;;)
 	{
@@ -763,8 +923,9 @@ btyd_summary_in(PG_FUNCTION_ARGS)
 }
 
 /*
- * Binary form: version, kind, gridded, rows, tuple count, then the sorted
- * tuples (x, a, b, count, and when gridded the two offsets).
+ * Binary form: version, kind, gridded (0 or 1), in version 2 the grid's
+ * bits, then rows, tuple count and the sorted tuples (x, a, b, count, and
+ * when gridded the two offsets).
  */
 PG_FUNCTION_INFO_V1(btyd_summary_send);
 Datum
@@ -776,9 +937,11 @@ btyd_summary_send(PG_FUNCTION_ARGS)
 	state_check(s);
 	s = state_canonical(s);
 	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, BTYD_STATE_VERSION);
+	pq_sendbyte(&buf, state_version(s));
 	pq_sendbyte(&buf, s->kind);
-	pq_sendbyte(&buf, s->gridded);
+	pq_sendbyte(&buf, s->gridded > 0);
+	if (s->gridded > 1)
+		pq_sendbyte(&buf, level_bits(s->gridded - 1));
 	pq_sendint64(&buf, s->rows);
 	pq_sendint32(&buf, s->used);
 	for (int32 i = 0; i < s->used; i++)
@@ -808,7 +971,7 @@ btyd_summary_recv(PG_FUNCTION_ARGS)
 	int32		n;
 	BtydTuple  *tuples;
 
-	if (version != BTYD_STATE_VERSION)
+	if (version != BTYD_STATE_VERSION && version != BTYD_COARSE_VERSION)
 		kpi_recv_error(STATE_TYPE, psprintf("Format version %d is not supported.", version));
 	kind = kpi_recv_uint8(buf, STATE_TYPE);
 	if (kind < 1 || kind > BTYD_MAX_KIND)
@@ -816,6 +979,17 @@ btyd_summary_recv(PG_FUNCTION_ARGS)
 	gridded = kpi_recv_uint8(buf, STATE_TYPE);
 	if (gridded > 1)
 		kpi_recv_error(STATE_TYPE, "The grid flag is neither 0 nor 1.");
+	if (version == BTYD_COARSE_VERSION)
+	{
+		uint8		bits;
+
+		if (!gridded)
+			kpi_recv_error(STATE_TYPE, psprintf("A version %d state is gridded.", BTYD_COARSE_VERSION));
+		bits = kpi_recv_uint8(buf, STATE_TYPE);
+		gridded = coarse_gridded(bits);
+		if (gridded == 0)
+			kpi_recv_error(STATE_TYPE, coarse_bits_problem(bits));
+	}
 	rows = kpi_recv_int64(buf, STATE_TYPE);
 	n = kpi_recv_int32(buf, STATE_TYPE);
 	if (n < 0 || (int64) n * (gridded ? 48 : 32) > buf->len - buf->cursor)
@@ -1128,8 +1302,8 @@ fit_prepare(BtydFit *fit, const BtydSummary *s, BtydKind kind)
 	{
 		const BtydTuple *t = &s->tuples[i];
 
-		fit->value_a[i] = s->gridded ? grid_mean(t->a, t->weight, t->offset_a) : t->a;
-		fit->value_b[i] = s->gridded ? grid_mean(t->b, t->weight, t->offset_b) : t->b;
+		fit->value_a[i] = s->gridded ? grid_mean(t->a, s->gridded - 1, t->weight, t->offset_a) : t->a;
+		fit->value_b[i] = s->gridded ? grid_mean(t->b, s->gridded - 1, t->weight, t->offset_b) : t->b;
 	}
 	for (int32 i = 0; i < n; i++)
 	{
@@ -1386,8 +1560,8 @@ total_ll(BtydFit *fit, const double *p, double *grad)
 
 		if (s->gridded)
 		{
-			t.a = grid_mean(t.a, t.weight, t.offset_a);
-			t.b = grid_mean(t.b, t.weight, t.offset_b);
+			t.a = grid_mean(t.a, s->gridded - 1, t.weight, t.offset_a);
+			t.b = grid_mean(t.b, s->gridded - 1, t.weight, t.offset_b);
 		}
 		ll += (double) t.weight * pareto_ll(p, &t);
 	}

@@ -6,7 +6,7 @@
 -- The fits' transition state: weighted distinct (x, t_x, t), (x, mean value)
 -- or (period, alive) tuples, so memory grows with distinct tuples, not rows;
 -- beyond 16,384 of them times and mean values fall into fixed grid cells,
--- which bounds it by the data's ranges (src/btyd.c).
+-- coarser as needed to keep 32,768 tuples at most (src/btyd.c).
 CREATE TYPE btyd_summary;
 CREATE FUNCTION btyd_summary_in(cstring) RETURNS btyd_summary
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

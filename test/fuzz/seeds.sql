@@ -114,7 +114,8 @@ WITH seeds(type, label, text_form, binary_form) AS (
       ('pareto_nbd', 'v1 pareto_nbd rows=0'::btyd_summary),
       ('gamma_gamma', 'v1 gamma_gamma rows=9223372036854775807; x=3 mean_value=25.5 n=9223372036854775807'::btyd_summary),
       ('sbg', 'v1 sbg rows=18; period=0 alive=10; period=1 alive=8; period=2147483647 alive=0'::btyd_summary),
-      ('gridded', 'v1 bgnbd rows=4 gridded; x=0 t_x=0 t=10.0625 n=1 t_x_offset=0 t_offset=4; x=2 t_x=4.03125 t=9.5625 n=3 t_x_offset=65539 t_offset=0'::btyd_summary)) AS v(label, s)
+      ('gridded', 'v1 bgnbd rows=4 gridded; x=0 t_x=0 t=10.0625 n=1 t_x_offset=0 t_offset=4; x=2 t_x=4.03125 t=9.5625 n=3 t_x_offset=65539 t_offset=0'::btyd_summary),
+      ('coarse', 'v2 bgnbd rows=5 gridded bits=4; x=2 t_x=30.5 t=39 n=5 t_x_offset=1200 t_offset=9000'::btyd_summary)) AS v(label, s)
   UNION ALL
   SELECT 'btyd_purchases', label, s::text, btyd_purchases_send(s)
     FROM (VALUES
