@@ -104,9 +104,6 @@ typedef struct CalClosedRange
 
 #define PG_GETARG_CALENDAR(n) ((BusinessCalendar *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
 
-/* first and last dates a holiday may be: the years 1..9999 */
-#define HOLIDAY_MIN		(-730119)	/* 0001-01-01 */
-#define HOLIDAY_MAX		2921939		/* 9999-12-31 */
 
 static inline int64
 floor_div(int64 a, int64 b)
@@ -304,23 +301,12 @@ hours_parse(HoursCursor *cur, bool *week, char stop)
 static DateADT
 hours_date(HoursCursor *cur)
 {
-	const char *p = cur->pos;
-	int			y,
-				m,
-				d;
+	DateADT		day;
 
-	if (!(kpi_ascii_isdigit(p[0]) && kpi_ascii_isdigit(p[1]) &&
-		  kpi_ascii_isdigit(p[2]) && kpi_ascii_isdigit(p[3]) && p[4] == '-' &&
-		  kpi_ascii_isdigit(p[5]) && kpi_ascii_isdigit(p[6]) && p[7] == '-' &&
-		  kpi_ascii_isdigit(p[8]) && kpi_ascii_isdigit(p[9])))
-		hours_error(cur, "Expected a date YYYY-MM-DD");
-	y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
-	m = (p[5] - '0') * 10 + (p[6] - '0');
-	d = (p[8] - '0') * 10 + (p[9] - '0');
-	if (y < 1 || m < 1 || m > 12 || d < 1 || d > day_tab[isleap(y)][m - 1])
-		hours_error(cur, "Expected a valid date in the years 1 to 9999");
-	cur->pos += 10;
-	return date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
+	if (!kpi_read_date(cur->pos, &day))
+		hours_error(cur, "Expected a valid date YYYY-MM-DD in the years 1 to 9999");
+	cur->pos += KPI_DATE_TEXT_LEN;
+	return day;
 }
 
 /*
@@ -592,20 +578,9 @@ zone_lookup(const char *name)
 }
 
 static void
-append_date(StringInfo buf, DateADT d)
-{
-	int			y,
-				m,
-				day;
-
-	j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &day);
-	appendStringInfo(buf, "%04d-%02d-%02d", y, m, day);
-}
-
-static void
 check_holiday(DateADT d)
 {
-	if (DATE_NOT_FINITE(d) || d < HOLIDAY_MIN || d > HOLIDAY_MAX)
+	if (DATE_NOT_FINITE(d) || d < KPI_DATE_MIN || d > KPI_DATE_MAX)
 	{
 		StringInfoData buf;
 
@@ -613,7 +588,7 @@ check_holiday(DateADT d)
 		if (DATE_NOT_FINITE(d))
 			appendStringInfoString(&buf, DATE_IS_NOBEGIN(d) ? "-infinity" : "infinity");
 		else
-			append_date(&buf, d);
+			kpi_date_append(&buf, d);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("business_calendar holiday %s is out of range", buf.data),
@@ -729,7 +704,7 @@ business_calendar_out(PG_FUNCTION_ARGS)
 	{
 		if (i > 0)
 			appendStringInfoChar(&buf, ',');
-		append_date(&buf, CAL_HOLIDAYS(cal)[i]);
+		kpi_date_append(&buf, CAL_HOLIDAYS(cal)[i]);
 	}
 	appendStringInfoChar(&buf, '}');
 	if (CAL_NCLOSED(cal) > 0)
@@ -741,7 +716,7 @@ business_calendar_out(PG_FUNCTION_ARGS)
 		{
 			if (d > 0)
 				appendStringInfoString(&buf, "; ");
-			append_date(&buf, CLOSED_DATES(k)[d]);
+			kpi_date_append(&buf, CLOSED_DATES(k)[d]);
 			for (int i = CLOSED_FIRST(k)[d]; i < CLOSED_FIRST(k)[d + 1]; i++)
 			{
 				const CalSpan *r = CLOSED_RANGES(k) + i;
@@ -925,7 +900,7 @@ business_calendar_recv(PG_FUNCTION_ARGS)
 	for (int i = 0; i < n; i++)
 	{
 		holidays[i] = kpi_recv_int32(buf, CAL_TYPE);
-		if (holidays[i] < HOLIDAY_MIN || holidays[i] > HOLIDAY_MAX ||
+		if (holidays[i] < KPI_DATE_MIN || holidays[i] > KPI_DATE_MAX ||
 			(i > 0 && holidays[i] <= holidays[i - 1]))
 			kpi_recv_error(CAL_TYPE, "Holidays are out of order or outside the years 1 to 9999.");
 	}
@@ -943,7 +918,7 @@ business_calendar_recv(PG_FUNCTION_ARGS)
 			r->date = kpi_recv_int32(buf, CAL_TYPE);
 			r->start = kpi_recv_int32(buf, CAL_TYPE);
 			r->end = kpi_recv_int32(buf, CAL_TYPE);
-			if (r->date < HOLIDAY_MIN || r->date > HOLIDAY_MAX ||
+			if (r->date < KPI_DATE_MIN || r->date > KPI_DATE_MAX ||
 				r->start < 0 || r->end <= r->start || r->end > MINUTES_PER_DAY ||
 				(i > 0 && (r->date < r[-1].date ||
 						   (r->date == r[-1].date && r->start <= r[-1].end))) ||
@@ -1124,33 +1099,12 @@ zone_offset(CalCache *cache, int64 t, int64 *offset, int64 *next)
 	}
 }
 
-/* holidays before date d */
+/* how many of the sorted dates lie before date d */
 static int
-holidays_before(const BusinessCalendar *cal, int64 d)
+dates_before(const DateADT *dates, int n, int64 d)
 {
-	const DateADT *h = CAL_HOLIDAYS(cal);
 	int			lo = 0,
-				hi = cal->nholidays;
-
-	while (lo < hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-
-		if (h[mid] < d)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* dates with closed ranges before date d */
-static int
-closed_days_before(const CalClosed *k, int64 d)
-{
-	const DateADT *dates = CLOSED_DATES(k);
-	int			lo = 0,
-				hi = k->ndays;
+				hi = n;
 
 	while (lo < hi)
 	{
@@ -1162,6 +1116,20 @@ closed_days_before(const CalClosed *k, int64 d)
 			hi = mid;
 	}
 	return lo;
+}
+
+/* holidays before date d */
+static int
+holidays_before(const BusinessCalendar *cal, int64 d)
+{
+	return dates_before(CAL_HOLIDAYS(cal), cal->nholidays, d);
+}
+
+/* dates with closed ranges before date d */
+static int
+closed_days_before(const CalClosed *k, int64 d)
+{
+	return dates_before(CLOSED_DATES(k), k->ndays, d);
 }
 
 static bool

@@ -153,30 +153,34 @@ kpi_date_append(StringInfo buf, DateADT day)
 	appendStringInfo(buf, "%04d-%02d-%02d", y, m, d);
 }
 
-/* YYYY-MM-DD, a real date */
-DateADT
-kpi_text_date(KpiTextCursor *cur)
+bool
+kpi_read_date(const char *p, DateADT *day)
 {
-	const char *expected = "a date such as 2024-01-31";
-	const char *start = cur->pos;
 	int			y,
 				m,
 				d;
 
-	y = read_digits(cur, 4, expected);
-	if (!kpi_text_accept(cur, "-"))
-		kpi_text_error(cur, expected);
-	m = read_digits(cur, 2, expected);
-	if (!kpi_text_accept(cur, "-"))
-		kpi_text_error(cur, expected);
-	d = read_digits(cur, 2, expected);
+	for (int i = 0; i < KPI_DATE_TEXT_LEN; i++)
+		if (i == 4 || i == 7 ? p[i] != '-' : !kpi_ascii_isdigit(p[i]))
+			return false;
+	y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+	m = (p[5] - '0') * 10 + (p[6] - '0');
+	d = (p[8] - '0') * 10 + (p[9] - '0');
 	if (y < 1 || m < 1 || m > 12 || d < 1 || d > day_tab[isleap(y)][m - 1])
-	{
-		cur->pos = start;
-		kpi_text_invalid(cur, psprintf("The date at character %d is not a valid date.",
-									   (int) (start - cur->input) + 1));
-	}
-	return date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
+		return false;
+	*day = date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
+	return true;
+}
+
+DateADT
+kpi_text_date(KpiTextCursor *cur)
+{
+	DateADT		day;
+
+	if (!kpi_read_date(cur->pos, &day))
+		kpi_text_error(cur, "a valid date such as 2024-01-31 in the years 1 to 9999");
+	cur->pos += KPI_DATE_TEXT_LEN;
+	return day;
 }
 
 static int64

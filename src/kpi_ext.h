@@ -312,10 +312,13 @@ extern void kpi_text_quoted(KpiTextCursor *cur, StringInfo out, const char *what
 extern void kpi_utc_time_append(StringInfo buf, TimestampTz at, const char *type_name);
 extern TimestampTz kpi_text_utc_time(KpiTextCursor *cur);
 
-/* YYYY-MM-DD, a date in the years 1..9999, and its reader */
+/* YYYY-MM-DD, a date in the years 1..9999, and its readers */
 #define KPI_DATE_MIN	(-730119)	/* 0001-01-01 */
 #define KPI_DATE_MAX	2921939		/* 9999-12-31 */
+#define KPI_DATE_TEXT_LEN	10
 extern void kpi_date_append(StringInfo buf, DateADT day);
+/* true, with *day, if p starts with a real date in the years 1..9999 */
+extern bool kpi_read_date(const char *p, DateADT *day);
 extern DateADT kpi_text_date(KpiTextCursor *cur);
 
 /* binin.c */
